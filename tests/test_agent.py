@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FakeClaude, wait_until
+from wxtui.agent import (
+    claude_config_dir,
+    picks_own_session,
+    plan_launch,
+    resolve_command,
+    transcript_exists,
+)
+from wxtui.errors import InvalidInput
+from wxtui.project_sessions import ProjectSessions
+from wxtui.session_lock import LockHeld
+from wxtui.store import Store
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.output = bytearray()
+        self.exits: list[int] = []
+        self.notices: list[str] = []
+
+    def feed(self, data: bytes) -> None:
+        self.output += data
+
+    def session_exited(self, returncode: int) -> None:
+        self.exits.append(returncode)
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
+
+    @property
+    def text(self) -> str:
+        return self.output.decode("utf-8", "replace")
+
+
+def test_command_resolution_order() -> None:
+    env = {"WXTUI_AGENT": "from-env"}
+    assert resolve_command("own", "cli", env) == "own"
+    assert resolve_command("", "cli", env) == "cli"
+    assert resolve_command("", None, env) == "from-env"
+    assert resolve_command("  ", None, {}) == "claude"
+
+
+@pytest.mark.parametrize(
+    "argv, picks",
+    [
+        (["claude"], False),
+        (["claude", "--resume", "x"], True),
+        (["claude", "-r", "x"], True),
+        (["claude", "--continue"], True),
+        (["claude", "-c"], True),
+        (["claude", "--session-id=abc"], True),
+        (["claude", "--model", "opus"], False),
+    ],
+)
+def test_picks_own_session(argv: list[str], picks: bool) -> None:
+    assert picks_own_session(argv) is picks
+
+
+def test_config_dir_and_transcript_lookup(tmp_path: Path) -> None:
+    assert claude_config_dir({"CLAUDE_CONFIG_DIR": str(tmp_path)}) == tmp_path
+    assert claude_config_dir({}) == Path.home() / ".claude"
+    sid = str(uuid.uuid4())
+    folder = tmp_path / "projects" / "-some-where"
+    folder.mkdir(parents=True)
+    assert not transcript_exists(sid, tmp_path)
+    (folder / f"{sid}.jsonl").write_text("")
+    assert not transcript_exists(sid, tmp_path), "an empty transcript is no conversation"
+    (folder / f"{sid}.jsonl").write_text("{}\n")
+    assert transcript_exists(sid, tmp_path)
+
+
+def test_plan_stores_id_before_spawning(store: Store, tmp_path: Path) -> None:
+    project = store.add_project("p", str(tmp_path))
+    plan = plan_launch(store, project, agent=None, environ={"CLAUDE_CONFIG_DIR": str(tmp_path)})
+    stored = store.get_project(project.id).claude_session_id
+    assert stored is not None and uuid.UUID(stored).version == 4
+    assert plan.argv == ["claude", "--session-id", stored]
+    assert plan.cwd == str(tmp_path)
+    assert plan.env["TERM"] == "xterm-256color" and plan.env["COLORTERM"] == "truecolor"
+    assert plan.env["WXTUI_PROJECT_ID"] == project.id and plan.env["WXTUI_PROJECT_NAME"] == "p"
+
+
+def test_plan_rejects_unparseable_agent(store: Store, tmp_path: Path) -> None:
+    project = store.add_project("p", str(tmp_path))
+    with pytest.raises(InvalidInput):
+        plan_launch(store, project, agent="claude 'oops", environ={})
+
+
+async def _start_and_wait(sessions: ProjectSessions, project_id: str, sink: Sink) -> int:
+    session, created = sessions.start(project_id, sink, 24, 80)
+    assert created
+    await wait_until(lambda: "ready" in sink.text, message="fake claude ready")
+    return session.pty.pid
+
+
+async def _quit(sessions: ProjectSessions, project_id: str, sink: Sink) -> None:
+    sessions.write(project_id, b"quit\r")
+    await wait_until(lambda: bool(sink.exits), message="exit")
+
+
+async def test_claude_conversation_lifecycle(fake_claude: FakeClaude, tmp_path: Path) -> None:
+    workspace = tmp_path / "work space"
+    workspace.mkdir()
+    db = tmp_path / "wxtui.db"
+    with Store.open(db) as store:
+        project = store.add_project("proj", str(workspace))
+        sessions = ProjectSessions(store)
+        sink = Sink()
+        await _start_and_wait(sessions, project.id, sink)
+        sid = store.get_project(project.id).claude_session_id
+        assert sid is not None
+        first = fake_claude.starts()[-1]
+        assert first["argv"] == ["--session-id", sid]
+        assert first["cwd"] == str(workspace)
+        assert first["project"] == project.id and first["term"] == "xterm-256color"
+        assert store.get_project(project.id).status == "active"
+
+        # Restart after exit: the transcript now exists, so the conversation resumes.
+        await _quit(sessions, project.id, sink)
+        assert sink.exits == [0]
+        sink2 = Sink()
+        await _start_and_wait(sessions, project.id, sink2)
+        assert fake_claude.starts()[-1]["argv"] == ["--resume", sid]
+        await sessions.stop_all()
+
+    # Restart of wxtui: a new store and manager on the same database resume it too.
+    with Store.open(db) as store:
+        sessions = ProjectSessions(store)
+        sink = Sink()
+        await _start_and_wait(sessions, project.id, sink)
+        assert fake_claude.starts()[-1]["argv"] == ["--resume", sid]
+        await sessions.stop_all()
+
+        # session forget: the next start is a fresh conversation.
+        store.set_claude_session_id(project.id, None)
+        sink = Sink()
+        await _start_and_wait(sessions, project.id, sink)
+        new_sid = store.get_project(project.id).claude_session_id
+        assert new_sid not in (None, sid)
+        assert fake_claude.starts()[-1]["argv"] == ["--session-id", new_sid]
+        await sessions.stop_all()
+
+
+async def test_stored_id_without_transcript_uses_session_id_again(
+    fake_claude: FakeClaude, store: Store, tmp_path: Path
+) -> None:
+    project = store.add_project("p", str(tmp_path))
+    sid = str(uuid.uuid4())
+    store.set_claude_session_id(project.id, sid)
+    plan = plan_launch(store, store.get_project(project.id), agent=None, environ=os.environ)
+    assert plan.argv == ["claude", "--session-id", sid] and not plan.resuming
+
+
+async def test_user_command_with_own_resume_untouched(
+    fake_claude: FakeClaude, store: Store, tmp_path: Path
+) -> None:
+    project = store.add_project("p", str(tmp_path), command="claude --resume mine --verbose")
+    sessions = ProjectSessions(store)
+    sink = Sink()
+    await _start_and_wait(sessions, project.id, sink)
+    assert fake_claude.starts()[-1]["argv"] == ["--resume", "mine", "--verbose"]
+    assert store.get_project(project.id).claude_session_id is None
+    await sessions.stop_all()
+
+
+async def test_non_claude_command_gets_no_arguments(store: Store, tmp_path: Path) -> None:
+    project = store.add_project(
+        "p", str(tmp_path), command="sh -c 'echo args:$#; echo ready; read x'"
+    )
+    sessions = ProjectSessions(store)
+    sink = Sink()
+    await _start_and_wait(sessions, project.id, sink)
+    assert "args:0" in sink.text
+    assert store.get_project(project.id).claude_session_id is None
+    await sessions.stop_all()
+
+
+async def test_refused_conversation_starts_fresh_and_tells_user(
+    fake_claude: FakeClaude, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = store.add_project("p", str(tmp_path))
+    old = str(uuid.uuid4())
+    store.set_claude_session_id(project.id, old)
+    monkeypatch.setenv("FAKE_CLAUDE_REFUSE", old)
+    sessions = ProjectSessions(store)
+    sink = Sink()
+    sessions.start(project.id, sink, 24, 80)
+    await wait_until(lambda: "ready" in sink.text, message="restarted claude")
+    new = store.get_project(project.id).claude_session_id
+    assert new not in (None, old)
+    assert [s["argv"] for s in fake_claude.starts()] == [
+        ["--session-id", old],
+        ["--session-id", new],
+    ]
+    assert sink.notices and old in sink.notices[0] and new in sink.notices[0]
+    assert sink.exits == []
+    await sessions.stop_all()
+
+
+async def test_second_wxtui_never_starts_a_second_agent(
+    fake_claude: FakeClaude, tmp_path: Path
+) -> None:
+    db = tmp_path / "wxtui.db"
+    with Store.open(db) as store_a, Store.open(db) as store_b:
+        project = store_a.add_project("p", str(tmp_path))
+        first = ProjectSessions(store_a)
+        second = ProjectSessions(store_b)
+        sink = Sink()
+        await _start_and_wait(first, project.id, sink)
+        with pytest.raises(LockHeld, match=rf"another wxtui \(pid {os.getpid()}\)"):
+            second.start(project.id, Sink(), 24, 80)
+        assert len(fake_claude.starts()) == 1
+        await first.stop(project.id)
+        assert sink.exits, "a stopped session still reports its exit"
+        sink_b = Sink()
+        await _start_and_wait(second, project.id, sink_b)
+        await second.stop_all()
+
+
+async def test_missing_workspace_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    workspace = tmp_path / "gone"
+    workspace.mkdir()
+    project = store.add_project("p", str(workspace), command="sh")
+    workspace.rmdir()
+    sessions = ProjectSessions(store)
+    with pytest.raises(Exception, match="working directory does not exist"):
+        sessions.start(project.id, Sink(), 24, 80)
+    # The lock was released: a later start (after the directory is back) works.
+    workspace.mkdir()
+    session, created = sessions.start(project.id, Sink(), 24, 80)
+    assert created and sessions.is_alive(project.id)
+    await sessions.stop_all()
+    assert not session.alive

@@ -1,0 +1,5 @@
+import sys
+
+from wxtui.cli import main
+
+sys.exit(main())

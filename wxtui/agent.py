@@ -1,0 +1,122 @@
+"""How a project's agent is launched: command resolution and Claude's conversation rules.
+
+The conversation id is stored *before* the process starts, so a crash at any
+moment still leaves the id the next start must resume.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shlex
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from wxtui.errors import InvalidInput
+from wxtui.models import OutputProject
+from wxtui.store import Store
+
+DEFAULT_AGENT = "claude"
+SESSION_PICKING_FLAGS = frozenset({"--resume", "-r", "--continue", "-c", "--session-id"})
+REFUSAL_MARKERS = ("No conversation found", "already in use")
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchPlan:
+    argv: list[str]
+    cwd: str
+    env: dict[str, str]
+    # The conversation this launch continues or begins, when wxtui manages it.
+    claude_session_id: str | None = None
+    resuming: bool = False
+
+
+def resolve_command(project_command: str, agent: str | None, environ: Mapping[str, str]) -> str:
+    """SPEC order: the project's command, ``--agent``, ``WXTUI_AGENT``, then ``claude``."""
+    for candidate in (project_command, agent, environ.get("WXTUI_AGENT")):
+        if candidate and candidate.strip():
+            return candidate
+    return DEFAULT_AGENT
+
+
+def split_command(command: str) -> list[str]:
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise InvalidInput(f"command cannot be parsed: {exc}") from None
+    if not argv:
+        raise InvalidInput("empty command")
+    return argv
+
+
+def is_claude(argv: list[str]) -> bool:
+    return os.path.basename(argv[0]) == "claude"
+
+
+def picks_own_session(argv: list[str]) -> bool:
+    """True when the user's command line already names a conversation."""
+    return any(arg.split("=", 1)[0] in SESSION_PICKING_FLAGS for arg in argv[1:])
+
+
+def claude_config_dir(environ: Mapping[str, str]) -> Path:
+    configured = environ.get("CLAUDE_CONFIG_DIR")
+    return Path(configured).expanduser() if configured else Path.home() / ".claude"
+
+
+def transcript_exists(claude_session_id: str, config_dir: Path) -> bool:
+    """A non-empty ``projects/*/<id>.jsonl`` in any project folder."""
+    pattern = os.path.join(
+        glob.escape(str(config_dir)), "projects", "*", f"{claude_session_id}.jsonl"
+    )
+    for path in glob.glob(pattern):
+        try:
+            if os.path.getsize(path) > 0:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def child_environment(project: OutputProject, environ: Mapping[str, str]) -> dict[str, str]:
+    env = dict(environ)
+    env.update(
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        WXTUI_PROJECT_ID=project.id,
+        WXTUI_PROJECT_NAME=project.name,
+    )
+    return env
+
+
+def plan_launch(
+    store: Store,
+    project: OutputProject,
+    *,
+    agent: str | None,
+    environ: Mapping[str, str],
+    fresh_conversation: bool = False,
+) -> LaunchPlan:
+    """Build the argv for a project's session, storing a new conversation id when needed.
+
+    ``fresh_conversation`` is for Claude refusing the stored id: a new id replaces it.
+    """
+    argv = split_command(resolve_command(project.command, agent, environ))
+    env = child_environment(project, environ)
+    if not is_claude(argv) or picks_own_session(argv):
+        return LaunchPlan(argv, project.workspace_path, env)
+    session_id = None if fresh_conversation else project.claude_session_id
+    if session_id is None:
+        session_id = str(uuid.uuid4())
+        store.set_claude_session_id(project.id, session_id)
+    if transcript_exists(session_id, claude_config_dir(environ)):
+        return LaunchPlan(
+            [*argv, "--resume", session_id], project.workspace_path, env, session_id, True
+        )
+    return LaunchPlan([*argv, "--session-id", session_id], project.workspace_path, env, session_id)
+
+
+def claude_refused(screen_text: str) -> bool:
+    """Claude's words when it will not take the id we gave it (SPEC rule 4)."""
+    return any(marker in screen_text for marker in REFUSAL_MARKERS)

@@ -1,0 +1,1 @@
+"""The Textual application: sidebar, session panes, dialogs and the command palette."""

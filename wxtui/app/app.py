@@ -1,0 +1,514 @@
+"""The wxtui Textual app: a sidebar of projects and milestones, one terminal pane per project."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import ContentSwitcher, Footer, Header, Input, Static, Tree
+
+from wxtui.app.commands import WxtuiCommands
+from wxtui.app.dialogs import ConfirmDialog, Field, FormDialog, StatusDialog
+from wxtui.app.help_screen import HelpScreen
+from wxtui.app.session_pane import SessionPane, SessionState, pane_id
+from wxtui.app.sidebar import (
+    BELL,
+    ELSEWHERE,
+    FAILED,
+    NOT_STARTED,
+    RUNNING,
+    UNSEEN,
+    NodeRef,
+    ProjectMarker,
+    ProjectTree,
+    inert,
+)
+from wxtui.errors import WxtuiError
+from wxtui.project_sessions import ProjectSessions
+from wxtui.session_lock import LockHeld
+from wxtui.store import Store
+from wxtui.terminal.widget import TerminalView
+
+EMPTY_NO_PROJECTS = """[b]No projects yet.[/b]
+
+Press [b]a[/b] to add one here, or from a shell:
+
+  wxtui project add NAME --dir PATH
+  wxtui milestone add NAME "First milestone" --prompt "What to do"
+
+Press [b]F1[/b] for every key."""
+
+EMPTY_PICK = """[b]No session open.[/b]
+
+Choose a project or milestone in the sidebar and press [b]enter[/b]
+to start (or resume) its agent session.
+
+Press [b]F1[/b] for every key."""
+
+PROMPT_SUBMIT_DELAY = 0.15
+DATA_POLL_INTERVAL = 1.0
+STOP_GRACE = 1.0
+
+
+class WxtuiApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "wxtui"
+    COMMANDS = App.COMMANDS | {WxtuiCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+right_square_bracket", "sidebar", "Sidebar", key_display="^]", priority=True),
+        Binding("ctrl+backslash", "next_attention", "Next", key_display="^\\", priority=True),
+        Binding("f1", "help", "Help", priority=True),
+        *(
+            Binding(f"alt+{n}", f"switch({n})", f"Project {n}", show=False, priority=True)
+            for n in range(1, 10)
+        ),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        agent: str | None = None,
+        open_project_id: str | None = None,
+        title_suffix: str = "",
+        environ: dict[str, str] | None = None,
+        poll_interval: float = DATA_POLL_INTERVAL,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.sessions = ProjectSessions(store, agent=agent, environ=environ)
+        self._open_project_id = open_project_id
+        self._current: str | None = None
+        self._data_version = -1
+        self._poll_interval = poll_interval
+        if title_suffix:
+            self.title = f"wxtui {title_suffix}"
+
+    # -- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="▣")
+        with Horizontal(id="main"):
+            with Vertical(id="sidebar"):
+                yield Input(placeholder="filter projects and milestones", id="filter")
+                yield ProjectTree(id="tree")
+            with ContentSwitcher(id="panes", initial="empty"):
+                yield Static(EMPTY_PICK, id="empty")
+        yield Footer()
+
+    @property
+    def tree(self) -> ProjectTree:
+        return self.query_one("#tree", ProjectTree)
+
+    @property
+    def switcher(self) -> ContentSwitcher:
+        return self.query_one("#panes", ContentSwitcher)
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.tree.focus()
+        self.set_interval(self._poll_interval, self._poll_store)
+        if self._open_project_id is not None:
+            self.call_after_refresh(self.open_project, self._open_project_id)
+
+    # -- data --------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read the store into the sidebar (after our writes, or another process's)."""
+        projects = self.store.list_projects()
+        milestones = {p.id: self.store.list_milestones(p.id) for p in projects}
+        self.tree.populate(projects, milestones)
+        for project in projects:
+            pane = self._pane(project.id)
+            if pane is not None:
+                self.tree.set_marker(project.id, self._marker(pane))
+        known = {p.id for p in projects}
+        for pane in list(self.query(SessionPane)):
+            if pane.project_id not in known:
+                self.run_worker(self._discard_pane(pane), exclusive=False)
+        if self._current is not None and self._current not in known:
+            self._current = None
+            self.switcher.current = "empty"
+        self.query_one("#empty", Static).update(EMPTY_PICK if projects else EMPTY_NO_PROJECTS)
+        self._data_version = self.store.data_version()
+
+    def _poll_store(self) -> None:
+        try:
+            version = self.store.data_version()
+        except Exception:
+            return
+        if version != self._data_version:
+            self.reload()
+
+    def _pane(self, project_id: str) -> SessionPane | None:
+        panes = self.query(f"#{pane_id(project_id)}")
+        return panes.first(SessionPane) if panes else None
+
+    def _project_name(self, project_id: str) -> str:
+        try:
+            return inert(self.store.get_project(project_id).name)
+        except WxtuiError:
+            return project_id
+
+    # -- sessions ----------------------------------------------------------------
+
+    def open_project(self, project_id: str, milestone_id: str | None = None) -> None:
+        """Show the project's one session, starting it if it is not running."""
+        try:
+            self.store.get_project(project_id)
+        except WxtuiError as error:
+            self.notify(str(error), severity="error")
+            return
+        pane = self._pane(project_id)
+        if pane is None:
+            pane = SessionPane(project_id, self.sessions.write)
+            self._fit(pane)
+            self.switcher.mount(pane)
+        self._show(pane)
+        if pane.state in (SessionState.NOT_STARTED, SessionState.FAILED, SessionState.ELSEWHERE):
+            self._start(pane)
+        self.call_after_refresh(pane.view.focus)
+
+    def _fit(self, pane: SessionPane) -> None:
+        """Give a new emulator the pane's size before the child starts."""
+        size = self.switcher.size
+        if size.width > 0 and size.height > 0:
+            pane.view.emulator.resize(size.height, size.width)
+
+    def _show(self, pane: SessionPane) -> None:
+        previous = self._pane(self._current) if self._current else None
+        if previous is not None and previous is not pane:
+            previous.is_current = False
+        self._current = pane.project_id
+        self.switcher.current = pane.id
+        pane.looked_at()
+        self.sub_title = self._project_name(pane.project_id)
+        self.tree.select_project(pane.project_id)
+
+    def _start(self, pane: SessionPane) -> None:
+        emulator = pane.view.emulator
+        try:
+            self.sessions.start(pane.project_id, pane, emulator.lines, emulator.columns)
+        except LockHeld as error:
+            pane.failed(str(error), SessionState.ELSEWHERE)
+            self.notify(f"{self._project_name(pane.project_id)}: {error}", severity="warning")
+        except WxtuiError as error:
+            pane.failed(str(error))
+            self.notify(f"{self._project_name(pane.project_id)}: {error}", severity="error")
+        else:
+            pane.started()
+
+    async def _restart(self, pane: SessionPane) -> None:
+        if self.sessions.is_alive(pane.project_id):
+            await self.sessions.stop(pane.project_id, STOP_GRACE)
+        pane.state = SessionState.NOT_STARTED
+        self._start(pane)
+
+    async def _discard_pane(self, pane: SessionPane) -> None:
+        await self.sessions.stop(pane.project_id, STOP_GRACE)
+        await pane.remove()
+
+    @on(SessionPane.RestartRequested)
+    async def _on_restart_requested(self, event: SessionPane.RestartRequested) -> None:
+        await self._restart(event.pane)
+
+    @on(SessionPane.Changed)
+    def _on_pane_changed(self, event: SessionPane.Changed) -> None:
+        self.tree.set_marker(event.pane.project_id, self._marker(event.pane))
+
+    @staticmethod
+    def _marker(pane: SessionPane) -> ProjectMarker:
+        state = pane.state
+        if state is SessionState.RUNNING:
+            if pane.bell:
+                return BELL
+            return UNSEEN if pane.unseen_output else RUNNING
+        if state is SessionState.EXITED:
+            return ProjectMarker("✕", "red", f"exited {pane.returncode}")
+        if state is SessionState.FAILED:
+            return FAILED
+        if state is SessionState.ELSEWHERE:
+            return ELSEWHERE
+        return NOT_STARTED
+
+    @on(TerminalView.Resized)
+    def _on_terminal_resized(self, event: TerminalView.Resized) -> None:
+        pane = event.view.parent
+        if isinstance(pane, SessionPane):
+            self.sessions.resize(pane.project_id, event.rows, event.columns)
+
+    @on(TerminalView.TitleChanged)
+    def _on_title_changed(self, event: TerminalView.TitleChanged) -> None:
+        pane = event.view.parent
+        if isinstance(pane, SessionPane) and pane.project_id == self._current:
+            title = inert(event.title)
+            name = self._project_name(pane.project_id)
+            self.sub_title = f"{name} — {title}" if title else name
+
+    # -- sidebar -----------------------------------------------------------------
+
+    @on(Tree.NodeSelected)
+    def _on_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
+        event.stop()
+        ref = event.node.data
+        if ref is not None:
+            self.open_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
+
+    def _selected(self) -> NodeRef | None:
+        return self.tree.selected_ref
+
+    def _selected_project_id(self) -> str | None:
+        ref = self._selected()
+        if ref is not None:
+            return ref.project_id
+        return self._current
+
+    # -- actions -----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In the terminal pane, ctrl+p (and every other key but ours) belongs to the child.
+        return not (action == "command_palette" and isinstance(self.focused, TerminalView))
+
+    async def action_quit(self) -> None:
+        await self.sessions.stop_all(STOP_GRACE)
+        self.exit(0)
+
+    async def on_unmount(self) -> None:
+        await self.sessions.stop_all(STOP_GRACE)
+
+    def action_sidebar(self) -> None:
+        self._hide_filter()
+        tree = self.tree
+        if self._current is not None:
+            tree.select_project(self._current)
+        tree.focus()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_switch(self, number: int) -> None:
+        projects = self.store.list_projects()
+        if 1 <= number <= len(projects):
+            self.open_project(projects[number - 1].id)
+
+    def action_next_attention(self) -> None:
+        order = [p.id for p in self.store.list_projects()]
+        if not order:
+            return
+        start = order.index(self._current) + 1 if self._current in order else 0
+        for offset in range(len(order)):
+            project_id = order[(start + offset) % len(order)]
+            pane = self._pane(project_id)
+            if pane is not None and pane.needs_attention and project_id != self._current:
+                self.open_project(project_id)
+                return
+        self.notify("No other session needs attention.", timeout=2)
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.add_class("visible")
+        field.focus()
+
+    def _hide_filter(self) -> None:
+        self.query_one("#filter", Input).remove_class("visible")
+
+    @on(Input.Changed, "#filter")
+    def _on_filter_changed(self, event: Input.Changed) -> None:
+        self.tree.set_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _on_filter_submitted(self, event: Input.Submitted) -> None:
+        self.tree.focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "escape" and self.focused is self.query_one("#filter", Input):
+            field = self.query_one("#filter", Input)
+            field.value = ""
+            self._hide_filter()
+            self.tree.focus()
+            event.stop()
+
+    def _guarded(self, work: Callable[[], Any]) -> Any:
+        try:
+            return work()
+        except WxtuiError as error:
+            self.notify(str(error), severity="error")
+            return None
+
+    def action_add_project(self) -> None:
+        def submit(values: dict[str, str]) -> str:
+            return self.store.add_project(values["name"], values["dir"], values["command"]).id
+
+        dialog = FormDialog(
+            "Add project",
+            [
+                Field("name", "Name"),
+                Field("dir", "Workspace directory", os.getcwd()),
+                Field("command", "Agent command (empty: the default)", placeholder="claude"),
+            ],
+            submit,
+            ok_label="Add",
+        )
+        self.push_screen(dialog, self._after_project_dialog)
+
+    def _after_project_dialog(self, project_id: str | None) -> None:
+        if project_id:
+            self.reload()
+            self.tree.select_project(project_id)
+
+    def action_add_milestone(self) -> None:
+        project_id = self._selected_project_id()
+        if project_id is None:
+            self.notify("Add a project first (a).", severity="warning")
+            return
+
+        def submit(values: dict[str, str]) -> str:
+            return self.store.add_milestone(project_id, values["name"], values["prompt"]).id
+
+        dialog = FormDialog(
+            f"Add milestone to {self._project_name(project_id)}",
+            [Field("name", "Name"), Field("prompt", "Prompt (optional)")],
+            submit,
+            ok_label="Add",
+        )
+        self.push_screen(dialog, lambda _result: self.reload())
+
+    def action_edit(self) -> None:
+        ref = self._selected()
+        if ref is None:
+            return
+        if ref.kind == "project":
+            project = self.store.get_project(ref.id)
+
+            def submit_project(values: dict[str, str]) -> str:
+                return self.store.edit_project(
+                    ref.id,
+                    name=values["name"],
+                    workspace_path=values["dir"],
+                    command=values["command"],
+                ).id
+
+            fields = [
+                Field("name", "Name", project.name),
+                Field("dir", "Workspace directory", project.workspace_path),
+                Field("command", "Agent command (empty: the default)", project.command),
+            ]
+            self.push_screen(
+                FormDialog("Edit project", fields, submit_project), lambda _r: self.reload()
+            )
+            return
+        milestone = self.store.get_milestone(ref.id)
+
+        def submit_milestone(values: dict[str, str]) -> str:
+            return self.store.edit_milestone(
+                ref.id, element_name=values["name"], prompt=values["prompt"]
+            ).id
+
+        fields = [
+            Field("name", "Name", milestone.element_name),
+            Field("prompt", "Prompt (optional)", milestone.prompt or ""),
+        ]
+        self.push_screen(
+            FormDialog("Edit milestone", fields, submit_milestone), lambda _r: self.reload()
+        )
+
+    def action_delete(self) -> None:
+        ref = self._selected()
+        if ref is None:
+            return
+        if ref.kind == "project":
+            name = self._project_name(ref.id)
+            question = f"Delete project {name} and its milestones?"
+            if self.sessions.is_alive(ref.id):
+                question += "\nIts running session will be stopped."
+        else:
+            question = f"Delete milestone {inert(self.store.get_milestone(ref.id).element_name)}?"
+
+        async def confirmed(answer: bool | None) -> None:
+            if not answer:
+                return
+            if ref.kind == "project":
+                pane = self._pane(ref.id)
+                if pane is not None:
+                    await self._discard_pane(pane)
+                else:
+                    await self.sessions.stop(ref.id, STOP_GRACE)
+                self._guarded(lambda: self.store.remove_project(ref.id))
+            else:
+                self._guarded(lambda: self.store.remove_milestone(ref.id))
+            self.reload()
+
+        self.push_screen(ConfirmDialog(question), confirmed)
+
+    def action_set_status(self) -> None:
+        ref = self._selected()
+        if ref is None or ref.kind != "milestone":
+            self.notify("Select a milestone first.", severity="warning")
+            return
+        milestone = self.store.get_milestone(ref.id)
+
+        def chosen(status: str | None) -> None:
+            if status:
+                self._guarded(lambda: self.store.set_milestone_status(ref.id, status))
+                self.reload()
+
+        self.push_screen(StatusDialog(inert(milestone.element_name), milestone.status), chosen)
+
+    async def action_restart_session(self) -> None:
+        project_id = self._selected_project_id()
+        if project_id is None:
+            return
+        pane = self._pane(project_id)
+        if pane is None:
+            self.open_project(project_id)
+            return
+        await self._restart(pane)
+        self._show(pane)
+
+    async def action_stop_session(self) -> None:
+        project_id = self._selected_project_id()
+        if project_id is None:
+            return
+        if not self.sessions.is_alive(project_id):
+            self.notify("That session is not running.", timeout=2)
+            return
+        await self.sessions.stop(project_id, STOP_GRACE)
+
+    async def action_send_prompt(self) -> None:
+        ref = self._selected()
+        if ref is None or ref.kind != "milestone":
+            self.notify("Select a milestone with a prompt first.", severity="warning")
+            return
+        milestone = self.store.get_milestone(ref.id)
+        if not milestone.prompt:
+            self.notify("This milestone has no prompt; add one with e.", severity="warning")
+            return
+        self.open_project(ref.project_id, ref.id)
+        pane = self._pane(ref.project_id)
+        if pane is None or pane.state is not SessionState.RUNNING:
+            return
+        view = pane.view
+        await self._wait_for_output(view)
+        view.paste(milestone.prompt)
+        await asyncio.sleep(PROMPT_SUBMIT_DELAY)
+        self.sessions.write(ref.project_id, b"\r")
+        self._guarded(lambda: self.store.set_milestone_status(ref.id, "in_progress"))
+        self.reload()
+
+    @staticmethod
+    async def _wait_for_output(view: TerminalView, timeout: float = 10.0) -> None:
+        """A just-started agent needs to draw its prompt before it can take input."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            if any(row.strip() for row in view.emulator.display()):
+                return
+            await asyncio.sleep(0.05)

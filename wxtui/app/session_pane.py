@@ -1,0 +1,129 @@
+"""One project's terminal pane: its emulator view plus the state the sidebar shows.
+
+The pane outlives its process: after an exit the last screen stays, and
+``enter`` starts the project again (resuming the conversation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from wxtui.terminal.widget import TerminalView
+
+RESERVED_KEYS = frozenset({"ctrl+right_square_bracket", "ctrl+q", "ctrl+backslash"}) | frozenset(
+    f"alt+{n}" for n in range(1, 10)
+)
+
+
+class SessionState(Enum):
+    NOT_STARTED = "not started"
+    RUNNING = "running"
+    EXITED = "exited"
+    FAILED = "failed"
+    ELSEWHERE = "in another wxtui"
+
+
+class SessionPane(Widget):
+    """Receives the project's session output (it is the session's sink)."""
+
+    DEFAULT_CSS = """
+    SessionPane { height: 1fr; width: 1fr; }
+    """
+
+    state: reactive[SessionState] = reactive(SessionState.NOT_STARTED)
+    unseen_output: reactive[bool] = reactive(False)
+    bell: reactive[bool] = reactive(False)
+
+    class Changed(Message):
+        """The pane's state or attention flags changed: the sidebar marker must follow."""
+
+        def __init__(self, pane: SessionPane) -> None:
+            super().__init__()
+            self.pane = pane
+
+    class RestartRequested(Message):
+        def __init__(self, pane: SessionPane) -> None:
+            super().__init__()
+            self.pane = pane
+
+    def __init__(self, project_id: str, writer: Callable[[str, bytes], None]) -> None:
+        super().__init__(id=pane_id(project_id))
+        self.project_id = project_id
+        self.returncode: int | None = None
+        self.message = ""
+        self.is_current = False
+        self._send = writer
+        self.view = TerminalView(reserved_keys=RESERVED_KEYS, writer=self._input)
+
+    def compose(self):
+        yield self.view
+
+    def _input(self, data: bytes) -> None:
+        if self.state is SessionState.RUNNING:
+            self._send(self.project_id, data)
+        elif data == b"\r":
+            self.post_message(self.RestartRequested(self))
+
+    # -- SessionSink -----------------------------------------------------------
+
+    def feed(self, data: bytes) -> None:
+        self.view.feed(data)
+        if not self.is_current and not self.unseen_output:
+            self.unseen_output = True
+
+    def session_exited(self, returncode: int) -> None:
+        self.returncode = returncode
+        self.state = SessionState.EXITED
+        self.banner(f"process exited with code {returncode}; press enter to restart")
+
+    def notice(self, text: str) -> None:
+        self.banner(text, style="1;33")
+
+    # -- state changes from the app ---------------------------------------------
+
+    def started(self) -> None:
+        self.returncode = None
+        self.message = ""
+        self.state = SessionState.RUNNING
+
+    def failed(self, message: str, state: SessionState = SessionState.FAILED) -> None:
+        self.message = message
+        self.state = state
+        self.banner(f"{message}; press enter to try again", style="1;31")
+
+    def banner(self, text: str, style: str = "7") -> None:
+        """A line of wxtui's own below the child's last output."""
+        inert = "".join(ch if ch.isprintable() else "?" for ch in text)
+        self.view.feed_text(f"\x1b[0m\r\n\x1b[{style}m[wxtui] {inert}\x1b[0m\r\n")
+
+    def looked_at(self) -> None:
+        self.is_current = True
+        self.unseen_output = False
+        self.bell = False
+
+    def watch_state(self) -> None:
+        self.post_message(self.Changed(self))
+
+    def watch_unseen_output(self) -> None:
+        self.post_message(self.Changed(self))
+
+    def watch_bell(self) -> None:
+        self.post_message(self.Changed(self))
+
+    def on_terminal_view_bell(self, event: TerminalView.Bell) -> None:
+        event.stop()
+        if not (self.is_current and self.view.has_focus):
+            self.bell = True
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.bell or self.unseen_output or self.state is SessionState.EXITED
+
+
+def pane_id(project_id: str) -> str:
+    return f"pane-{project_id}"

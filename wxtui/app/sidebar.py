@@ -1,0 +1,159 @@
+"""The sidebar: projects (always expanded) with their milestones, each with a status marker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from wxtui.models import Milestone, OutputProject
+
+MILESTONE_MARKERS = {
+    "pending": ("○", "dim"),
+    "in_progress": ("▶", "bold yellow"),
+    "completed": ("✓", "bold green"),
+    "failed": ("✗", "bold red"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRef:
+    kind: str  # "project" or "milestone"
+    id: str
+    project_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectMarker:
+    symbol: str
+    style: str
+    detail: str = ""
+
+
+NOT_STARTED = ProjectMarker("○", "dim")
+RUNNING = ProjectMarker("●", "green")
+UNSEEN = ProjectMarker("◆", "bold cyan")
+BELL = ProjectMarker("!", "bold yellow")
+ELSEWHERE = ProjectMarker("◌", "magenta", "elsewhere")
+FAILED = ProjectMarker("✗", "bold red", "failed")
+
+
+def inert(text: str) -> str:
+    """Control characters in user data are shown, never interpreted."""
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+
+
+class ProjectTree(Tree[NodeRef]):
+    """Rebuilt from the store on change; the cursor stays on the same project or milestone."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "app.add_project", "Add project"),
+        Binding("m", "app.add_milestone", "Milestone"),
+        Binding("e", "app.edit", "Edit"),
+        Binding("d", "app.delete", "Delete"),
+        Binding("p", "app.send_prompt", "Send prompt"),
+        Binding("t", "app.set_status", "Status"),
+        Binding("r", "app.restart_session", "Restart"),
+        Binding("s", "app.stop_session", "Stop"),
+        Binding("slash", "app.filter", "Filter"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("projects", id=id)
+        self.show_root = False
+        self.auto_expand = False
+        self.guide_depth = 2
+        self._markers: dict[str, ProjectMarker] = {}
+        self._projects: list[OutputProject] = []
+        self._milestones: dict[str, list[Milestone]] = {}
+        self.filter_text = ""
+
+    def populate(
+        self, projects: list[OutputProject], milestones: dict[str, list[Milestone]]
+    ) -> None:
+        self._projects = projects
+        self._milestones = milestones
+        self._rebuild()
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text
+        self._rebuild()
+
+    def set_marker(self, project_id: str, marker: ProjectMarker) -> None:
+        if self._markers.get(project_id) == marker:
+            return
+        self._markers[project_id] = marker
+        for node in self.root.children:
+            if node.data is not None and node.data.id == project_id:
+                node.set_label(self._project_label(node.data.id))
+                break
+
+    def _project_label(self, project_id: str) -> Text:
+        project = next(p for p in self._projects if p.id == project_id)
+        marker = self._markers.get(project_id, NOT_STARTED)
+        label = Text()
+        label.append(marker.symbol, style=marker.style)
+        label.append(" ")
+        label.append(inert(project.name), style="bold")
+        if marker.detail:
+            label.append(f" {marker.detail}", style=marker.style)
+        return label
+
+    @staticmethod
+    def _milestone_label(milestone: Milestone) -> Text:
+        symbol, style = MILESTONE_MARKERS.get(milestone.status, ("?", ""))
+        label = Text()
+        label.append(symbol, style=style)
+        label.append(" ")
+        label.append(inert(milestone.element_name))
+        return label
+
+    def _matches(self, text: str) -> bool:
+        return self.filter_text.casefold() in text.casefold()
+
+    def _rebuild(self) -> None:
+        selected = self.selected_ref
+        self.clear()
+        cursor_node: TreeNode[NodeRef] | None = None
+        for project in self._projects:
+            milestones = self._milestones.get(project.id, [])
+            shown = milestones
+            if self.filter_text and not self._matches(project.name):
+                shown = [m for m in milestones if self._matches(m.element_name)]
+                if not shown:
+                    continue
+            ref = NodeRef("project", project.id, project.id)
+            node = self.root.add(self._project_label(project.id), data=ref, expand=True)
+            if selected == ref:
+                cursor_node = node
+            for milestone in shown:
+                mref = NodeRef("milestone", milestone.id, project.id)
+                leaf = node.add_leaf(self._milestone_label(milestone), data=mref)
+                if selected == mref:
+                    cursor_node = leaf
+        if cursor_node is None and selected is not None:
+            cursor_node = self.project_node(selected.project_id)
+        self._move_to(cursor_node or (self.root.children[0] if self.root.children else None))
+
+    def _move_to(self, node: TreeNode[NodeRef] | None) -> None:
+        if node is not None:
+            _ = self.last_line  # Lay out the rebuilt tree so the node knows its line.
+            self.move_cursor(node)
+
+    @property
+    def selected_ref(self) -> NodeRef | None:
+        node = self.cursor_node
+        return None if node is None else node.data
+
+    def project_node(self, project_id: str) -> TreeNode[NodeRef] | None:
+        for node in self.root.children:
+            if node.data is not None and node.data.id == project_id:
+                return node
+        return None
+
+    def select_project(self, project_id: str) -> None:
+        self._move_to(self.project_node(project_id))

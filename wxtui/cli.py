@@ -1,0 +1,223 @@
+"""The ``wxtui`` command line: the TUI by default, and scriptable project/milestone commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from wxtui import __version__
+from wxtui.errors import WxtuiError
+from wxtui.models import MILESTONE_STATUSES
+from wxtui.store import Store, check_milestone_status, default_db_path
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"wxtui: error: {message}\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="wxtui", description="Terminal session manager for Claude Code agents.")
+    parser.add_argument("--version", action="version", version=f"wxtui {__version__}")
+    parser.add_argument(
+        "--db", metavar="PATH", help="database file (default: $WXTUI_DB, else the user data dir)"
+    )
+    parser.add_argument(
+        "--agent", metavar="CMD", help="agent command for projects without their own"
+    )
+    parser.add_argument(
+        "--open", metavar="PROJECT", help="start with this project's session focused"
+    )
+    commands = parser.add_subparsers(dest="group", metavar="COMMAND", parser_class=_Parser)
+
+    commands.add_parser("demo", help="the TUI on a throwaway demo workspace")
+
+    project = commands.add_parser("project", help="manage projects").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    add = project.add_parser("add", help="add a project; prints its id")
+    add.add_argument("name")
+    add.add_argument("--dir", default=".", help="workspace directory (default: current)")
+    add.add_argument("--command", default="", help="agent command line for this project")
+    listing = project.add_parser("list", help="list projects")
+    listing.add_argument("--json", action="store_true")
+    show = project.add_parser("show", help="show one project and its milestones")
+    show.add_argument("project")
+    show.add_argument("--json", action="store_true")
+    edit = project.add_parser("edit", help="change a project")
+    edit.add_argument("project")
+    edit.add_argument("--name")
+    edit.add_argument("--dir")
+    edit.add_argument("--command")
+    remove = project.add_parser("remove", help="delete a project and its milestones")
+    remove.add_argument("project")
+
+    milestone = commands.add_parser("milestone", help="manage milestones").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    madd = milestone.add_parser("add", help="add a milestone; prints its id")
+    madd.add_argument("project")
+    madd.add_argument("name")
+    madd.add_argument("--prompt")
+    mlist = milestone.add_parser("list", help="list a project's milestones")
+    mlist.add_argument("project")
+    mlist.add_argument("--json", action="store_true")
+    mstatus = milestone.add_parser("status", help="set a milestone's status")
+    mstatus.add_argument("milestone")
+    mstatus.add_argument("status", help=" | ".join(MILESTONE_STATUSES))
+    mremove = milestone.add_parser("remove", help="delete a milestone")
+    mremove.add_argument("milestone")
+
+    session = commands.add_parser("session", help="stored Claude conversations").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    slist = session.add_parser("list", help="the stored conversation of every project")
+    slist.add_argument("--json", action="store_true")
+    forget = session.add_parser("forget", help="the next start is a fresh conversation")
+    forget.add_argument("project")
+    return parser
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    if not rows:
+        return
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[-1]]))
+
+
+def _project_add(store: Store, args: argparse.Namespace) -> None:
+    print(store.add_project(args.name, args.dir, args.command).id)
+
+
+def _project_list(store: Store, args: argparse.Namespace) -> None:
+    projects = store.list_projects()
+    if args.json:
+        _print_json([p.to_dict() for p in projects])
+        return
+    _print_table([(p.id, p.status, p.name, p.workspace_path) for p in projects])
+
+
+def _project_show(store: Store, args: argparse.Namespace) -> None:
+    project = store.find_project(args.project)
+    milestones = store.list_milestones(project.id)
+    if args.json:
+        _print_json({**project.to_dict(), "milestones": [m.to_dict() for m in milestones]})
+        return
+    for key, value in project.to_dict().items():
+        print(f"{key + ':':<19}{'' if value is None else value}")
+    print("milestones:")
+    _print_table([("  " + m.id, m.status, m.element_name) for m in milestones])
+
+
+def _project_edit(store: Store, args: argparse.Namespace) -> None:
+    project = store.find_project(args.project)
+    store.edit_project(project.id, name=args.name, workspace_path=args.dir, command=args.command)
+
+
+def _project_remove(store: Store, args: argparse.Namespace) -> None:
+    store.remove_project(store.find_project(args.project).id)
+
+
+def _milestone_add(store: Store, args: argparse.Namespace) -> None:
+    project = store.find_project(args.project)
+    print(store.add_milestone(project.id, args.name, args.prompt).id)
+
+
+def _milestone_list(store: Store, args: argparse.Namespace) -> None:
+    milestones = store.list_milestones(store.find_project(args.project).id)
+    if args.json:
+        _print_json([m.to_dict() for m in milestones])
+        return
+    _print_table([(m.id, m.status, m.element_name) for m in milestones])
+
+
+def _milestone_status(store: Store, args: argparse.Namespace) -> None:
+    check_milestone_status(args.status)
+    store.set_milestone_status(store.get_milestone(args.milestone).id, args.status)
+
+
+def _milestone_remove(store: Store, args: argparse.Namespace) -> None:
+    store.remove_milestone(args.milestone)
+
+
+def _session_list(store: Store, args: argparse.Namespace) -> None:
+    rows = [
+        {"output_project_id": p.id, "name": p.name, "claude_session_id": p.claude_session_id}
+        for p in store.list_projects()
+    ]
+    if args.json:
+        _print_json(rows)
+        return
+    _print_table([(r["output_project_id"], r["claude_session_id"] or "-", r["name"]) for r in rows])
+
+
+def _session_forget(store: Store, args: argparse.Namespace) -> None:
+    store.set_claude_session_id(store.find_project(args.project).id, None)
+
+
+_HANDLERS: dict[tuple[str, str], Callable[[Store, argparse.Namespace], None]] = {
+    ("project", "add"): _project_add,
+    ("project", "list"): _project_list,
+    ("project", "show"): _project_show,
+    ("project", "edit"): _project_edit,
+    ("project", "remove"): _project_remove,
+    ("milestone", "add"): _milestone_add,
+    ("milestone", "list"): _milestone_list,
+    ("milestone", "status"): _milestone_status,
+    ("milestone", "remove"): _milestone_remove,
+    ("session", "list"): _session_list,
+    ("session", "forget"): _session_forget,
+}
+
+
+def _fail(error: WxtuiError) -> int:
+    print(f"wxtui: error: {error}", file=sys.stderr)
+    return error.exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        if args.group == "demo":
+            from wxtui.demo import run_demo
+
+            return run_demo(agent=args.agent)
+        db_path = default_db_path(args.db, os.environ)
+        if args.group is None:
+            return _run_tui(db_path, args.agent, args.open)
+        with Store.open(db_path) as store:
+            _HANDLERS[(args.group, args.action)](store, args)
+        return 0
+    except WxtuiError as error:
+        return _fail(error)
+    except BrokenPipeError:
+        return 1
+
+
+def _run_tui(db_path: Path, agent: str | None, open_ref: str | None) -> int:
+    from wxtui.app.app import WxtuiApp
+
+    store = Store.open(db_path)
+    try:
+        open_project = store.find_project(open_ref).id if open_ref else None
+        app = WxtuiApp(store, agent=agent, open_project_id=open_project)
+        app.run()
+    finally:
+        store.close()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

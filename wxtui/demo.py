@@ -1,0 +1,70 @@
+"""``wxtui demo``: the real app on a throwaway database whose sessions run the user's shell."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import tempfile
+from pathlib import Path
+
+from wxtui.store import Store
+
+DEMO_PROJECTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "billing-service",
+        (
+            ("Convert invoice models", "Port the invoice models to the new ORM."),
+            ("Rewrite payment gateway", "Replace the payment gateway client."),
+            ("Add audit log", ""),
+        ),
+    ),
+    (
+        "legacy-reports",
+        (
+            ("Inventory report", "Convert the inventory report to the new engine."),
+            ("Sales dashboard", ""),
+        ),
+    ),
+    (
+        "mobile-api",
+        (
+            ("Auth endpoints", "Generate the auth endpoints from the spec."),
+            ("Push notifications", ""),
+            ("Rate limiting", ""),
+        ),
+    ),
+)
+
+_WELCOME_SCRIPT = 'printf "\\033[1;36m%s\\033[0m\\n\\n" "$1"; exec "${SHELL:-/bin/sh}" -i'
+
+
+def demo_command(project_name: str) -> str:
+    welcome = f"wxtui demo: this is the {project_name} session (your shell; type exit to end it)"
+    return shlex.join(["/bin/sh", "-c", _WELCOME_SCRIPT, "wxtui-demo", welcome])
+
+
+def populate_demo(store: Store, root: Path) -> None:
+    for name, milestones in DEMO_PROJECTS:
+        workspace = root / name
+        workspace.mkdir(exist_ok=True)
+        project = store.add_project(name, str(workspace), demo_command(name))
+        for index, (element_name, prompt) in enumerate(milestones):
+            milestone = store.add_milestone(project.id, element_name, prompt or None)
+            if index == 0:
+                store.set_milestone_status(milestone.id, "completed")
+            elif index == 1:
+                store.set_milestone_status(milestone.id, "in_progress")
+
+
+def run_demo(agent: str | None = None) -> int:
+    """Ignores ``--db`` and ``WXTUI_DB``: the demo database lives and dies in a temp dir."""
+    from wxtui.app.app import WxtuiApp
+
+    with tempfile.TemporaryDirectory(prefix="wxtui-demo-") as tmp:
+        root = Path(tmp)
+        os.chmod(root, 0o700)
+        with Store.open(root / "wxtui.db") as store:
+            populate_demo(store, root)
+            app = WxtuiApp(store, agent=agent, title_suffix="demo")
+            app.run()
+        return app.return_code or 0

@@ -1,0 +1,71 @@
+"""Per-project locks that keep two wxtui processes from running two agents for one project.
+
+``flock`` is tied to the open file, so the OS releases it when the holder dies:
+a crashed wxtui never blocks the next start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from pathlib import Path
+
+from wxtui.errors import WxtuiError
+
+
+class LockHeld(WxtuiError):
+    def __init__(self, pid: int | None) -> None:
+        holder = f"pid {pid}" if pid else "unknown pid"
+        super().__init__(f"running in another wxtui ({holder})")
+        self.pid = pid
+
+
+def lock_dir_for(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".locks")
+
+
+class ProjectLock:
+    """Held for as long as a project's session lives in this process."""
+
+    def __init__(self, directory: Path, project_id: str) -> None:
+        self.path = directory / f"{project_id}.lock"
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self) -> None:
+        if self._fd is not None:
+            return
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = _read_pid(fd)
+            os.close(fd)
+            raise LockHeld(pid) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+        os.close(fd)
+
+
+def _read_pid(fd: int) -> int | None:
+    try:
+        text = os.pread(fd, 32, 0).decode().strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,287 @@
+"""Turns decoded terminal output into calls on a :class:`TerminalScreen`.
+
+pyte's own stream parser walks one character at a time through a generator,
+prints the payload of DCS/APC strings, applies ``CSI > 4;2 m`` as underline
+and stops on sequences its handlers reject. This parser tokenises with one
+regular expression (whole runs of text at once), consumes every well-formed
+sequence, answers device queries, and never raises on any input.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from pyte import charsets
+from pyte import modes as mo
+
+from wxtui.terminal.screen import TerminalScreen
+
+log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(
+    r"(?P<text>[^\x00-\x1f\x7f-\x9f]+)"
+    r"|\x1b\[(?P<params>[0-?]*)(?P<inter>[ -/]*)(?P<final>[@-~])"
+    r"|(?P<ctrl>[\x00-\x1a\x1c-\x1f\x7f-\x9f])"
+    r"|\x1b\](?P<osc>[^\x07\x1b]*)(?:\x07|\x1b\\)"
+    r"|\x1b[P_^X](?P<string>.*?)\x1b\\"
+    r"|\x1b(?P<esc_inter>[ -/]*)(?P<esc_final>[0-~])",
+    re.S,
+)
+# What may still become a complete sequence once more output arrives.
+_PARTIAL = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*\x1b?|[P_^X].*?\x1b?|[ -/]*)?\Z",
+    re.S,
+)
+MAX_PENDING = 1 << 20  # An unterminated string longer than this is dropped.
+
+_SIMPLE_CSI: dict[str, str] = {
+    "@": "insert_characters",
+    "A": "cursor_up",
+    "B": "cursor_down",
+    "C": "cursor_forward",
+    "D": "cursor_back",
+    "E": "cursor_down1",
+    "F": "cursor_up1",
+    "G": "cursor_to_column",
+    "`": "cursor_to_column",
+    "H": "cursor_position",
+    "f": "cursor_position",
+    "J": "erase_in_display",
+    "K": "erase_in_line",
+    "L": "insert_lines",
+    "M": "delete_lines",
+    "P": "delete_characters",
+    "X": "erase_characters",
+    "a": "cursor_forward",
+    "d": "cursor_to_line",
+    "e": "cursor_down",
+    "g": "clear_tab_stop",
+    "r": "set_margins",
+}
+_CHARSETS = {"0": charsets.VT100_MAP, "B": charsets.LAT1_MAP, "A": charsets.LAT1_MAP}
+
+
+class StreamParser:
+    def __init__(
+        self,
+        screen: TerminalScreen,
+        *,
+        on_bell: Callable[[], None] | None = None,
+        on_title: Callable[[str], None] | None = None,
+    ) -> None:
+        self.screen = screen
+        self.on_bell = on_bell
+        self.on_title = on_title
+        self._pending = ""
+
+    def feed(self, data: str) -> None:
+        if self._pending:
+            data = self._pending + data
+            self._pending = ""
+        screen = self.screen
+        draw = screen.draw
+        match = _TOKEN.match
+        pos = 0
+        end = len(data)
+        while pos < end:
+            m = match(data, pos)
+            if m is None:
+                if data[pos] == "\x1b" and _PARTIAL.match(data, pos):
+                    rest = data[pos:]
+                    if len(rest) <= MAX_PENDING:
+                        self._pending = rest
+                    return
+                pos += 1  # A malformed sequence: drop its ESC, show the rest as text.
+                continue
+            pos = m.end()
+            kind = m.lastgroup
+            try:
+                if kind == "text":
+                    draw(m.group("text"))
+                elif kind == "final":
+                    self._csi(m.group("params"), m.group("inter"), m.group("final"))
+                elif kind == "ctrl":
+                    self._control(m.group("ctrl"))
+                elif kind == "osc":
+                    self._osc(m.group("osc"))
+                elif kind == "esc_final":
+                    self._escape(m.group("esc_inter"), m.group("esc_final"))
+                # DCS, APC, PM and SOS strings are consumed whole.
+            except Exception:  # Nothing a child prints may stop the emulator.
+                log.exception("terminal sequence %r failed", m.group(0)[:80])
+
+    # -- dispatch ------------------------------------------------------------
+
+    def _control(self, ch: str) -> None:
+        screen = self.screen
+        if ch == "\r":
+            screen.cursor.x = 0
+        elif ch in "\n\x0b\x0c":
+            screen.linefeed()
+        elif ch == "\x08":
+            screen.backspace()
+        elif ch == "\t":
+            screen.tab()
+        elif ch == "\x07":
+            if self.on_bell is not None:
+                self.on_bell()
+        elif ch == "\x0e":
+            screen.charset = 1
+        elif ch == "\x0f":
+            screen.charset = 0
+
+    def _escape(self, inter: str, final: str) -> None:
+        screen = self.screen
+        if inter:
+            if inter in "()" and final in _CHARSETS:
+                if inter == "(":
+                    screen.g0_charset = _CHARSETS[final]
+                else:
+                    screen.g1_charset = _CHARSETS[final]
+            elif inter == "#" and final == "8":
+                screen.alignment_display()
+            return
+        handler = {
+            "7": screen.save_cursor,
+            "8": screen.restore_cursor,
+            "D": screen.index,
+            "E": self._next_line,
+            "M": screen.reverse_index,
+            "H": screen.set_tab_stop,
+            "c": self._full_reset,
+        }.get(final)
+        if handler is not None:
+            handler()
+
+    def _next_line(self) -> None:
+        self.screen.cursor.x = 0
+        self.screen.index()
+
+    def _full_reset(self) -> None:
+        self.screen.reset()
+        self.screen.scrollback.clear()
+
+    def _csi(self, params: str, inter: str, final: str) -> None:
+        screen = self.screen
+        marker = params[:1] if params[:1] in "<=>?" else ""
+        if marker:
+            params = params[1:]
+        if final == "m" and not marker and not inter:
+            screen.apply_sgr(params)
+            return
+        if inter:
+            self._csi_intermediate(marker, params, inter, final)
+            return
+        if marker == "?":
+            self._csi_private(params, final)
+            return
+        if marker:
+            if marker == ">" and final == "c":
+                screen.write_process_input("\x1b[>1;10;0c")
+            return  # Kitty keyboard (u), XTMODKEYS (m), XTVERSION (q)...: not supported.
+        args = _ints(params)
+        if final in _SIMPLE_CSI:
+            arity = 2 if final in "Hfr" else 1
+            getattr(screen, _SIMPLE_CSI[final])(*args[:arity])
+        elif final == "h":
+            screen.set_mode(*args)
+        elif final == "l":
+            screen.reset_mode(*args)
+        elif final == "n":
+            self._device_status(args[0] if args else 0, private=False)
+        elif final == "c":
+            if not args or args[0] == 0:
+                screen.write_process_input("\x1b[?62;22c")
+        elif final == "S":
+            screen.scroll_up(args[0] if args else 1)
+        elif final == "T" and len(args) <= 1:
+            screen.scroll_down(args[0] if args else 1)
+        elif final == "b":
+            screen.repeat_last(args[0] if args else 1)
+        elif final == "s":
+            screen.save_cursor()
+        elif final == "u":
+            screen.restore_cursor()
+        elif final == "I":
+            for _ in range(max(1, args[0] if args else 1)):
+                screen.tab()
+        elif final == "Z":
+            self._back_tab(args[0] if args else 1)
+
+    def _csi_private(self, params: str, final: str) -> None:
+        screen = self.screen
+        args = _ints(params)
+        if final == "h":
+            screen.set_mode(*args, private=True)
+        elif final == "l":
+            screen.reset_mode(*args, private=True)
+        elif final == "n":
+            self._device_status(args[0] if args else 0, private=True)
+        elif final == "J":
+            screen.erase_in_display(args[0] if args else 0)
+        elif final == "K":
+            screen.erase_in_line(args[0] if args else 0)
+        # ?u (kitty keyboard query) goes unanswered, as in a terminal without the protocol.
+
+    def _csi_intermediate(self, marker: str, params: str, inter: str, final: str) -> None:
+        screen = self.screen
+        args = _ints(params)
+        if inter == " " and final == "q":
+            screen.cursor_shape = args[0] if args else 0
+        elif inter == "$" and final == "p":
+            mode = args[0] if args else 0
+            state = screen.mode_state(mode, private=marker == "?")
+            prefix = "?" if marker == "?" else ""
+            screen.write_process_input(f"\x1b[{prefix}{mode};{state}$y")
+        elif inter == "!" and final == "p":
+            self._soft_reset()
+
+    def _soft_reset(self) -> None:
+        screen = self.screen
+        screen.cursor.attrs = screen.default_char
+        screen.cursor.hidden = False
+        screen.margins = None
+        screen.mode.difference_update({mo.IRM, mo.DECOM, 1 << 5})
+        screen.mode.update({mo.DECAWM, mo.DECTCEM})
+
+    def _device_status(self, mode: int, private: bool) -> None:
+        screen = self.screen
+        if mode == 5:
+            screen.write_process_input("\x1b[0n")
+        elif mode == 6:
+            y = screen.cursor.y + 1
+            if screen.margins is not None and mo.DECOM in screen.mode:
+                y -= screen.margins.top
+            x = min(screen.cursor.x, screen.columns - 1) + 1
+            screen.write_process_input(f"\x1b[{'?' if private else ''}{y};{x}R")
+
+    def _back_tab(self, count: int) -> None:
+        screen = self.screen
+        for _ in range(max(1, count)):
+            stops = [x for x in screen.tabstops if x < screen.cursor.x]
+            screen.cursor.x = max(stops) if stops else 0
+
+    def _osc(self, payload: str) -> None:
+        code, _, rest = payload.partition(";")
+        if code in ("0", "2"):
+            self.screen.set_title(rest)
+            if self.on_title is not None:
+                self.on_title(rest)
+        elif code == "8":
+            _params, _, url = rest.partition(";")
+            self.screen.set_link(url)
+        # 1 (icon), 4/10/11/12 (colour queries), 52 (clipboard), 133 (prompt marks),
+        # 9 and 777 (notifications): consumed, never applied or echoed.
+
+
+def _ints(params: str) -> list[int]:
+    """CSI parameters as pyte expects them: missing ones are 0, sub-parameters ignored."""
+    if not params:
+        return []
+    values = []
+    for part in params.split(";"):
+        head = part.split(":", 1)[0]
+        values.append(min(int(head), 9999) if head.isdigit() and len(head) < 10 else 0)
+    return values

@@ -1,0 +1,72 @@
+"""Screen lines to Textual strips, with the attribute→Style conversion cached."""
+
+from __future__ import annotations
+
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from wxtui.terminal.screen import Char, Runs
+
+_COLOURS: dict[object, Color | None] = {"default": None}
+
+
+def _colour(value: str | int) -> Color | None:
+    try:
+        return _COLOURS[value]
+    except KeyError:
+        pass
+    colour: Color | None
+    if isinstance(value, int):
+        colour = Color.from_ansi(value)
+    else:
+        try:
+            colour = Color.parse(f"#{value}" if len(value) == 6 else value)
+        except Exception:
+            colour = None
+    _COLOURS[value] = colour
+    return colour
+
+
+class StyleCache:
+    """One rich ``Style`` per distinct cell attribute set (cells share attribute tuples)."""
+
+    def __init__(self) -> None:
+        self._styles: dict[Char, Style] = {}
+
+    def __call__(self, attrs: Char) -> Style:
+        style = self._styles.get(attrs)
+        if style is None:
+            style = self._styles[attrs] = Style(
+                color=_colour(attrs.fg),
+                bgcolor=_colour(attrs.bg),
+                bold=attrs.bold or attrs.blink or None,
+                dim=attrs.dim or None,
+                italic=attrs.italics or None,
+                underline=attrs.underscore or None,
+                strike=attrs.strikethrough or None,
+                reverse=attrs.reverse or None,
+                overline=attrs.overline or None,
+                link=attrs.link,
+            )
+        return style
+
+    def clear(self) -> None:
+        self._styles.clear()
+
+
+def runs_to_strip(runs: Runs, width: int, styles: StyleCache) -> Strip:
+    segments = [Segment(text, styles(attrs)) for text, attrs in runs if text]
+    return Strip(segments).adjust_cell_length(width)
+
+
+def with_cursor(strip: Strip, x: int, style: Style) -> Strip:
+    """The strip with the cell at ``x`` restyled as the cursor."""
+    if x >= strip.cell_length:
+        return strip
+    left, middle, right = strip.divide([x, x + 1, strip.cell_length])
+    if middle.cell_length == 0:
+        return strip
+    cursor = Strip([Segment(seg.text, (seg.style or Style()) + style) for seg in middle])
+    return Strip.join([left, cursor, right])

@@ -1,0 +1,365 @@
+"""A Textual widget that shows a :class:`TerminalEmulator` and sends it keys, pastes and mouse.
+
+Output is parsed as it arrives but painted on a frame tick, so a burst costs
+one repaint; only rows that changed are rebuilt, and rendered rows are cached
+by line identity so scrolling output reuses the strips it already built.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from wxtui.terminal.emulator import TerminalEmulator
+from wxtui.terminal.keys import encode_key
+from wxtui.terminal.render import StyleCache, runs_to_strip, with_cursor
+from wxtui.terminal.screen import DEFAULT_SCROLLBACK, line_runs
+
+log = logging.getLogger(__name__)
+
+FRAME_INTERVAL = 1 / 60
+SYNC_TIMEOUT = 0.5  # How long a child may hold a synchronized update before we paint anyway.
+WHEEL_LINES = 3
+_BLOCK_CURSOR = Style(reverse=True)
+_LINE_CURSOR = Style(underline=True, bold=True)
+_MARKER_STYLE = Style(reverse=True, bold=True)
+
+
+class TerminalView(Widget, can_focus=True):
+    """The terminal pane. Give it a ``writer`` to send input to the child."""
+
+    DEFAULT_CSS = """
+    TerminalView {
+        width: 1fr;
+        height: 1fr;
+        overflow: hidden;
+    }
+    """
+
+    scroll_offset_lines: reactive[int] = reactive(0, layout=False)
+    """How many lines the view is scrolled back into history (0: the live screen)."""
+
+    class Bell(Message):
+        def __init__(self, view: TerminalView) -> None:
+            super().__init__()
+            self.view = view
+
+    class TitleChanged(Message):
+        def __init__(self, view: TerminalView, title: str) -> None:
+            super().__init__()
+            self.view = view
+            self.title = title
+
+    class Resized(Message):
+        """The pane's size changed; the child's terminal should follow."""
+
+        def __init__(self, view: TerminalView, rows: int, columns: int) -> None:
+            super().__init__()
+            self.view = view
+            self.rows = rows
+            self.columns = columns
+
+    def __init__(
+        self,
+        *,
+        scrollback: int = DEFAULT_SCROLLBACK,
+        reserved_keys: frozenset[str] = frozenset(),
+        writer: Callable[[bytes], None] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.emulator = TerminalEmulator(
+            80,
+            24,
+            scrollback=scrollback,
+            reply=self._write,
+            on_bell=self._on_bell,
+            on_title=self._on_title,
+        )
+        self.emulator.screen.on_scrollback = self._on_scrollback
+        self.reserved_keys = reserved_keys
+        self.writer = writer
+        self._styles = StyleCache()
+        self._strips: dict[int, tuple[object, Strip]] = {}
+        self._blank: Strip | None = None
+        self._frame_handle: asyncio.TimerHandle | None = None
+        self._last_frame = 0.0
+        self._sync_since: float | None = None
+        self._cursor_row = 0
+        self._mouse_buttons = 0
+
+    # -- output --------------------------------------------------------------
+
+    def feed(self, data: bytes) -> None:
+        """Parse child output now; paint it on the next frame."""
+        self.emulator.feed(data)
+        self._schedule_frame()
+
+    def feed_text(self, text: str) -> None:
+        self.emulator.feed_text(text)
+        self._schedule_frame()
+
+    def _schedule_frame(self) -> None:
+        if self._frame_handle is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        delay = max(0.0, self._last_frame + FRAME_INTERVAL - loop.time())
+        self._frame_handle = loop.call_later(delay, self._frame)
+
+    def _frame(self) -> None:
+        self._frame_handle = None
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if self.emulator.synchronized:
+            if self._sync_since is None:
+                self._sync_since = now
+            if now - self._sync_since < SYNC_TIMEOUT:
+                self._frame_handle = loop.call_later(FRAME_INTERVAL, self._frame)
+                return
+        self._sync_since = None
+        self._last_frame = now
+        screen = self.emulator.screen
+        dirty = screen.dirty
+        screen.dirty = set()
+        rows = set(dirty)
+        rows.add(self._cursor_row)
+        self._cursor_row = screen.cursor.y
+        rows.add(self._cursor_row)
+        buffer = screen.buffer
+        for y in dirty:
+            line = buffer.get(y)
+            if line is not None:
+                self._strips.pop(id(line), None)
+        if len(self._strips) > 4 * screen.lines:
+            live = {id(line) for line in buffer.values()}
+            self._strips = {k: v for k, v in self._strips.items() if k in live}
+        if not self.display or not self.is_mounted:
+            return
+        if self.scroll_offset_lines or len(rows) >= screen.lines:
+            self.refresh()
+            return
+        width = self.size.width
+        for y in sorted(rows):
+            self.refresh(Region(0, y, width, 1))
+
+    def _on_scrollback(self, count: int) -> None:
+        if count == 0:
+            self.scroll_offset_lines = 0
+        elif self.scroll_offset_lines:
+            self.scroll_offset_lines = min(
+                self.scroll_offset_lines + count, len(self.emulator.screen.scrollback)
+            )
+
+    def _on_bell(self) -> None:
+        self.post_message(self.Bell(self))
+
+    def _on_title(self, title: str) -> None:
+        self.post_message(self.TitleChanged(self, title))
+
+    def invalidate(self) -> None:
+        """Forget every cached row (after a theme or size change)."""
+        self._strips.clear()
+        self._styles.clear()
+        self._blank = None
+        self.refresh()
+
+    # -- rendering -----------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        try:
+            return self._render_line(y)
+        except Exception:  # A rendering bug must cost one row, never the app.
+            log.exception("terminal row %d failed to render", y)
+            return Strip.blank(self.size.width)
+
+    def _blank_strip(self, width: int) -> Strip:
+        if self._blank is None or self._blank.cell_length != width:
+            self._blank = Strip.blank(width)
+        return self._blank
+
+    def _render_line(self, y: int) -> Strip:
+        width = self.size.width
+        screen = self.emulator.screen
+        if self.scroll_offset_lines:
+            return self._history_line(y, width)
+        if y >= screen.lines:
+            return self._blank_strip(width)
+        line = screen.buffer.get(y)
+        if line is None:
+            strip = self._blank_strip(width)
+        else:
+            cached = self._strips.get(id(line))
+            if cached is not None and cached[0] is line:
+                strip = cached[1]
+            else:
+                strip = runs_to_strip(line_runs(line, screen.columns), width, self._styles)
+                self._strips[id(line)] = (line, strip)
+        if y == screen.cursor.y and self.has_focus and self.emulator.cursor_visible:
+            shape = screen.cursor_shape
+            style = _LINE_CURSOR if shape in (3, 4, 5, 6) else _BLOCK_CURSOR
+            strip = with_cursor(strip, min(screen.cursor.x, screen.columns - 1), style)
+        return strip
+
+    def _history_line(self, y: int, width: int) -> Strip:
+        screen = self.emulator.screen
+        history = screen.scrollback
+        index = len(history) - self.scroll_offset_lines + y
+        if index < len(history):
+            strip = runs_to_strip(history[index], width, self._styles)
+        elif index - len(history) < screen.lines:
+            line = screen.buffer.get(index - len(history))
+            strip = (
+                self._blank_strip(width)
+                if line is None
+                else runs_to_strip(line_runs(line, screen.columns), width, self._styles)
+            )
+        else:
+            strip = self._blank_strip(width)
+        if y == 0:
+            marker = f" scrolled back {self.scroll_offset_lines} lines "
+            start = max(0, width - len(marker))
+            strip = Strip.join(
+                [strip.crop(0, start), Strip([Segment(marker[: width - start], _MARKER_STYLE)])]
+            )
+        return strip
+
+    def watch_scroll_offset_lines(self) -> None:
+        self.refresh()
+
+    # -- geometry ------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        rows, columns = self.size.height, self.size.width
+        if rows < 1 or columns < 1:
+            return  # Never give the child a zero-sized terminal.
+        if (rows, columns) != (self.emulator.lines, self.emulator.columns):
+            self.emulator.resize(rows, columns)
+            self._strips.clear()
+            self._cursor_row = self.emulator.screen.cursor.y
+        self.refresh()
+        self.post_message(self.Resized(self, rows, columns))
+
+    def on_show(self) -> None:
+        self.refresh()
+
+    # -- input ---------------------------------------------------------------
+
+    def _write(self, data: bytes) -> None:
+        if self.writer is None or not data:
+            return
+        try:
+            self.writer(data)
+        except Exception as exc:  # e.g. the child stopped reading its input.
+            self.notify(str(exc), title="Input not sent", severity="warning")
+
+    def scroll_history(self, lines: int) -> None:
+        limit = len(self.emulator.screen.scrollback)
+        self.scroll_offset_lines = max(0, min(limit, self.scroll_offset_lines + lines))
+
+    async def on_key(self, event: events.Key) -> None:
+        if event.key in self.reserved_keys:
+            return
+        event.stop()
+        event.prevent_default()
+        history_free = not self.emulator.screen.in_alternate_screen
+        if event.key in ("shift+pageup", "shift+pagedown") and history_free:
+            page = max(1, self.size.height - 1)
+            self.scroll_history(page if event.key == "shift+pageup" else -page)
+            return
+        if self.scroll_offset_lines:
+            self.scroll_offset_lines = 0
+        data = encode_key(
+            event.key, event.character, app_cursor=self.emulator.application_cursor_keys
+        )
+        if data is not None:
+            self._write(data)
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()
+        self.paste(event.text)
+
+    def paste(self, text: str) -> None:
+        """Send text as the terminal would for a paste (bracketed when the child asked)."""
+        text = text.replace("\x1b[201~", "").replace("\r\n", "\r").replace("\n", "\r")
+        if self.emulator.bracketed_paste:
+            text = f"\x1b[200~{text}\x1b[201~"
+        if self.scroll_offset_lines:
+            self.scroll_offset_lines = 0
+        self._write(text.encode("utf-8"))
+
+    def on_focus(self) -> None:
+        if self.emulator.focus_reporting:
+            self._write(b"\x1b[I")
+        self.refresh(Region(0, self.emulator.screen.cursor.y, self.size.width, 1))
+
+    def on_blur(self) -> None:
+        if self.emulator.focus_reporting:
+            self._write(b"\x1b[O")
+        self.refresh(Region(0, self.emulator.screen.cursor.y, self.size.width, 1))
+
+    # -- mouse ---------------------------------------------------------------
+
+    def _mouse_report(self, button: int, event: events.MouseEvent, release: bool = False) -> None:
+        x, y = event.x + 1, event.y + 1
+        if event.shift:
+            button |= 4
+        if event.meta:
+            button |= 8
+        if event.ctrl:
+            button |= 16
+        if self.emulator.mouse_sgr:
+            self._write(f"\x1b[<{button};{x};{y}{'m' if release else 'M'}".encode())
+        elif x < 224 and y < 224:
+            code = 3 if release else button
+            self._write(bytes([0x1B, 0x5B, 0x4D, 32 + code, 32 + x, 32 + y]))
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self.focus()
+        if self.emulator.mouse_tracking:
+            event.stop()
+            button = {1: 0, 2: 1, 3: 2}.get(event.button, 0)
+            self._mouse_buttons = button + 1
+            self._mouse_report(button, event)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self.emulator.mouse_tracking:
+            event.stop()
+            button = {1: 0, 2: 1, 3: 2}.get(event.button, 0)
+            self._mouse_buttons = 0
+            self._mouse_report(button, event, release=True)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        tracking = self.emulator.mouse_tracking
+        if tracking == 1003 or (tracking == 1002 and self._mouse_buttons):
+            button = (self._mouse_buttons - 1) if self._mouse_buttons else 3
+            self._mouse_report(32 + button, event)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        if self.emulator.mouse_tracking:
+            self._mouse_report(64, event)
+        elif not self.emulator.screen.in_alternate_screen:
+            self.scroll_history(WHEEL_LINES)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        if self.emulator.mouse_tracking:
+            self._mouse_report(65, event)
+        else:
+            self.scroll_history(-WHEEL_LINES)
