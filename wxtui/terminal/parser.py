@@ -24,14 +24,16 @@ _TOKEN = re.compile(
     r"(?P<text>[^\x00-\x1f\x7f-\x9f]+)"
     r"|\x1b\[(?P<params>[0-?]*)(?P<inter>[ -/]*)(?P<final>[@-~])"
     r"|(?P<ctrl>[\x00-\x1a\x1c-\x1f\x7f-\x9f])"
-    r"|\x1b\](?P<osc>[^\x07\x1b]*)(?:\x07|\x1b\\)"
-    r"|\x1b[P_^X](?P<string>.*?)\x1b\\"
-    r"|\x1b(?P<esc_inter>[ -/]*)(?P<esc_final>[0-~])",
+    r"|\x1b\](?P<osc>[^\x07\x1b\x18\x1a]*)(?:\x07|\x1b\\)"
+    # A string cut short by CAN, SUB or another escape sequence is dropped, as in xterm.
+    r"|\x1b\](?P<osc_abort>[^\x07\x1b\x18\x1a]*)(?:[\x18\x1a]|(?=\x1b[^\\]))"
+    r"|\x1b[P_^X](?P<string>[^\x1b\x18\x1a]*)(?:\x1b\\|[\x18\x1a]|(?=\x1b[^\\]))"
+    r"|\x1b(?P<esc_inter>[ -/]*)(?P<esc_final>[0-OQ-WYZ\\`a-~])",
     re.S,
 )
 # What may still become a complete sequence once more output arrives.
 _PARTIAL = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*\x1b?|[P_^X].*?\x1b?|[ -/]*)?\Z",
+    r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b\x18\x1a]*\x1b?|[P_^X][^\x1b\x18\x1a]*\x1b?|[ -/]*)?\Z",
     re.S,
 )
 MAX_PENDING = 1 << 20  # An unterminated string longer than this is dropped.

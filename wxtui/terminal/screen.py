@@ -197,10 +197,10 @@ class TerminalScreen(pyte.Screen):
         insert = mo.IRM in self.mode
         for ch in data:
             width = char_width(ch)
-            if width <= 0:
+            if width <= 0 or width > columns:
                 if width == 0:
                     self._combine(ch)
-                continue
+                continue  # Unprintable, or wider than the whole screen.
             if cursor.x + width > columns:
                 if mo.DECAWM in self.mode:
                     cursor.x = 0
