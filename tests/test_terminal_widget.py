@@ -1,0 +1,173 @@
+"""The widget with real programs in a real pty, driven through Textual's Pilot."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+import pytest
+
+from tests.conftest import wait_until
+from tests.terminal_app import TerminalApp
+
+ECHO_KEYS = (
+    "import os, sys, tty\n"
+    "tty.setraw(0)\n"
+    "os.write(1, b'ready\\r\\n')\n"
+    "while True:\n"
+    "    data = os.read(0, 1024)\n"
+    "    if data == b'q': break\n"
+    "    os.write(1, (repr(data) + '\\r\\n').encode())\n"
+)
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+
+
+async def test_keys_reach_the_child_including_tab_and_escape() -> None:
+    app = TerminalApp([sys.executable, "-c", ECHO_KEYS])
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.start()
+        await wait_until(lambda: "ready" in app.screen_text())
+        for key in ("a", "ctrl+a", "tab", "shift+tab", "escape", "up", "ctrl+c", "alt+b", "f5"):
+            await pilot.press(key)
+        expected = [
+            "b'a'",
+            "b'\\x01'",
+            "b'\\t'",
+            "b'\\x1b[Z'",
+            "b'\\x1b'",
+            "b'\\x1b[A'",
+            "b'\\x03'",
+            "b'\\x1bb'",
+            "b'\\x1b[15~'",
+        ]
+        await wait_until(lambda: all(e in app.screen_text() for e in expected), message="echoes")
+        await pilot.press("q")
+        await wait_until(lambda: app.exit_code == 0)
+
+
+async def test_paste_is_bracketed_only_when_asked() -> None:
+    app = TerminalApp([sys.executable, "-c", ECHO_KEYS])
+    async with app.run_test(size=(80, 24)):
+        app.start()
+        await wait_until(lambda: "ready" in app.screen_text())
+        app.view.paste("one\ntwo\x1b[201~")
+        await wait_until(lambda: "b'one\\rtwo'" in app.screen_text(), message="raw paste")
+        app.view.feed(b"\x1b[?2004h")
+        app.view.paste("three")
+        await wait_until(
+            lambda: "b'\\x1b[200~three\\x1b[201~'" in app.screen_text(), message="bracketed"
+        )
+
+
+async def test_colour_output_renders_styles() -> None:
+    script = "print('\\x1b[1;31mred\\x1b[0m \\x1b[38;2;1;2;3mtrue\\x1b[0m \\x1b[7mrev\\x1b[0m')"
+    app = TerminalApp([sys.executable, "-c", script])
+    async with app.run_test(size=(60, 10)) as pilot:
+        app.start()
+        await wait_until(lambda: "rev" in app.screen_text())
+        await pilot.pause(0.05)
+        strip = app.view.render_line(0)
+        styles = {seg.text: seg.style for seg in strip if seg.text.strip()}
+        assert styles["red"].bold and styles["red"].color.number == 1
+        assert styles["true"].color.triplet == (1, 2, 3)
+        assert styles["rev"].reverse
+
+
+async def test_resize_reaches_the_child() -> None:
+    script = (
+        "import signal, shutil, sys, time\n"
+        "def show(*a):\n"
+        "    s = shutil.get_terminal_size(); print(f'size {s.columns}x{s.lines}', flush=True)\n"
+        "signal.signal(signal.SIGWINCH, show)\n"
+        "show()\n"
+        "time.sleep(30)\n"
+    )
+    app = TerminalApp([sys.executable, "-c", script])
+    async with app.run_test(size=(70, 20)) as pilot:
+        app.start()
+        await wait_until(lambda: "size 70x20" in app.screen_text(), message="initial size")
+        await pilot.resize_terminal(90, 30)
+        await wait_until(lambda: "size 90x30" in app.screen_text(), message="resized")
+        assert app.view.emulator.columns == 90 and app.view.emulator.lines == 30
+
+
+async def test_bell_and_title_are_posted() -> None:
+    app = TerminalApp([sys.executable, "-c", "print('\\x1b]2;my title\\x07\\x07done')"])
+    async with app.run_test(size=(40, 10)):
+        app.start()
+        await wait_until(lambda: app.bells == 1 and app.titles == ["my title"], message="events")
+
+
+async def test_scrollback_view_and_return_to_live() -> None:
+    app = TerminalApp(
+        [
+            sys.executable,
+            "-c",
+            ECHO_KEYS.replace("ready", "\\r\\n".join(f"l{i}" for i in range(60)) + "\\r\\nready"),
+        ]
+    )
+    async with app.run_test(size=(40, 10)) as pilot:
+        app.start()
+        await wait_until(lambda: "ready" in app.screen_text())
+        await pilot.press("shift+pageup")
+        assert app.view.scroll_offset_lines == 9
+        await pilot.pause(0.05)
+        assert "scrolled back 9 lines" in app.view.render_line(0).text
+        await pilot.press("x")
+        assert app.view.scroll_offset_lines == 0
+        await wait_until(lambda: "b'x'" in app.screen_text(), message="key sent after returning")
+
+
+async def test_mouse_is_forwarded_when_the_child_asks() -> None:
+    app = TerminalApp([sys.executable, "-c", ECHO_KEYS])
+    async with app.run_test(size=(40, 10)) as pilot:
+        app.start()
+        await wait_until(lambda: "ready" in app.screen_text())
+        app.view.feed(b"\x1b[?1000h\x1b[?1006h")
+        await pilot.click(app.view, offset=(5, 3))
+        await wait_until(lambda: "\\x1b[<0;6;4M" in app.screen_text(), message="sgr mouse")
+
+
+@pytest.mark.skipif(shutil.which("vim") is None, reason="vim is not installed")
+async def test_vim_edits_and_restores_the_screen(tmp_path) -> None:
+    target = tmp_path / "note.txt"
+    app = TerminalApp(["vim", "-u", "NONE", "-N", str(target)], env=_env())
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.view.feed(b"shell line before vim\r\n")
+        app.start()
+        await wait_until(
+            lambda: app.view.emulator.screen.in_alternate_screen, message="vim alt screen"
+        )
+        await wait_until(lambda: "~" in app.screen_text(), message="vim drawn")
+        for key in ("i", "h", "e", "l", "l", "o", "escape"):
+            await pilot.press(key)
+        await wait_until(lambda: "hello" in app.screen_text(), message="typed text")
+        for key in ("colon", "w", "q", "enter"):
+            await pilot.press(key)
+        await wait_until(lambda: app.exit_code == 0, message="vim exit")
+        assert target.read_text() == "hello\n"
+        assert not app.view.emulator.screen.in_alternate_screen
+        assert "shell line before vim" in app.screen_text()
+
+
+@pytest.mark.skipif(shutil.which("less") is None, reason="less is not installed")
+async def test_less_pages_through_a_file(tmp_path) -> None:
+    target = tmp_path / "long.txt"
+    target.write_text("".join(f"row {i:03d}\n" for i in range(200)))
+    app = TerminalApp(["less", str(target)], env={**_env(), "LESS": ""})
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.start()
+        await wait_until(lambda: "row 000" in app.screen_text(), message="first page")
+        await pilot.press("space")
+        await wait_until(
+            lambda: "row 019" in app.screen_text() and "row 000" not in app.screen_text(),
+            message="next page",
+        )
+        await pilot.press("G")
+        await wait_until(lambda: "row 199" in app.screen_text(), message="end")
+        await pilot.press("q")
+        await wait_until(lambda: app.exit_code == 0, message="less exit")
