@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -47,13 +48,16 @@ KEYMAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-def keymap_text() -> str:
-    lines: list[str] = []
+def keymap_text() -> Text:
+    text = Text()
     for section, keys in KEYMAP:
-        lines.append(f"[b]{section}[/b]")
-        lines.extend(f"  [b cyan]{key:<26}[/] {what}" for key, what in keys)
-        lines.append("")
-    return "\n".join(lines).replace("[b cyan]ctrl+\\", "[b cyan]ctrl+\\\\")
+        text.append(f"{section}\n", style="bold")
+        for key, what in keys:
+            text.append(f"  {key:<26}", style="bold cyan")
+            text.append(f"{what}\n")
+        text.append("\n")
+    text.rstrip()
+    return text
 
 
 class HelpScreen(ModalScreen[None]):
@@ -62,6 +66,9 @@ class HelpScreen(ModalScreen[None]):
         Binding("f1", "dismiss", "Close"),
         Binding("q", "dismiss", "Close"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-body help-body"):

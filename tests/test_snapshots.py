@@ -1,0 +1,104 @@
+"""Pictures of the main states, compared with stored SVG snapshots (pytest-textual-snapshot).
+
+Deterministic by construction: fixed size, fixed program output, no clock, pid or path.
+Update them with ``pytest tests/test_snapshots.py --snapshot-update`` after a deliberate change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.app_helpers import make_app, pane_text, workspace
+from tests.conftest import wait_until
+from wxtui.app.session_pane import SessionState
+from wxtui.store import Store
+
+SIZE = (120, 34)
+COLOURFUL = (
+    "sh -c \"printf '\\033[1mAgent session\\033[0m\\n\\n"
+    "  \\033[32m✓ PASS\\033[0m  tests/test_store.py\\n"
+    "  \\033[31m✗ FAIL\\033[0m  tests/test_cli.py\\n"
+    "  \\033[38;5;208m256-colour orange\\033[0m  \\033[38;2;120;80;220mtruecolour violet\\033[0m\\n"
+    "  \\033[7m reverse \\033[0m \\033[4munderline\\033[0m \\033[3mitalic\\033[0m\\n\\n> '; exec cat\""
+)
+
+
+def _seed(store: Store, root: Path) -> dict[str, str]:
+    ids = {}
+    for name, milestones in (
+        (
+            "billing-service",
+            [
+                ("Convert invoice models", "completed"),
+                ("Payment gateway", "in_progress"),
+                ("Audit log", "pending"),
+            ],
+        ),
+        ("legacy-reports", [("Inventory report", "failed"), ("Sales dashboard", "pending")]),
+        ("mobile-api", [("Auth endpoints", "pending")]),
+    ):
+        project = store.add_project(name, workspace(root, name), command=COLOURFUL)
+        ids[name] = project.id
+        for element, status in milestones:
+            milestone = store.add_milestone(project.id, element, f"Work on {element}")
+            store.set_milestone_status(milestone.id, status)
+    return ids
+
+
+@pytest.fixture
+def seeded_app(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir("/")
+    ids = _seed(store, tmp_path)
+    return make_app(store, poll_interval=60), ids
+
+
+def test_main_screen_with_live_session(snap_compare, seeded_app) -> None:
+    app, ids = seeded_app
+
+    async def run_before(pilot) -> None:
+        app.open_project(ids["billing-service"])
+        await wait_until(lambda: "> " in pane_text(app, ids["billing-service"]), message="output")
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_exited_session(snap_compare, store: Store, tmp_path: Path) -> None:
+    project = store.add_project(
+        "short-lived", workspace(tmp_path, "s"), command="sh -c 'echo finished the work; exit 3'"
+    )
+    app = make_app(store, poll_interval=60)
+
+    async def run_before(pilot) -> None:
+        app.open_project(project.id)
+        await wait_until(lambda: app._pane(project.id).state is SessionState.EXITED, message="exit")
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_empty_state(snap_compare, store: Store) -> None:
+    assert snap_compare(make_app(store, poll_interval=60), terminal_size=SIZE)
+
+
+@pytest.mark.parametrize(
+    ("name", "keys", "cursor_line"),
+    [
+        ("add_project", ["a"], 0),
+        ("add_milestone", ["m"], 0),
+        ("confirm_delete", ["d"], 0),
+        ("milestone_status", ["t"], 2),
+        ("help", ["f1"], 0),
+    ],
+)
+def test_dialogs(snap_compare, seeded_app, name: str, keys: list[str], cursor_line: int) -> None:
+    app, _ids = seeded_app
+
+    async def run_before(pilot) -> None:
+        app.tree.cursor_line = cursor_line
+        await pilot.press(*keys)
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
