@@ -13,44 +13,16 @@ import pytest
 from tests.app_helpers import make_app, pane_text, workspace
 from tests.conftest import wait_until
 from wxtui.app.session_pane import SessionState
+from wxtui.demo import populate_showcase
 from wxtui.store import Store
 
 SIZE = (120, 34)
-COLOURFUL = (
-    "sh -c \"printf '\\033[1mAgent session\\033[0m\\n\\n"
-    "  \\033[32m✓ PASS\\033[0m  tests/test_store.py\\n"
-    "  \\033[31m✗ FAIL\\033[0m  tests/test_cli.py\\n"
-    "  \\033[38;5;208m256-colour orange\\033[0m  \\033[38;2;120;80;220mtruecolour violet\\033[0m\\n"
-    "  \\033[7m reverse \\033[0m \\033[4munderline\\033[0m \\033[3mitalic\\033[0m\\n\\n> '; exec cat\""
-)
-
-
-def _seed(store: Store, root: Path) -> dict[str, str]:
-    ids = {}
-    for name, milestones in (
-        (
-            "billing-service",
-            [
-                ("Convert invoice models", "completed"),
-                ("Payment gateway", "in_progress"),
-                ("Audit log", "pending"),
-            ],
-        ),
-        ("legacy-reports", [("Inventory report", "failed"), ("Sales dashboard", "pending")]),
-        ("mobile-api", [("Auth endpoints", "pending")]),
-    ):
-        project = store.add_project(name, workspace(root, name), command=COLOURFUL)
-        ids[name] = project.id
-        for element, status in milestones:
-            milestone = store.add_milestone(project.id, element, f"Work on {element}")
-            store.set_milestone_status(milestone.id, status)
-    return ids
 
 
 @pytest.fixture
 def seeded_app(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir("/")
-    ids = _seed(store, tmp_path)
+    ids = populate_showcase(store, tmp_path)
     return make_app(store, poll_interval=60), ids
 
 

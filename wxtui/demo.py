@@ -56,6 +56,30 @@ def populate_demo(store: Store, root: Path) -> None:
                 store.set_milestone_status(milestone.id, "in_progress")
 
 
+SHOWCASE_SESSION = (
+    "sh -c \"printf '\\033[1mAgent session\\033[0m\\n\\n"
+    "  \\033[32m✓ PASS\\033[0m  tests/test_store.py\\n"
+    "  \\033[31m✗ FAIL\\033[0m  tests/test_cli.py\\n"
+    "  \\033[38;5;208m256-colour orange\\033[0m  \\033[38;2;120;80;220mtruecolour violet\\033[0m\\n"
+    "  \\033[7m reverse \\033[0m \\033[4munderline\\033[0m \\033[3mitalic\\033[0m\\n\\n> '; exec cat\""
+)
+
+
+def populate_showcase(store: Store, root: Path) -> dict[str, str]:
+    """The demo projects with a scripted, always identical session: for screenshots and tests."""
+    ids: dict[str, str] = {}
+    statuses = ("completed", "in_progress", "pending", "failed")
+    for offset, (name, milestones) in enumerate(DEMO_PROJECTS):
+        workspace = root / name
+        workspace.mkdir(exist_ok=True)
+        project = store.add_project(name, str(workspace), SHOWCASE_SESSION)
+        ids[name] = project.id
+        for index, (element_name, prompt) in enumerate(milestones):
+            milestone = store.add_milestone(project.id, element_name, prompt or None)
+            store.set_milestone_status(milestone.id, statuses[(index + offset) % len(statuses)])
+    return ids
+
+
 def run_demo(agent: str | None = None) -> int:
     """Ignores ``--db`` and ``WXTUI_DB``: the demo database lives and dies in a temp dir."""
     from wxtui.app.app import WxtuiApp
