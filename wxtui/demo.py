@@ -61,7 +61,8 @@ SHOWCASE_SESSION = (
     "  \\033[32m✓ PASS\\033[0m  tests/test_store.py\\n"
     "  \\033[31m✗ FAIL\\033[0m  tests/test_cli.py\\n"
     "  \\033[38;5;208m256-colour orange\\033[0m  \\033[38;2;120;80;220mtruecolour violet\\033[0m\\n"
-    "  \\033[7m reverse \\033[0m \\033[4munderline\\033[0m \\033[3mitalic\\033[0m\\n\\n> '; exec cat\""
+    "  \\033[7m reverse \\033[0m \\033[4munderline\\033[0m \\033[3mitalic\\033[0m"
+    "\\n\\n> '; exec cat\""
 )
 
 
