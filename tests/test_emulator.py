@@ -318,7 +318,7 @@ def test_scrollback_keeps_lines_in_order_and_is_bounded() -> None:
 def test_scrollback_keeps_styles_compactly() -> None:
     t = Term(20, 2).feed("\x1b[31mred\x1b[0m plain\r\n\r\n")
     [runs] = list(t.screen.scrollback)
-    assert runs[0][0] == "red" and runs[0][1].fg == 1
+    assert runs[0][0] == "red" and runs[0][1][0] == 1, "attributes start with the foreground"
     assert all(isinstance(text, str) for text, _ in runs)
 
 

@@ -7,7 +7,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from wxtui.terminal.screen import Char, Runs
+from wxtui.terminal.screen import Attrs, Runs
 
 _COLOURS: dict[object, Color | None] = {"default": None}
 
@@ -33,22 +33,23 @@ class StyleCache:
     """One rich ``Style`` per distinct cell attribute set (cells share attribute tuples)."""
 
     def __init__(self) -> None:
-        self._styles: dict[Char, Style] = {}
+        self._styles: dict[Attrs, Style] = {}
 
-    def __call__(self, attrs: Char) -> Style:
+    def __call__(self, attrs: Attrs) -> Style:
         style = self._styles.get(attrs)
         if style is None:
+            fg, bg, bold, italics, underscore, strike, reverse, blink, dim, overline, link = attrs
             style = self._styles[attrs] = Style(
-                color=_colour(attrs.fg),
-                bgcolor=_colour(attrs.bg),
-                bold=attrs.bold or attrs.blink or None,
-                dim=attrs.dim or None,
-                italic=attrs.italics or None,
-                underline=attrs.underscore or None,
-                strike=attrs.strikethrough or None,
-                reverse=attrs.reverse or None,
-                overline=attrs.overline or None,
-                link=attrs.link,
+                color=_colour(fg),
+                bgcolor=_colour(bg),
+                bold=bold or blink or None,
+                dim=dim or None,
+                italic=italics or None,
+                underline=underscore or None,
+                strike=strike or None,
+                reverse=reverse or None,
+                overline=overline or None,
+                link=link,
             )
         return style
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Callable
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 import pyte
@@ -55,7 +57,10 @@ class Char(NamedTuple):
 BLANK = Char(" ")
 Line = StaticDefaultDict  # column -> Char
 # A scrolled-off line, kept compactly: runs of (text, attributes with empty data).
-Runs = tuple[tuple[str, Char], ...]
+# A cell's attributes without its character: (fg, bg, bold, italics, underscore,
+# strikethrough, reverse, blink, dim, overline, link), in Char's field order.
+Attrs = tuple
+Runs = tuple[tuple[str, Attrs], ...]
 
 _WIDTHS: dict[str, int] = {}
 
@@ -67,34 +72,53 @@ def char_width(ch: str) -> int:
     return width
 
 
+_ATTRIBUTES = itemgetter(*range(1, len(Char._fields)))
+_DATA = itemgetter(0)
+# Attribute tuples are shared between runs: scrollback stores references, not copies.
+_INTERNED_ATTRS: dict[Attrs, Attrs] = {}
+
+
+def attrs_of(cell: Char) -> Attrs:
+    key = _ATTRIBUTES(cell)
+    return _INTERNED_ATTRS.setdefault(key, key)
+
+
 def line_runs(line: Line, columns: int) -> Runs:
     """Group a line's cells into runs of equal attributes (wide-char stubs add no text)."""
-    runs: list[tuple[str, Char]] = []
+    blank = attrs_of(line.default)
     if not line:
-        default = line.default
-        return ((" " * columns, default._replace(data="")),)
-    get = line.get
-    default = line.default
-    text: list[str] = []
-    current: tuple | None = None
-    current_attrs: Char = default
-    for x in range(columns):
-        cell = get(x, default)
-        key = cell[1:]
-        if key != current:
-            if text:
-                runs.append(("".join(text), current_attrs._replace(data="")))
-                text = []
-            current = key
-            current_attrs = cell
-        text.append(cell.data)
-    if text:
-        runs.append(("".join(text), current_attrs._replace(data="")))
+        return ((" " * columns, blank),)
+    used = min(max(line) + 1, columns)
+    cells = list(map(line.__getitem__, range(used)))
+    intern = _INTERNED_ATTRS.setdefault
+    runs = [
+        ("".join(map(_DATA, group)), intern(key, key)) for key, group in groupby(cells, _ATTRIBUTES)
+    ]
+    if used < columns:
+        if runs[-1][1] == blank:
+            runs[-1] = (runs[-1][0] + " " * (columns - used), blank)
+        else:
+            runs.append((" " * (columns - used), blank))
     return tuple(runs)
 
 
 def runs_text(runs: Runs) -> str:
     return "".join(text for text, _ in runs)
+
+
+class _CellCache(dict[str, Char]):
+    """Interned cells of one attribute set: drawing a character is one dict lookup."""
+
+    def __init__(self, attrs: Char) -> None:
+        super().__init__()
+        self.rest = tuple(attrs[1:])
+
+    def __missing__(self, ch: str) -> Char:
+        cell = self[ch] = tuple.__new__(Char, (ch, *self.rest))
+        return cell
+
+
+_CACHE_LIMIT = 4096
 
 
 class TerminalScreen(pyte.Screen):
@@ -105,6 +129,9 @@ class TerminalScreen(pyte.Screen):
         self.on_scrollback: Callable[[int], None] | None = None
         self._main_buffer: defaultdict[int, Line] | None = None
         self._char_cache: dict[str, Char] = {}
+        self._cell_caches: dict[Char, _CellCache] = {}
+        self._sgr_cache: dict[tuple[Char, str], Char] = {}
+        self._interned: dict[Char, Char] = {}
         self._char_cache_attrs: Char | None = None
         self.cursor_shape = 0
         self.responder: Callable[[str], None] | None = None
@@ -152,15 +179,21 @@ class TerminalScreen(pyte.Screen):
             self._draw_unicode(data)
         self.last_char = data[-1:] or self.last_char
 
-    def _cell(self, ch: str) -> Char:
+    def _cells(self) -> dict[str, Char]:
+        """Cells for each character in the current attributes (shared, immutable)."""
         attrs = self.cursor.attrs
         if attrs is not self._char_cache_attrs:
             self._char_cache_attrs = attrs
-            self._char_cache = {}
-        cell = self._char_cache.get(ch)
-        if cell is None:
-            cell = self._char_cache[ch] = attrs._replace(data=ch)
-        return cell
+            cache = self._cell_caches.get(attrs)
+            if cache is None:
+                if len(self._cell_caches) > _CACHE_LIMIT:
+                    self._cell_caches.clear()
+                cache = self._cell_caches[attrs] = _CellCache(attrs)
+            self._char_cache = cache
+        return self._char_cache
+
+    def _cell(self, ch: str) -> Char:
+        return self._cells()[ch]
 
     def _wrap_if_pending(self) -> bool:
         """At the right edge: wrap (DECAWM) or stay on the last column. True if wrapped."""
@@ -174,21 +207,19 @@ class TerminalScreen(pyte.Screen):
     def _draw_ascii(self, data: str) -> None:
         cursor = self.cursor
         columns = self.columns
-        cell = self._cell
+        cells = self._cells().__getitem__
         insert = mo.IRM in self.mode
         while data:
             if cursor.x >= columns:
                 self._wrap_if_pending()
-            space = columns - cursor.x
+            x = cursor.x
+            space = columns - x
             chunk, data = data[:space], data[space:]
             if insert:
                 self.insert_characters(len(chunk))
-            line = self.buffer[cursor.y]
-            x = cursor.x
-            for ch in chunk:
-                line[x] = cell(ch)
-                x += 1
-            cursor.x = x
+            end = x + len(chunk)
+            self.buffer[cursor.y].update(zip(range(x, end), map(cells, chunk)))
+            cursor.x = end
             self.dirty.add(cursor.y)
 
     def _draw_unicode(self, data: str) -> None:
@@ -243,8 +274,8 @@ class TerminalScreen(pyte.Screen):
 
     def _shift_dirty(self, top: int, bottom: int, delta: int) -> None:
         """Keep ``dirty`` naming the same (moved) lines after rows top..bottom shift by delta."""
-        if not self.dirty:
-            return
+        if not self.dirty or len(self.dirty) >= self.lines:
+            return  # Nothing, or everything, is dirty: shifting changes neither.
         moved = set()
         for y in self.dirty:
             if top <= y <= bottom:
@@ -272,12 +303,12 @@ class TerminalScreen(pyte.Screen):
                 self.scrollback.append(
                     line_runs(line, self.columns)
                     if line is not None
-                    else ((" " * self.columns, self.default_char._replace(data="")),)
+                    else ((" " * self.columns, attrs_of(self.default_char)),)
                 )
-        for y in range(top + count, bottom + 1):
-            line = buffer.pop(y, None)
-            if line is not None:
-                buffer[y - count] = line
+        # Renumber the rows in one pass (cheaper than moving each line).
+        moved = self._new_buffer()
+        moved.update({(y - count if top < y <= bottom else y): line for y, line in buffer.items()})
+        self.buffer = moved
         self._shift_dirty(top, bottom, -count)
         self.dirty.update(range(bottom - count + 1, bottom + 1))
         if keep and self.on_scrollback is not None:
@@ -464,8 +495,21 @@ class TerminalScreen(pyte.Screen):
     # -- attributes ----------------------------------------------------------
 
     def apply_sgr(self, params: str) -> None:
-        """SGR with colon sub-parameters, dim, overline and palette-preserving colours."""
-        attrs = self.cursor.attrs
+        """SGR with colon sub-parameters, dim, overline and palette-preserving colours.
+
+        Results are memoised per (attributes, parameters): output repeats the same few
+        colour changes, and equal attributes then share one object (and one cell cache).
+        """
+        key = (self.cursor.attrs, params)
+        cached = self._sgr_cache.get(key)
+        if cached is None:
+            if len(self._sgr_cache) > _CACHE_LIMIT:
+                self._sgr_cache.clear()
+                self._interned.clear()
+            cached = self._sgr_cache[key] = self._compute_sgr(self.cursor.attrs, params)
+        self.cursor.attrs = cached
+
+    def _compute_sgr(self, attrs: Char, params: str) -> Char:
         changes: dict[str, object] = {}
         items = params.split(";") if params else ["0"]
         i = 0
@@ -511,7 +555,9 @@ class TerminalScreen(pyte.Screen):
                 changes["fg"] = "default"
             elif code == 49:
                 changes["bg"] = "default"
-        self.cursor.attrs = attrs._replace(**changes) if changes else attrs
+        result = attrs._replace(**changes) if changes else attrs
+        # Equal attribute sets become one object, so their cell caches are shared.
+        return self._interned.setdefault(result, result)
 
     def select_graphic_rendition(self, *attrs: int, **kwargs: object) -> None:
         if kwargs.get("private"):
