@@ -218,7 +218,7 @@ class TerminalScreen(pyte.Screen):
             if insert:
                 self.insert_characters(len(chunk))
             end = x + len(chunk)
-            self.buffer[cursor.y].update(zip(range(x, end), map(cells, chunk)))
+            self.buffer[cursor.y].update(zip(range(x, end), map(cells, chunk), strict=True))
             cursor.x = end
             self.dirty.add(cursor.y)
 
