@@ -19,7 +19,7 @@ from ptyprocess import PtyProcess
 
 from wxtui.errors import WxtuiError
 
-READ_CHUNK = 256 * 1024
+READ_CHUNK = 16 * 1024  # Small reads keep the loop responsive during a flood.
 DEFAULT_WRITE_LIMIT = 4 * 1024 * 1024
 # After the process is reaped, how long a grandchild may keep the terminal open
 # before the exit is reported anyway.

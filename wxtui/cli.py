@@ -208,8 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_tui(db_path: Path, agent: str | None, open_ref: str | None) -> int:
     from wxtui.app.app import WxtuiApp
+    from wxtui.logs import setup_logging
 
     store = Store.open(db_path)
+    setup_logging()
     try:
         open_project = store.find_project(open_ref).id if open_ref else None
         app = WxtuiApp(store, agent=agent, open_project_id=open_project)

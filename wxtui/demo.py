@@ -84,6 +84,9 @@ def populate_showcase(store: Store, root: Path) -> dict[str, str]:
 def run_demo(agent: str | None = None) -> int:
     """Ignores ``--db`` and ``WXTUI_DB``: the demo database lives and dies in a temp dir."""
     from wxtui.app.app import WxtuiApp
+    from wxtui.logs import setup_logging
+
+    setup_logging()
 
     with tempfile.TemporaryDirectory(prefix="wxtui-demo-") as tmp:
         root = Path(tmp)

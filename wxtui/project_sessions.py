@@ -8,6 +8,7 @@ to sessions only through here, by project id.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
 from collections.abc import Mapping
@@ -20,6 +21,8 @@ from wxtui.bidirectional_pty import BidirectionalPTY
 from wxtui.pty_session_manager import PTYSession, PTYSessionManager
 from wxtui.session_lock import ProjectLock
 from wxtui.store import Store
+
+log = logging.getLogger(__name__)
 
 # Claude refuses a conversation id right at start; later exits are ordinary ones.
 REFUSAL_WINDOW = 15.0
@@ -43,6 +46,7 @@ class _Running:
     started: float
     early_output: bytearray
     retried: bool = False
+    failed_output: bool = False
 
 
 class ProjectSessions:
@@ -106,7 +110,14 @@ class ProjectSessions:
         def on_output(data: bytes) -> None:
             if len(running.early_output) < _EARLY_OUTPUT_LIMIT:
                 running.early_output += data[:_EARLY_OUTPUT_LIMIT]
-            sink.feed(data)
+            try:
+                sink.feed(data)
+            except Exception as exc:  # One session's failure must stay in its pane.
+                log.exception("project %s: handling output failed", project_id)
+                if not running.failed_output:
+                    running.failed_output = True
+                    with contextlib.suppress(Exception):
+                        sink.notice(f"wxtui could not show some output: {exc}")
 
         def on_exit(returncode: int) -> None:
             self._on_exit(project_id, running, returncode, rows, cols)
@@ -125,6 +136,13 @@ class ProjectSessions:
         session, created = self.manager.get_or_create_session(
             project_id, spawn, plan.claude_session_id
         )
+        log.info(
+            "project %s: started pid %d: %s (cwd %s)",
+            project_id,
+            session.pty.pid,
+            plan.argv,
+            plan.cwd,
+        )
         self._running[project_id] = running
         if project.status != "active":
             self.store.set_project_status(project_id, "active")
@@ -133,6 +151,7 @@ class ProjectSessions:
     def _on_exit(
         self, project_id: str, running: _Running, returncode: int, rows: int, cols: int
     ) -> None:
+        log.info("project %s: exited with code %d", project_id, returncode)
         if self._running.get(project_id) is not running:
             return  # A session we already replaced or closed.
         refused = (
@@ -143,6 +162,7 @@ class ProjectSessions:
         )
         if refused:
             old = running.plan.claude_session_id
+            log.warning("project %s: Claude refused conversation %s", project_id, old)
             try:
                 session, _ = self._spawn(
                     project_id, running.sink, rows, cols, fresh_conversation=True

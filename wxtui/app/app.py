@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -112,6 +114,11 @@ class WxtuiApp(App[int]):
         return self.query_one("#panes", ContentSwitcher)
 
     def on_mount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            # A terminal closed under us, or a polite kill: end sessions, keep conversations.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._on_terminate_signal)
         self.reload()
         self.tree.focus()
         self.set_interval(self._poll_interval, self._poll_store)
@@ -221,7 +228,9 @@ class WxtuiApp(App[int]):
 
     @on(SessionPane.Changed)
     def _on_pane_changed(self, event: SessionPane.Changed) -> None:
-        self.tree.set_marker(event.pane.project_id, self._marker(event.pane))
+        trees = self.query(ProjectTree)
+        if trees:  # Sessions also end while the app shuts down, after the sidebar is gone.
+            trees.first().set_marker(event.pane.project_id, self._marker(event.pane))
 
     @staticmethod
     def _marker(pane: SessionPane) -> ProjectMarker:
@@ -275,6 +284,9 @@ class WxtuiApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # In the terminal pane, ctrl+p (and every other key but ours) belongs to the child.
         return not (action == "command_palette" and isinstance(self.focused, TerminalView))
+
+    def _on_terminate_signal(self) -> None:
+        self.call_later(self.action_quit)
 
     async def action_quit(self) -> None:
         await self.sessions.stop_all(STOP_GRACE)

@@ -20,6 +20,9 @@ RESERVED_KEYS = frozenset({"ctrl+right_square_bracket", "ctrl+q", "ctrl+backslas
 )
 
 
+EXIT_MODE_RESET = "\x1b[?1049l\x1b[?1;1000;1002;1003;1004;1006;2004;2026l\x1b[?25h\x1b[0m"
+
+
 class SessionState(Enum):
     NOT_STARTED = "not started"
     RUNNING = "running"
@@ -79,6 +82,8 @@ class SessionPane(Widget):
     def session_exited(self, returncode: int) -> None:
         self.returncode = returncode
         self.state = SessionState.EXITED
+        # A program that died mid-screen leaves no alternate screen, mouse or paste modes behind.
+        self.view.feed_text(EXIT_MODE_RESET)
         self.banner(f"process exited with code {returncode}; press enter to restart")
 
     def notice(self, text: str) -> None:
