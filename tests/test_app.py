@@ -397,3 +397,49 @@ async def test_changes_from_another_process_appear(seeded, store: Store, tmp_pat
             lambda: any("from-cli" in str(n.label) for n in app.tree.root.children),
             message="external project",
         )
+
+
+async def test_restart_and_stop_from_the_sidebar(
+    seeded, fake_claude: FakeClaude, store: Store
+) -> None:
+    alpha = seeded["alpha"]
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_via_sidebar(pilot, app, 0)
+        await wait_until(lambda: "ready" in pane_text(app, alpha.id))
+        first = app.sessions.session(alpha.id).pty.pid
+        await pilot.press("ctrl+right_square_bracket")
+        await pilot.press("r")
+        await wait_until(lambda: len(fake_claude.starts()) == 2, message="restarted")
+        await wait_until(lambda: app.sessions.is_alive(alpha.id))
+        assert app.sessions.session(alpha.id).pty.pid != first
+        sid = store.get_project(alpha.id).claude_session_id
+        assert fake_claude.starts()[1]["argv"] == ["--resume", sid]
+        await pilot.press("ctrl+right_square_bracket")
+        await pilot.press("s")
+        await wait_until(
+            lambda: pane(app, alpha.id).state is SessionState.EXITED, message="stopped"
+        )
+        assert not app.sessions.is_alive(alpha.id)
+        assert "exited" in str(app.tree.project_node(alpha.id).label)
+
+
+async def test_cli_writes_while_the_tui_runs(seeded, store: Store, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    wxtui = str(Path(sys.executable).with_name("wxtui"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)):
+        for i in range(5):
+            result = subprocess.run(
+                [wxtui, "--db", str(store.path), "milestone", "add", "alpha", f"from cli {i}"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+            assert result.returncode == 0, result.stderr
+        await wait_until(
+            lambda: len(app.tree.project_node(seeded["alpha"].id).children) == 7,
+            message="milestones added from the CLI",
+        )

@@ -7,6 +7,7 @@ import shutil
 import sys
 
 import pytest
+from textual import events
 
 from tests.conftest import wait_until
 from tests.terminal_app import TerminalApp
@@ -171,3 +172,51 @@ async def test_less_pages_through_a_file(tmp_path) -> None:
         await wait_until(lambda: "row 199" in app.screen_text(), message="end")
         await pilot.press("q")
         await wait_until(lambda: app.exit_code == 0, message="less exit")
+
+
+async def test_synchronized_output_holds_the_frame_until_the_child_ends_it() -> None:
+    app = TerminalApp([sys.executable, "-c", ECHO_KEYS])
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.view
+        view.feed(b"\x1b[?2026hhidden until the end of the update")
+        await pilot.pause(0.1)
+        assert "hidden" not in view.render_line(0).text, "no frame while the update is open"
+        view.feed(b"\x1b[?2026l")
+        await wait_until(
+            lambda: "hidden until" in view.render_line(0).text, message="frame after end"
+        )
+
+
+async def test_focus_reports_when_the_child_asks() -> None:
+    app = TerminalApp([sys.executable, "-c", ECHO_KEYS])
+    async with app.run_test(size=(40, 10)):
+        app.start()
+        await wait_until(lambda: "ready" in app.screen_text())
+        app.view.feed(b"\x1b[?1004h")
+        app.view.blur()
+        await wait_until(lambda: "b'\\x1b[O'" in app.screen_text(), message="focus out")
+        app.view.focus()
+        await wait_until(lambda: "b'\\x1b[I'" in app.screen_text(), message="focus in")
+
+
+async def test_wheel_scrolls_history_when_the_child_has_no_mouse() -> None:
+    app = TerminalApp(
+        [
+            sys.executable,
+            "-c",
+            ECHO_KEYS.replace("ready", "\\r\\n".join(f"l{i}" for i in range(40)) + "\\r\\nready"),
+        ]
+    )
+    async with app.run_test(size=(40, 10)) as pilot:
+        app.start()
+        await wait_until(lambda: "ready" in app.screen_text())
+
+        def wheel(kind: type[events.MouseEvent]) -> events.MouseEvent:
+            return kind(app.view, 1, 1, 0, 0, 0, False, False, False)
+
+        app.view.post_message(wheel(events.MouseScrollUp))
+        await pilot.pause()
+        assert app.view.scroll_offset_lines == 3
+        app.view.post_message(wheel(events.MouseScrollDown))
+        await pilot.pause()
+        assert app.view.scroll_offset_lines == 0

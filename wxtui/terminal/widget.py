@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 FRAME_INTERVAL = 1 / 60
 SYNC_TIMEOUT = 0.5  # How long a child may hold a synchronized update before we paint anyway.
+SYNC_LIMIT = 4 * 1024 * 1024  # ...and how much output it may hold back.
+SYNC_BEGIN = b"\x1b[?2026h"
+SYNC_END = b"\x1b[?2026l"
 WHEEL_LINES = 3
 _BLOCK_CURSOR = Style(reverse=True)
 _LINE_CURSOR = Style(underline=True, bold=True)
@@ -96,16 +99,55 @@ class TerminalView(Widget, can_focus=True):
         self._blank: Strip | None = None
         self._frame_handle: asyncio.TimerHandle | None = None
         self._last_frame = 0.0
-        self._sync_since: float | None = None
+        self._held: bytearray | None = None
+        self._held_timer: asyncio.TimerHandle | None = None
         self._cursor_row = 0
         self._mouse_buttons = 0
 
     # -- output --------------------------------------------------------------
 
     def feed(self, data: bytes) -> None:
-        """Parse child output now; paint it on the next frame."""
-        self.emulator.feed(data)
+        """Parse child output now; paint it on the next frame.
+
+        Output inside a synchronized update (mode 2026) is held back until the child
+        ends the update (or it times out), so no frame ever shows half a redraw.
+        """
+        if self._held is not None:
+            self._held += data
+            if SYNC_END not in self._held and len(self._held) < SYNC_LIMIT:
+                return
+            data = bytes(self._held)
+            self._release_held()
+        begin = data.rfind(SYNC_BEGIN)
+        if begin >= 0 and data.find(SYNC_END, begin) < 0:
+            split = begin + len(SYNC_BEGIN)
+            self.emulator.feed(data[:split])
+            self._hold(data[split:])
+        else:
+            self.emulator.feed(data)
         self._schedule_frame()
+
+    def _hold(self, data: bytes) -> None:
+        self._held = bytearray(data)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._held_timer = loop.call_later(SYNC_TIMEOUT, self._flush_held)
+
+    def _release_held(self) -> None:
+        self._held = None
+        if self._held_timer is not None:
+            self._held_timer.cancel()
+            self._held_timer = None
+
+    def _flush_held(self) -> None:
+        """The child never ended its update: show what it sent."""
+        self._held_timer = None
+        if self._held is not None:
+            data = bytes(self._held)
+            self._held = None
+            self.feed(data)
 
     def feed_text(self, text: str) -> None:
         self.emulator.feed_text(text)
@@ -123,16 +165,7 @@ class TerminalView(Widget, can_focus=True):
 
     def _frame(self) -> None:
         self._frame_handle = None
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        if self.emulator.synchronized:
-            if self._sync_since is None:
-                self._sync_since = now
-            if now - self._sync_since < SYNC_TIMEOUT:
-                self._frame_handle = loop.call_later(FRAME_INTERVAL, self._frame)
-                return
-        self._sync_since = None
-        self._last_frame = now
+        self._last_frame = asyncio.get_running_loop().time()
         screen = self.emulator.screen
         dirty = screen.dirty
         screen.dirty = set()
