@@ -175,7 +175,7 @@ def test_default_colours_after_reset() -> None:
     t = Term().feed("\x1b[31;42mA\x1b[39mB\x1b[49mC\x1b[mD")
     assert (t.cell(0, 1).fg, t.cell(0, 1).bg) == ("default", 2)
     assert (t.cell(0, 2).fg, t.cell(0, 2).bg) == ("default", "default")
-    assert t.cell(0, 3) == t.cell(0, 3)._replace(fg="default", bg="default", bold=False)
+    assert t.cell(0, 3).attrs == t.cell(0, 3).attrs._replace(fg="default", bg="default", bold=False)
 
 
 # -- OSC ----------------------------------------------------------------------------
@@ -318,7 +318,8 @@ def test_scrollback_keeps_lines_in_order_and_is_bounded() -> None:
 def test_scrollback_keeps_styles_compactly() -> None:
     t = Term(20, 2).feed("\x1b[31mred\x1b[0m plain\r\n\r\n")
     [runs] = list(t.screen.scrollback)
-    assert runs[0][0] == "red" and runs[0][1][0] == 1, "attributes start with the foreground"
+    assert runs[0][0] == "red" and runs[0][1].fg == 1
+    assert runs[1][1] is t.screen.default_char.attrs, "attributes are shared, not copied"
     assert all(isinstance(text, str) for text, _ in runs)
 
 

@@ -33,14 +33,14 @@ MOUSE_SGR = 1006 << 5
 MOUSE_MODES = (1003 << 5, 1002 << 5, 1000 << 5, 9 << 5)
 
 
-class Char(NamedTuple):
-    """pyte's cell plus what pyte lacks.
+class Attrs(NamedTuple):
+    """How a cell looks: pyte's attributes plus what pyte lacks (dim, overline, links).
 
     ``fg``/``bg`` hold ``"default"``, a palette index (int, 0-255) or a
-    ``"rrggbb"`` hex string for truecolour.
+    ``"rrggbb"`` hex string for truecolour. Instances are interned (see
+    :func:`intern_attrs`), so equal attributes are one shared object.
     """
 
-    data: str
     fg: str | int = "default"
     bg: str | int = "default"
     bold: bool = False
@@ -54,12 +54,65 @@ class Char(NamedTuple):
     link: str | None = None
 
 
-BLANK = Char(" ")
+_INTERNED_ATTRS: dict[Attrs, Attrs] = {}
+
+
+def intern_attrs(attrs: Attrs) -> Attrs:
+    return _INTERNED_ATTRS.setdefault(attrs, attrs)
+
+
+DEFAULT_ATTRS = intern_attrs(Attrs())
+
+
+class Char(NamedTuple):
+    """A cell as pyte stores it, ``(data, attrs)``: two references, whatever the styling.
+
+    pyte's methods only ever ``_replace(data=...)`` a cell, which this layout keeps.
+    """
+
+    data: str
+    attrs: Attrs = DEFAULT_ATTRS
+
+    @property
+    def fg(self) -> str | int:
+        return self.attrs.fg
+
+    @property
+    def bg(self) -> str | int:
+        return self.attrs.bg
+
+    @property
+    def bold(self) -> bool:
+        return self.attrs.bold
+
+    @property
+    def italics(self) -> bool:
+        return self.attrs.italics
+
+    @property
+    def underscore(self) -> bool:
+        return self.attrs.underscore
+
+    @property
+    def strikethrough(self) -> bool:
+        return self.attrs.strikethrough
+
+    @property
+    def reverse(self) -> bool:
+        return self.attrs.reverse
+
+    @property
+    def dim(self) -> bool:
+        return self.attrs.dim
+
+    @property
+    def link(self) -> str | None:
+        return self.attrs.link
+
+
+BLANK = Char(" ", DEFAULT_ATTRS)
 Line = StaticDefaultDict  # column -> Char
-# A scrolled-off line, kept compactly: runs of (text, attributes with empty data).
-# A cell's attributes without its character: (fg, bg, bold, italics, underscore,
-# strikethrough, reverse, blink, dim, overline, link), in Char's field order.
-Attrs = tuple
+# A scrolled-off line, kept compactly: runs of (text, shared attributes).
 Runs = tuple[tuple[str, Attrs], ...]
 
 _WIDTHS: dict[str, int] = {}
@@ -72,28 +125,18 @@ def char_width(ch: str) -> int:
     return width
 
 
-_ATTRIBUTES = itemgetter(*range(1, len(Char._fields)))
+_ATTRS_OF = itemgetter(1)
 _DATA = itemgetter(0)
-# Attribute tuples are shared between runs: scrollback stores references, not copies.
-_INTERNED_ATTRS: dict[Attrs, Attrs] = {}
-
-
-def attrs_of(cell: Char) -> Attrs:
-    key = _ATTRIBUTES(cell)
-    return _INTERNED_ATTRS.setdefault(key, key)
 
 
 def line_runs(line: Line, columns: int) -> Runs:
     """Group a line's cells into runs of equal attributes (wide-char stubs add no text)."""
-    blank = attrs_of(line.default)
+    blank = line.default.attrs
     if not line:
         return ((" " * columns, blank),)
     used = min(max(line) + 1, columns)
     cells = list(map(line.__getitem__, range(used)))
-    intern = _INTERNED_ATTRS.setdefault
-    runs = [
-        ("".join(map(_DATA, group)), intern(key, key)) for key, group in groupby(cells, _ATTRIBUTES)
-    ]
+    runs = [("".join(map(_DATA, group)), key) for key, group in groupby(cells, _ATTRS_OF)]
     if used < columns:
         if runs[-1][1] == blank:
             runs[-1] = (runs[-1][0] + " " * (columns - used), blank)
@@ -109,12 +152,12 @@ def runs_text(runs: Runs) -> str:
 class _CellCache(dict[str, Char]):
     """Interned cells of one attribute set: drawing a character is one dict lookup."""
 
-    def __init__(self, attrs: Char) -> None:
+    def __init__(self, attrs: Attrs) -> None:
         super().__init__()
-        self.rest = tuple(attrs[1:])
+        self.attrs = attrs
 
     def __missing__(self, ch: str) -> Char:
-        cell = self[ch] = tuple.__new__(Char, (ch, *self.rest))
+        cell = self[ch] = tuple.__new__(Char, (ch, self.attrs))
         return cell
 
 
@@ -129,10 +172,9 @@ class TerminalScreen(pyte.Screen):
         self.on_scrollback: Callable[[int], None] | None = None
         self._main_buffer: defaultdict[int, Line] | None = None
         self._char_cache: dict[str, Char] = {}
-        self._cell_caches: dict[Char, _CellCache] = {}
-        self._sgr_cache: dict[tuple[Char, str], Char] = {}
-        self._interned: dict[Char, Char] = {}
-        self._char_cache_attrs: Char | None = None
+        self._cell_caches: dict[Attrs, _CellCache] = {}
+        self._sgr_cache: dict[tuple[Attrs, str], Char] = {}
+        self._char_cache_attrs: Attrs | None = None
         self.cursor_shape = 0
         self.responder: Callable[[str], None] | None = None
         self.last_char = ""
@@ -142,7 +184,7 @@ class TerminalScreen(pyte.Screen):
 
     @property
     def default_char(self) -> Char:
-        return BLANK._replace(reverse=True) if mo.DECSCNM in self.mode else BLANK
+        return BLANK
 
     def reset(self) -> None:
         if getattr(self, "_main_buffer", None) is not None:
@@ -181,7 +223,7 @@ class TerminalScreen(pyte.Screen):
 
     def _cells(self) -> dict[str, Char]:
         """Cells for each character in the current attributes (shared, immutable)."""
-        attrs = self.cursor.attrs
+        attrs = self.cursor.attrs.attrs
         if attrs is not self._char_cache_attrs:
             self._char_cache_attrs = attrs
             cache = self._cell_caches.get(attrs)
@@ -303,7 +345,7 @@ class TerminalScreen(pyte.Screen):
                 self.scrollback.append(
                     line_runs(line, self.columns)
                     if line is not None
-                    else ((" " * self.columns, attrs_of(self.default_char)),)
+                    else ((" " * self.columns, self.default_char.attrs),)
                 )
         # Renumber the rows in one pass (cheaper than moving each line).
         moved = self._new_buffer()
@@ -369,13 +411,13 @@ class TerminalScreen(pyte.Screen):
     # -- erasing -------------------------------------------------------------
 
     def _blank_line(self, y: int) -> None:
-        attrs = self.cursor.attrs
+        attrs = self.cursor.attrs.attrs
         if attrs.bg == "default" and not attrs.reverse:
             self.buffer.pop(y, None)
         else:
             line = self.buffer[y]
             line.clear()
-            blank = attrs._replace(data=" ")
+            blank = Char(" ", attrs)
             for x in range(self.columns):
                 line[x] = blank
         self.dirty.add(y)
@@ -409,6 +451,8 @@ class TerminalScreen(pyte.Screen):
 
     def set_mode(self, *modes: int, **kwargs: object) -> None:
         private = bool(kwargs.get("private"))
+        if private and 5 in modes:  # DECSCNM (reverse video screen): not supported.
+            modes = tuple(m for m in modes if m != 5)
         if private:
             shifted = {m << 5 for m in modes}
             if SAVE_CURSOR_MODE in shifted:
@@ -423,6 +467,8 @@ class TerminalScreen(pyte.Screen):
 
     def reset_mode(self, *modes: int, **kwargs: object) -> None:
         private = bool(kwargs.get("private"))
+        if private and 5 in modes:
+            modes = tuple(m for m in modes if m != 5)
         super().reset_mode(*modes, **kwargs)
         if private:
             shifted = {m << 5 for m in modes}
@@ -500,16 +546,16 @@ class TerminalScreen(pyte.Screen):
         Results are memoised per (attributes, parameters): output repeats the same few
         colour changes, and equal attributes then share one object (and one cell cache).
         """
-        key = (self.cursor.attrs, params)
+        key = (self.cursor.attrs.attrs, params)
         cached = self._sgr_cache.get(key)
         if cached is None:
             if len(self._sgr_cache) > _CACHE_LIMIT:
                 self._sgr_cache.clear()
-                self._interned.clear()
-            cached = self._sgr_cache[key] = self._compute_sgr(self.cursor.attrs, params)
+            attrs = self._compute_sgr(self.cursor.attrs.attrs, params)
+            cached = self._sgr_cache[key] = Char(" ", attrs)
         self.cursor.attrs = cached
 
-    def _compute_sgr(self, attrs: Char, params: str) -> Char:
+    def _compute_sgr(self, attrs: Attrs, params: str) -> Attrs:
         changes: dict[str, object] = {}
         items = params.split(";") if params else ["0"]
         i = 0
@@ -529,7 +575,7 @@ class TerminalScreen(pyte.Screen):
                 continue
             code = _int(item)
             if code == 0:
-                attrs = self.default_char._replace(link=attrs.link)
+                attrs = DEFAULT_ATTRS._replace(link=attrs.link)
                 changes.clear()
             elif 30 <= code <= 37:
                 changes["fg"] = code - 30
@@ -555,9 +601,8 @@ class TerminalScreen(pyte.Screen):
                 changes["fg"] = "default"
             elif code == 49:
                 changes["bg"] = "default"
-        result = attrs._replace(**changes) if changes else attrs
         # Equal attribute sets become one object, so their cell caches are shared.
-        return self._interned.setdefault(result, result)
+        return intern_attrs(attrs._replace(**changes) if changes else attrs)
 
     def select_graphic_rendition(self, *attrs: int, **kwargs: object) -> None:
         if kwargs.get("private"):
@@ -565,7 +610,8 @@ class TerminalScreen(pyte.Screen):
         self.apply_sgr(";".join(map(str, attrs)))
 
     def set_link(self, url: str | None) -> None:
-        self.cursor.attrs = self.cursor.attrs._replace(link=url or None)
+        link = intern_attrs(self.cursor.attrs.attrs._replace(link=url or None))
+        self.cursor.attrs = Char(" ", link)
 
     def set_title(self, param: str) -> None:
         self.title = param
