@@ -36,6 +36,7 @@ _PARTIAL = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b\x18\x1a]*\x1b?|[P_^X][^\x1b\x18\x1a]*\x1b?|[ -/]*)?\Z",
     re.S,
 )
+_MARKERS = frozenset("<=>?")
 MAX_PENDING = 1 << 20  # An unterminated string longer than this is dropped.
 
 _SIMPLE_CSI: dict[str, str] = {
@@ -84,6 +85,7 @@ class StreamParser:
             self._pending = ""
         screen = self.screen
         draw = screen.draw
+        sgr = screen.apply_sgr
         match = _TOKEN.match
         pos = 0
         end = len(data)
@@ -101,9 +103,13 @@ class StreamParser:
             kind = m.lastgroup
             try:
                 if kind == "text":
-                    draw(m.group("text"))
+                    draw(m.group(1))
                 elif kind == "final":
-                    self._csi(m.group("params"), m.group("inter"), m.group("final"))
+                    params, inter, final = m.group(2, 3, 4)
+                    if final == "m" and not inter and params[:1] not in _MARKERS:
+                        sgr(params)  # The most common sequence by far.
+                    else:
+                        self._csi(params, inter, final)
                 elif kind == "ctrl":
                     self._control(m.group("ctrl"))
                 elif kind == "osc":

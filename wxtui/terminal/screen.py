@@ -556,8 +556,14 @@ class TerminalScreen(pyte.Screen):
         self.cursor.attrs = cached
 
     def _compute_sgr(self, attrs: Attrs, params: str) -> Attrs:
-        changes: dict[str, object] = {}
         items = params.split(";") if params else ["0"]
+        if len(items) == 5 and items[1] == "2" and items[0] in ("38", "48"):
+            # Truecolour, the common case that misses the cache: skip the general loop.
+            colour = _colour(items[1:])
+            if colour is not None:
+                field = "fg" if items[0] == "38" else "bg"
+                return intern_attrs(attrs._replace(**{field: colour}))
+        changes: dict[str, object] = {}
         i = 0
         count = len(items)
         while i < count:
