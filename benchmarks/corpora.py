@@ -57,7 +57,7 @@ def claude_redraw(size: int) -> bytes:
         chunk.append("\x1b[?2026l")
         out += "".join(chunk).encode()
         frame += 1
-    return bytes(out[:size])
+    return bytes(out)  # Whole frames only: a cut would leave an update open.
 
 
 def unicode_text(size: int) -> bytes:

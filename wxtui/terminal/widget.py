@@ -28,6 +28,10 @@ from wxtui.terminal.screen import DEFAULT_SCROLLBACK, line_runs
 log = logging.getLogger(__name__)
 
 FRAME_INTERVAL = 1 / 60
+# Under a flood (this much output between frames) paint at half rate: the text is
+# scrolling past faster than anyone reads, and parsing it is the work that matters.
+FLOOD_BYTES = 64 * 1024
+FLOOD_FRAME_INTERVAL = 1 / 30
 SYNC_TIMEOUT = 0.5  # How long a child may hold a synchronized update before we paint anyway.
 SYNC_LIMIT = 4 * 1024 * 1024  # ...and how much output it may hold back.
 SYNC_BEGIN = b"\x1b[?2026h"
@@ -99,6 +103,7 @@ class TerminalView(Widget, can_focus=True):
         self._blank: Strip | None = None
         self._frame_handle: asyncio.TimerHandle | None = None
         self._last_frame = 0.0
+        self._fed = 0  # Bytes parsed since the last frame.
         self._held: bytearray | None = None
         self._held_timer: asyncio.TimerHandle | None = None
         self._cursor_row = 0
@@ -125,6 +130,7 @@ class TerminalView(Widget, can_focus=True):
             self._hold(data[split:])
         else:
             self.emulator.feed(data)
+        self._fed += len(data)
         self._schedule_frame()
 
     def _hold(self, data: bytes) -> None:
@@ -160,12 +166,14 @@ class TerminalView(Widget, can_focus=True):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        delay = max(0.0, self._last_frame + FRAME_INTERVAL - loop.time())
+        interval = FLOOD_FRAME_INTERVAL if self._fed >= FLOOD_BYTES else FRAME_INTERVAL
+        delay = max(0.0, self._last_frame + interval - loop.time())
         self._frame_handle = loop.call_later(delay, self._frame)
 
     def _frame(self) -> None:
         self._frame_handle = None
         self._last_frame = asyncio.get_running_loop().time()
+        self._fed = 0
         screen = self.emulator.screen
         dirty = screen.dirty
         screen.dirty = set()
