@@ -510,6 +510,7 @@ async def flood_lag(tmp: Path, sessions: int, seconds: float) -> tuple[float, in
         async with app.run_test(size=(160, 45)):
             for project_id in ids:
                 app.open_project(project_id)
+            await asyncio.sleep(1.0)  # Every session started and flooding.
             loop = asyncio.get_running_loop()
             end = loop.time() + seconds
             while loop.time() < end:

@@ -177,3 +177,23 @@ async def test_spawn_errors_are_specific(tmp_path: Path) -> None:
         BidirectionalPTY.spawn([str(script)])
     with pytest.raises(SpawnError, match="empty command"):
         BidirectionalPTY.spawn([])
+
+
+async def test_read_budget_defers_readers_without_starving_any() -> None:
+    from wxtui.bidirectional_pty import ReadBudget
+
+    budget = ReadBudget(asyncio.get_running_loop(), seconds=0.0)
+    collectors = [Collector() for _ in range(5)]
+    ptys = [
+        BidirectionalPTY.spawn(
+            ["sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do echo line-$i; done; echo done"],
+            on_output=c.on_output,
+            on_exit=c.on_exit,
+            budget=budget,
+        )
+        for c in collectors
+    ]
+    for pty in ptys:
+        assert await asyncio.wait_for(pty.wait(), 10) == 0
+    for c in collectors:
+        assert b"done" in c.output_at_exit

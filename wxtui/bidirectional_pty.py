@@ -13,13 +13,14 @@ import errno
 import os
 import shutil
 import signal
+import time
 from collections.abc import Callable, Mapping, Sequence
 
 from ptyprocess import PtyProcess
 
 from wxtui.errors import WxtuiError
 
-READ_CHUNK = 16 * 1024  # Small reads keep the loop responsive during a flood.
+READ_CHUNK = 4096  # Small reads: with many sessions flooding, each loop turn stays short.
 DEFAULT_WRITE_LIMIT = 4 * 1024 * 1024
 # After the process is reaped, how long a grandchild may keep the terminal open
 # before the exit is reported anyway.
@@ -28,6 +29,34 @@ _PID_POLL_INTERVAL = 0.05
 
 OutputCallback = Callable[[bytes], None]
 ExitCallback = Callable[[int], None]
+
+
+class ReadBudget:
+    """A time budget for reading output, shared by every PTY on one event loop.
+
+    When many children flood at once, each loop turn would otherwise parse a chunk
+    from every one of them before any timer or keystroke runs. Once a turn has spent
+    its budget, further readers wait for the next turn.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float = 0.015) -> None:
+        self.loop = loop
+        self.seconds = seconds
+        self.spent = 0.0
+        self._reset_pending = False
+
+    def exhausted(self) -> bool:
+        return self.spent >= self.seconds
+
+    def charge(self, seconds: float) -> None:
+        self.spent += seconds
+        if not self._reset_pending:
+            self._reset_pending = True
+            self.loop.call_soon(self._reset)
+
+    def _reset(self) -> None:
+        self.spent = 0.0
+        self._reset_pending = False
 
 
 class SpawnError(WxtuiError):
@@ -64,8 +93,11 @@ class BidirectionalPTY:
         on_output: OutputCallback | None = None,
         on_exit: ExitCallback | None = None,
         write_limit: int = DEFAULT_WRITE_LIMIT,
+        budget: ReadBudget | None = None,
     ) -> None:
         self._process = process
+        self._budget = budget
+        self._reading = True
         self._loop = loop
         self.pid: int = process.pid
         self.fd: int = process.fd
@@ -99,6 +131,7 @@ class BidirectionalPTY:
         on_output: OutputCallback | None = None,
         on_exit: ExitCallback | None = None,
         write_limit: int = DEFAULT_WRITE_LIMIT,
+        budget: ReadBudget | None = None,
     ) -> BidirectionalPTY:
         if not argv:
             raise SpawnError("empty command")
@@ -126,7 +159,7 @@ class BidirectionalPTY:
             raise SpawnError(f"cannot start {program}: {exc}") from None
         # We reap the child ourselves; stop ptyprocess from doing it again at GC time.
         process.closed = True
-        return cls(process, asyncio.get_running_loop(), on_output, on_exit, write_limit)
+        return cls(process, asyncio.get_running_loop(), on_output, on_exit, write_limit, budget)
 
     # -- state -------------------------------------------------------------------
 
@@ -148,6 +181,34 @@ class BidirectionalPTY:
     # -- output ------------------------------------------------------------------
 
     def _on_readable(self) -> None:
+        budget = self._budget
+        if budget is not None and budget.exhausted():
+            # This turn has parsed enough output; let timers and keys run first.
+            self._loop.remove_reader(self.fd)
+            self._reading = False
+            self._loop.call_soon(self._resume_reading)
+            return
+        started = time.perf_counter()
+        self._read_once()
+        if budget is not None:
+            budget.charge(time.perf_counter() - started)
+
+    def _resume_reading(self) -> None:
+        """A deferred reader goes first next turn (call_soon order), so none starves."""
+        if self._reading or self._eof or self._fd_closed:
+            return
+        budget = self._budget
+        if budget is not None and budget.exhausted():
+            self._loop.call_soon(self._resume_reading)
+            return
+        self._reading = True
+        self._loop.add_reader(self.fd, self._on_readable)
+        started = time.perf_counter()
+        self._read_once()
+        if budget is not None:
+            budget.charge(time.perf_counter() - started)
+
+    def _read_once(self) -> None:
         try:
             data = os.read(self.fd, READ_CHUNK)
         except BlockingIOError:
@@ -167,7 +228,8 @@ class BidirectionalPTY:
         if self._eof:
             return
         self._eof = True
-        self._loop.remove_reader(self.fd)
+        if self._reading:
+            self._loop.remove_reader(self.fd)
         self._maybe_report_exit()
 
     def _drain(self) -> None:
@@ -324,7 +386,8 @@ class BidirectionalPTY:
         self._fd_closed = True
         if not self._eof:
             self._eof = True
-            self._loop.remove_reader(self.fd)
+            if self._reading:
+                self._loop.remove_reader(self.fd)
         self._stop_writing()
         # The file object owns the descriptor: closing it closes the fd exactly once.
         with contextlib.suppress(OSError):

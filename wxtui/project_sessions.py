@@ -7,6 +7,7 @@ to sessions only through here, by project id.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from wxtui.agent import LaunchPlan, claude_refused, plan_launch
-from wxtui.bidirectional_pty import BidirectionalPTY
+from wxtui.bidirectional_pty import BidirectionalPTY, ReadBudget
 from wxtui.pty_session_manager import PTYSession, PTYSessionManager
 from wxtui.session_lock import ProjectLock
 from wxtui.store import Store
@@ -66,6 +67,13 @@ class ProjectSessions:
         self.lock_dir = lock_dir or store.path.with_name(store.path.name + ".locks")
         self._locks: dict[str, ProjectLock] = {}
         self._running: dict[str, _Running] = {}
+        self._budget: ReadBudget | None = None
+
+    def _read_budget(self) -> ReadBudget:
+        """One budget for all of this app's sessions (created on the running loop)."""
+        if self._budget is None:
+            self._budget = ReadBudget(asyncio.get_running_loop())
+        return self._budget
 
     def session(self, project_id: str) -> PTYSession | None:
         return self.manager.get_session_by_output_project(project_id)
@@ -131,6 +139,7 @@ class ProjectSessions:
                 cols=cols,
                 on_output=on_output,
                 on_exit=on_exit,
+                budget=self._read_budget(),
             )
 
         session, created = self.manager.get_or_create_session(

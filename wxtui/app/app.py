@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Footer, Header, Input, Static, Tree
 
+from wxtui.app.collector import QuietCollector
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.dialogs import ConfirmDialog, Field, FormDialog, StatusDialog
 from wxtui.app.help_screen import HelpScreen
@@ -90,6 +91,7 @@ class WxtuiApp(App[int]):
         self._current: str | None = None
         self._data_version = -1
         self._poll_interval = poll_interval
+        self._collector = QuietCollector()
         if title_suffix:
             self.title = f"wxtui {title_suffix}"
 
@@ -119,6 +121,7 @@ class WxtuiApp(App[int]):
             # A terminal closed under us, or a polite kill: end sessions, keep conversations.
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self._on_terminate_signal)
+        self._collector.install()
         self.reload()
         self.tree.focus()
         self.set_interval(self._poll_interval, self._poll_store)
@@ -221,6 +224,7 @@ class WxtuiApp(App[int]):
     async def _discard_pane(self, pane: SessionPane) -> None:
         await self.sessions.stop(pane.project_id, STOP_GRACE)
         await pane.remove()
+        self._collector.sweep()  # A removed pane leaves widget reference cycles behind.
 
     @on(SessionPane.RestartRequested)
     async def _on_restart_requested(self, event: SessionPane.RestartRequested) -> None:
@@ -294,6 +298,7 @@ class WxtuiApp(App[int]):
 
     async def on_unmount(self) -> None:
         await self.sessions.stop_all(STOP_GRACE)
+        self._collector.uninstall()
 
     def action_sidebar(self) -> None:
         self._hide_filter()

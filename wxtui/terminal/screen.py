@@ -198,8 +198,11 @@ class TerminalScreen(pyte.Screen):
     def in_alternate_screen(self) -> bool:
         return self._main_buffer is not None
 
+    def _new_line(self) -> Line:
+        return StaticDefaultDict(self.default_char)
+
     def _new_buffer(self) -> defaultdict[int, Line]:
-        return defaultdict(lambda: StaticDefaultDict(self.default_char))
+        return defaultdict(self._new_line)
 
     def _touch_all(self) -> None:
         self.dirty.update(range(self.lines))
@@ -347,10 +350,12 @@ class TerminalScreen(pyte.Screen):
                     if line is not None
                     else ((" " * self.columns, self.default_char.attrs),)
                 )
-        # Renumber the rows in one pass (cheaper than moving each line).
-        moved = self._new_buffer()
-        moved.update({(y - count if top < y <= bottom else y): line for y, line in buffer.items()})
-        self.buffer = moved
+        # Renumber in place: a new mapping per scroll would be garbage for the collector.
+        pop = buffer.pop
+        for y in range(top + count, bottom + 1):
+            line = pop(y, None)
+            if line is not None:
+                buffer[y - count] = line
         self._shift_dirty(top, bottom, -count)
         self.dirty.update(range(bottom - count + 1, bottom + 1))
         if keep and self.on_scrollback is not None:
