@@ -55,13 +55,23 @@ class Attrs(NamedTuple):
 
 
 _INTERNED_ATTRS: dict[Attrs, Attrs] = {}
+_INTERN_LIMIT = 65_536
 
 
 def intern_attrs(attrs: Attrs) -> Attrs:
-    return _INTERNED_ATTRS.setdefault(attrs, attrs)
+    """One shared object per distinct style (bounded: output with endless truecolour
+    styles would otherwise grow the table forever; sharing is only an optimisation)."""
+    shared = _INTERNED_ATTRS.get(attrs)
+    if shared is None:
+        if len(_INTERNED_ATTRS) >= _INTERN_LIMIT:
+            _INTERNED_ATTRS.clear()
+            _INTERNED_ATTRS[DEFAULT_ATTRS] = DEFAULT_ATTRS
+        shared = _INTERNED_ATTRS[attrs] = attrs
+    return shared
 
 
-DEFAULT_ATTRS = intern_attrs(Attrs())
+DEFAULT_ATTRS = Attrs()
+_INTERNED_ATTRS[DEFAULT_ATTRS] = DEFAULT_ATTRS
 
 
 class Char(NamedTuple):
