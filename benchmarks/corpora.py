@@ -1,4 +1,8 @@
-"""Synthetic terminal output corpora, deterministic for a given size."""
+"""Synthetic terminal output corpora, deterministic for a given size.
+
+Each corpus is whole lines (or whole frames) of at least ``size`` bytes: a cut in the
+middle of an escape sequence would swallow whatever is printed after it.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ def plain_log(size: int) -> bytes:
         )
         out += line.encode() + b"\r\n"
         i += 1
-    return bytes(out[:size])
+    return bytes(out)
 
 
 def colour_heavy(size: int) -> bytes:
@@ -37,7 +41,7 @@ def colour_heavy(size: int) -> bytes:
             parts.append("token" + str(rng.randint(0, 999)) + " ")
             parts.append("\x1b[0m")
         out += "".join(parts).encode() + b"\r\n"
-    return bytes(out[:size])
+    return bytes(out)
 
 
 def claude_redraw(size: int) -> bytes:
@@ -76,7 +80,7 @@ def unicode_text(size: int) -> bytes:
     while len(out) < size:
         line = " ".join(rng.choice(samples) for _ in range(rng.randint(4, 10)))
         out += line.encode() + b"\r\n"
-    return bytes(out[:size])
+    return bytes(out)
 
 
 CORPORA = {

@@ -193,13 +193,16 @@ def tmux_rate(path: Path, size: int) -> float | None:
         ],
         check=True,
     )
+
+    def screen() -> str:
+        return subprocess.run(
+            [*base, "capture-pane", "-p", "-t", "b"], capture_output=True, text=True
+        ).stdout
+
     try:
-        while (
-            MARKER
-            not in subprocess.run(
-                [*base, "capture-pane", "-p", "-t", "b"], capture_output=True, text=True
-            ).stdout
-        ):
+        while MARKER not in screen():
+            if time.perf_counter() > start + 120:
+                raise TimeoutError("tmux never showed the marker")
             time.sleep(0.002)
         return size / (time.perf_counter() - start)
     finally:

@@ -71,3 +71,25 @@ def fake_claude(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeClaude:
 
 
 AsyncPredicate = Callable[[], Awaitable[bool]]
+
+
+class RecordingSink:
+    """A session sink that records what a project's pane would be shown."""
+
+    def __init__(self) -> None:
+        self.output = bytearray()
+        self.exits: list[int] = []
+        self.notices: list[str] = []
+
+    def feed(self, data: bytes) -> None:
+        self.output += data
+
+    def session_exited(self, returncode: int) -> None:
+        self.exits.append(returncode)
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
+
+    @property
+    def text(self) -> str:
+        return self.output.decode("utf-8", "replace")

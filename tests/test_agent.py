@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FakeClaude, wait_until
+from tests.conftest import FakeClaude, RecordingSink, wait_until
 from wxtui.agent import (
     claude_config_dir,
     picks_own_session,
@@ -18,26 +18,6 @@ from wxtui.errors import InvalidInput
 from wxtui.project_sessions import ProjectSessions
 from wxtui.session_lock import LockHeld
 from wxtui.store import Store
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.output = bytearray()
-        self.exits: list[int] = []
-        self.notices: list[str] = []
-
-    def feed(self, data: bytes) -> None:
-        self.output += data
-
-    def session_exited(self, returncode: int) -> None:
-        self.exits.append(returncode)
-
-    def notice(self, text: str) -> None:
-        self.notices.append(text)
-
-    @property
-    def text(self) -> str:
-        return self.output.decode("utf-8", "replace")
 
 
 def test_command_resolution_order() -> None:
@@ -94,14 +74,14 @@ def test_plan_rejects_unparseable_agent(store: Store, tmp_path: Path) -> None:
         plan_launch(store, project, agent="claude 'oops", environ={})
 
 
-async def _start_and_wait(sessions: ProjectSessions, project_id: str, sink: Sink) -> int:
+async def _start_and_wait(sessions: ProjectSessions, project_id: str, sink: RecordingSink) -> int:
     session, created = sessions.start(project_id, sink, 24, 80)
     assert created
     await wait_until(lambda: "ready" in sink.text, message="fake claude ready")
     return session.pty.pid
 
 
-async def _quit(sessions: ProjectSessions, project_id: str, sink: Sink) -> None:
+async def _quit(sessions: ProjectSessions, project_id: str, sink: RecordingSink) -> None:
     sessions.write(project_id, b"quit\r")
     await wait_until(lambda: bool(sink.exits), message="exit")
 
@@ -113,7 +93,7 @@ async def test_claude_conversation_lifecycle(fake_claude: FakeClaude, tmp_path: 
     with Store.open(db) as store:
         project = store.add_project("proj", str(workspace))
         sessions = ProjectSessions(store)
-        sink = Sink()
+        sink = RecordingSink()
         await _start_and_wait(sessions, project.id, sink)
         sid = store.get_project(project.id).claude_session_id
         assert sid is not None
@@ -126,7 +106,7 @@ async def test_claude_conversation_lifecycle(fake_claude: FakeClaude, tmp_path: 
         # Restart after exit: the transcript now exists, so the conversation resumes.
         await _quit(sessions, project.id, sink)
         assert sink.exits == [0]
-        sink2 = Sink()
+        sink2 = RecordingSink()
         await _start_and_wait(sessions, project.id, sink2)
         assert fake_claude.starts()[-1]["argv"] == ["--resume", sid]
         await sessions.stop_all()
@@ -134,14 +114,14 @@ async def test_claude_conversation_lifecycle(fake_claude: FakeClaude, tmp_path: 
     # Restart of wxtui: a new store and manager on the same database resume it too.
     with Store.open(db) as store:
         sessions = ProjectSessions(store)
-        sink = Sink()
+        sink = RecordingSink()
         await _start_and_wait(sessions, project.id, sink)
         assert fake_claude.starts()[-1]["argv"] == ["--resume", sid]
         await sessions.stop_all()
 
         # session forget: the next start is a fresh conversation.
         store.set_claude_session_id(project.id, None)
-        sink = Sink()
+        sink = RecordingSink()
         await _start_and_wait(sessions, project.id, sink)
         new_sid = store.get_project(project.id).claude_session_id
         assert new_sid not in (None, sid)
@@ -164,7 +144,7 @@ async def test_user_command_with_own_resume_untouched(
 ) -> None:
     project = store.add_project("p", str(tmp_path), command="claude --resume mine --verbose")
     sessions = ProjectSessions(store)
-    sink = Sink()
+    sink = RecordingSink()
     await _start_and_wait(sessions, project.id, sink)
     assert fake_claude.starts()[-1]["argv"] == ["--resume", "mine", "--verbose"]
     assert store.get_project(project.id).claude_session_id is None
@@ -176,7 +156,7 @@ async def test_non_claude_command_gets_no_arguments(store: Store, tmp_path: Path
         "p", str(tmp_path), command="sh -c 'echo args:$#; echo ready; read x'"
     )
     sessions = ProjectSessions(store)
-    sink = Sink()
+    sink = RecordingSink()
     await _start_and_wait(sessions, project.id, sink)
     assert "args:0" in sink.text
     assert store.get_project(project.id).claude_session_id is None
@@ -191,7 +171,7 @@ async def test_refused_conversation_starts_fresh_and_tells_user(
     store.set_claude_session_id(project.id, old)
     monkeypatch.setenv("FAKE_CLAUDE_REFUSE", old)
     sessions = ProjectSessions(store)
-    sink = Sink()
+    sink = RecordingSink()
     sessions.start(project.id, sink, 24, 80)
     await wait_until(lambda: "ready" in sink.text, message="restarted claude")
     new = store.get_project(project.id).claude_session_id
@@ -213,14 +193,14 @@ async def test_second_wxtui_never_starts_a_second_agent(
         project = store_a.add_project("p", str(tmp_path))
         first = ProjectSessions(store_a)
         second = ProjectSessions(store_b)
-        sink = Sink()
+        sink = RecordingSink()
         await _start_and_wait(first, project.id, sink)
         with pytest.raises(LockHeld, match=rf"another wxtui \(pid {os.getpid()}\)"):
-            second.start(project.id, Sink(), 24, 80)
+            second.start(project.id, RecordingSink(), 24, 80)
         assert len(fake_claude.starts()) == 1
         await first.stop(project.id)
         assert sink.exits, "a stopped session still reports its exit"
-        sink_b = Sink()
+        sink_b = RecordingSink()
         await _start_and_wait(second, project.id, sink_b)
         await second.stop_all()
 
@@ -232,10 +212,10 @@ async def test_missing_workspace_is_a_clear_error(store: Store, tmp_path: Path) 
     workspace.rmdir()
     sessions = ProjectSessions(store)
     with pytest.raises(Exception, match="working directory does not exist"):
-        sessions.start(project.id, Sink(), 24, 80)
+        sessions.start(project.id, RecordingSink(), 24, 80)
     # The lock was released: a later start (after the directory is back) works.
     workspace.mkdir()
-    session, created = sessions.start(project.id, Sink(), 24, 80)
+    session, created = sessions.start(project.id, RecordingSink(), 24, 80)
     assert created and sessions.is_alive(project.id)
     await sessions.stop_all()
     assert not session.alive

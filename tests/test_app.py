@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.app_helpers import make_app, pane, pane_text, workspace
-from tests.conftest import FakeClaude, wait_until
+from tests.conftest import FakeClaude, RecordingSink, wait_until
 from wxtui.app.dialogs import ConfirmDialog, FormDialog, StatusDialog
 from wxtui.app.help_screen import HelpScreen
 from wxtui.app.session_pane import SessionState
@@ -327,17 +327,7 @@ async def test_second_wxtui_shows_the_holder_instead_of_starting(
     with Store.open(store.path) as other_store:
         other = ProjectSessions(other_store)
 
-        class Sink:
-            output = bytearray()
-
-            def feed(self, data: bytes) -> None:
-                self.output += data
-
-            def session_exited(self, code: int) -> None: ...
-
-            def notice(self, text: str) -> None: ...
-
-        other.start(alpha.id, Sink(), 24, 80)
+        other.start(alpha.id, RecordingSink(), 24, 80)
         app = make_app(store)
         async with app.run_test(size=(120, 36)) as pilot:
             await _open_via_sidebar(pilot, app, 0)

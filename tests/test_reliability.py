@@ -15,28 +15,12 @@ from pathlib import Path
 import pytest
 
 from tests.app_helpers import make_app, pane, pane_text, workspace
-from tests.conftest import wait_until, wait_until_sync
+from tests.conftest import RecordingSink, wait_until, wait_until_sync
 from wxtui.app.session_pane import SessionState
 from wxtui.errors import WxtuiError
 from wxtui.project_sessions import ProjectSessions
 from wxtui.session_lock import LockHeld, ProjectLock
 from wxtui.store import APPLICATION_ID, Store
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.output = bytearray()
-        self.exits: list[int] = []
-        self.notices: list[str] = []
-
-    def feed(self, data: bytes) -> None:
-        self.output += data
-
-    def session_exited(self, code: int) -> None:
-        self.exits.append(code)
-
-    def notice(self, text: str) -> None:
-        self.notices.append(text)
 
 
 def _children() -> set[int]:
@@ -164,7 +148,7 @@ async def test_many_start_stop_cycles_leak_nothing(store: Store, tmp_path: Path)
     fds_before = len(os.listdir("/proc/self/fd"))
     children_before = _children()
     for _ in range(200):
-        sink = Sink()
+        sink = RecordingSink()
         sessions.start(project.id, sink, 24, 80)
         await wait_until(lambda sink=sink: b"up" in sink.output)
         await sessions.stop(project.id, grace=0.5)
@@ -173,7 +157,7 @@ async def test_many_start_stop_cycles_leak_nothing(store: Store, tmp_path: Path)
 
 
 async def test_exception_in_output_handling_stays_in_its_pane(store: Store, tmp_path: Path) -> None:
-    class BrokenSink(Sink):
+    class BrokenSink(RecordingSink):
         def feed(self, data: bytes) -> None:
             raise RuntimeError("renderer exploded")
 
@@ -184,7 +168,7 @@ async def test_exception_in_output_handling_stays_in_its_pane(store: Store, tmp_
         "fine", workspace(tmp_path, "f"), command="sh -c 'echo fine-up; exec cat'"
     )
     sessions = ProjectSessions(store)
-    bad, good = BrokenSink(), Sink()
+    bad, good = BrokenSink(), RecordingSink()
     sessions.start(broken.id, bad, 24, 80)
     sessions.start(fine.id, good, 24, 80)
     await wait_until(lambda: bool(bad.notices) and b"fine-up" in good.output)
@@ -467,7 +451,7 @@ async def test_metacharacters_in_paths_never_run_anything(store: Store, tmp_path
     odd.mkdir()
     project = store.add_project("$(touch pwned)", str(odd), command="sh -c 'pwd; echo args-ok'")
     sessions = ProjectSessions(store)
-    sink = Sink()
+    sink = RecordingSink()
     sessions.start(project.id, sink, 24, 80)
     await wait_until(lambda: b"args-ok" in sink.output)
     await sessions.stop_all(0.5)

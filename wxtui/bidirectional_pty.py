@@ -188,31 +188,31 @@ class BidirectionalPTY:
             self._reading = False
             self._loop.call_soon(self._resume_reading)
             return
-        started = time.perf_counter()
-        self._read_once()
-        if budget is not None:
-            budget.charge(time.perf_counter() - started)
+        self._charged_read()
 
     def _resume_reading(self) -> None:
         """A deferred reader goes first next turn (call_soon order), so none starves."""
         if self._reading or self._eof or self._fd_closed:
             return
-        budget = self._budget
-        if budget is not None and budget.exhausted():
+        if self._budget is not None and self._budget.exhausted():
             self._loop.call_soon(self._resume_reading)
             return
         self._reading = True
         self._loop.add_reader(self.fd, self._on_readable)
+        self._charged_read()
+
+    def _charged_read(self) -> None:
         started = time.perf_counter()
         self._read_once()
-        if budget is not None:
-            budget.charge(time.perf_counter() - started)
+        if self._budget is not None:
+            self._budget.charge(time.perf_counter() - started)
 
-    def _read_once(self) -> None:
+    def _read_once(self) -> bool:
+        """Read and deliver one chunk; False when nothing more is buffered (or at EOF)."""
         try:
             data = os.read(self.fd, READ_CHUNK)
         except BlockingIOError:
-            return
+            return False
         except OSError as exc:
             # EIO: the last holder of the terminal's slave side is gone (Linux EOF).
             if exc.errno not in (errno.EIO, errno.EBADF):
@@ -220,9 +220,10 @@ class BidirectionalPTY:
             data = b""
         if not data:
             self._on_eof()
-            return
+            return False
         if self.on_output is not None:
             self.on_output(data)
+        return True
 
     def _on_eof(self) -> None:
         if self._eof:
@@ -234,18 +235,8 @@ class BidirectionalPTY:
 
     def _drain(self) -> None:
         """Deliver whatever is already buffered in the terminal."""
-        while not self._fd_closed and not self._eof:
-            try:
-                data = os.read(self.fd, READ_CHUNK)
-            except BlockingIOError:
-                return
-            except OSError:
-                data = b""
-            if not data:
-                self._on_eof()
-                return
-            if self.on_output is not None:
-                self.on_output(data)
+        while not self._fd_closed and not self._eof and self._read_once():
+            pass
 
     # -- process lifetime ----------------------------------------------------------
 
