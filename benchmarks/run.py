@@ -168,6 +168,32 @@ async def end_to_end_rate(path: Path, size: int) -> float:
     return size / elapsed
 
 
+async def textual_tty_end_to_end(path: Path, size: int) -> float:
+    from textual_tty import Terminal
+
+    command = ["sh", "-c", f"stty -onlcr; cat {path}; printf '\\r\\n{MARKER}\\r\\n'; sleep 30"]
+
+    class PeerApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Terminal(command=command)
+
+    app = PeerApp()
+    async with app.run_test(size=(COLUMNS, LINES)) as pilot:
+        start = time.perf_counter()  # The peer starts its child when it mounts.
+        terminal = app.query_one(Terminal)
+        await until(lambda: MARKER in terminal.board.capture_text(), pause=0.01)
+        await pilot.pause()
+        return size / (time.perf_counter() - start)
+
+
+def run_textual_tty(path: Path, size: int) -> float | None:
+    try:
+        import textual_tty  # noqa: F401
+    except ImportError:
+        return None
+    return asyncio.run(textual_tty_end_to_end(path, size))
+
+
 def run_end_to_end(path: Path, size: int) -> float:
     return asyncio.run(end_to_end_rate(path, size))
 
@@ -225,6 +251,7 @@ def bench_throughput(size: int, runs: int, tmp: Path) -> None:
             f"stock pyte {mb(stock)}",
             f"{ours / stock:.1f}x",
             "beat stock pyte",
+            ours > stock,
         )
         peer = feed_rate_bittty(data)
         if peer is not None:
@@ -236,6 +263,16 @@ def bench_throughput(size: int, runs: int, tmp: Path) -> None:
                 f"our emulator {mb(ours)}",
                 f"ours {ours / peer_rate:.2f}x",
                 "",
+            )
+            peer_widget = median_of(runs, partial(run_textual_tty, path, len(data)))
+            record(
+                "throughput",
+                f"{name}: widget end to end against the textual-tty widget end to end",
+                mb(e2e),
+                f"textual-tty {mb(peer_widget)}",
+                f"{e2e / peer_widget:.2f}x",
+                "≥ 1x",
+                e2e >= peer_widget,
             )
         record(
             "throughput",
