@@ -89,15 +89,21 @@ def test_open_type_switch_and_quit_in_a_real_terminal(
         screen = tmux.wait_for("echo: hello agent")
         assert f"FAKE-CLAUDE pid={pid}" in screen
         assert len(fake_claude.starts()) == 1
-        # Another project: another process, shown in the pane.
-        tmux.keys("C-]")
-        time.sleep(0.2)
-        tmux.keys("Down", "Down", "Down", "Enter")  # alpha, first, second, beta
+        # Another project with alt+2 from inside the terminal: another process.
+        tmux.keys("M-2")
         deadline = time.monotonic() + 15
         while len(fake_claude.starts()) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert len(fake_claude.starts()) == 2
         tmux.wait_for("wxtui — beta")
+        # Meta keys reach the agent as ESC-prefixed bytes (the tty echoes ESC as ^[).
+        tmux.keys("M-b", "M-f", "M-1")
+        tmux.wait_for("wxtui — alpha")
+        tmux.keys("C-]")
+        time.sleep(0.2)
+        tmux.keys("Down", "Down", "Down", "Enter")  # alpha, first, second, beta
+        screen = tmux.wait_for("^[b^[f")
+        assert "wxtui — beta" in screen
         # Quit: the app ends, every agent with it.
         tmux.keys("C-q")
         tmux.wait_for("wxtui-ended-0")

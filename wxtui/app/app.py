@@ -19,6 +19,7 @@ from wxtui.app.collector import QuietCollector
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.dialogs import ConfirmDialog, Field, FormDialog, StatusDialog
 from wxtui.app.help_screen import HelpScreen
+from wxtui.app.keyboard import pass_meta_keys_through
 from wxtui.app.session_pane import SessionPane, SessionState, pane_id
 from wxtui.app.sidebar import (
     BELL,
@@ -84,6 +85,7 @@ class WxtuiApp(App[int]):
         environ: dict[str, str] | None = None,
         poll_interval: float = DATA_POLL_INTERVAL,
     ) -> None:
+        pass_meta_keys_through()
         super().__init__()
         self.store = store
         self.sessions = ProjectSessions(store, agent=agent, environ=environ)
