@@ -13,11 +13,12 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Static, Tree
+from textual.widgets import ContentSwitcher, Header, Input, Static, Tree
 
 from wxtui.app.collector import QuietCollector
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.dialogs import ConfirmDialog, Field, FormDialog, StatusDialog
+from wxtui.app.footer import StableFooter
 from wxtui.app.help_screen import HelpScreen
 from wxtui.app.keyboard import pass_meta_keys_through
 from wxtui.app.session_pane import SessionPane, SessionState, pane_id
@@ -107,7 +108,7 @@ class WxtuiApp(App[int]):
                 yield ProjectTree(id="tree")
             with ContentSwitcher(id="panes", initial="empty"):
                 yield Static(EMPTY_PICK, id="empty")
-        yield Footer()
+        yield StableFooter()
 
     @property
     def tree(self) -> ProjectTree:
