@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,44 +12,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FakeClaude
+from tests.tmux_session import Tmux
 from wxtui.store import Store
 
 WXTUI = str(Path(sys.executable).with_name("wxtui"))
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-
-
-class Tmux:
-    def __init__(self, root: Path) -> None:
-        self.base = ["tmux", "-L", f"wxtui-e2e-{os.getpid()}", "-f", "/dev/null"]
-        self.env = {k: v for k, v in os.environ.items() if k != "TMUX"}
-
-    def run(self, *args: str) -> str:
-        return subprocess.run(
-            [*self.base, *args], check=True, capture_output=True, text=True, env=self.env
-        ).stdout
-
-    def start(self, command: str) -> None:
-        self.run("new-session", "-d", "-s", "e2e", "-x", "160", "-y", "45", command)
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "e2e", *keys)
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "e2e")
-
-    def wait_for(self, text: str, timeout: float = 15.0) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} never appeared on screen:\n{screen}")
-            time.sleep(0.05)
-
-    def kill(self) -> None:
-        subprocess.run([*self.base, "kill-server"], capture_output=True, env=self.env)
 
 
 def test_open_type_switch_and_quit_in_a_real_terminal(
@@ -71,7 +38,7 @@ def test_open_type_switch_and_quit_in_a_real_terminal(
         "LANG": "C.UTF-8",
     }
     command = shlex.join(["env", *(f"{k}={v}" for k, v in env.items()), WXTUI, "--db", str(db)])
-    tmux = Tmux(tmp_path)
+    tmux = Tmux("e2e")
     try:
         tmux.start(command + "; echo wxtui-ended-$?; sleep 60")
         tmux.wait_for("first milestone")

@@ -16,6 +16,7 @@ import pytest
 
 from tests.app_helpers import make_app, pane, pane_text, workspace
 from tests.conftest import RecordingSink, wait_until, wait_until_sync
+from tests.tmux_session import Tmux
 from wxtui.app.session_pane import SessionState
 from wxtui.errors import WxtuiError
 from wxtui.project_sessions import ProjectSessions
@@ -230,14 +231,6 @@ async def test_fuzzed_keys_and_pastes_into_a_live_session(store: Store, tmp_path
 # -- the app itself ---------------------------------------------------------------------
 
 
-def _tmux(*args: str) -> str:
-    return subprocess.run(
-        ["tmux", "-L", f"wxtui-rel-{os.getpid()}", "-f", "/dev/null", *args],
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 @pytest.mark.skipif(
     subprocess.run(["which", "tmux"], capture_output=True).returncode, reason="no tmux"
 )
@@ -260,28 +253,15 @@ def test_killing_wxtui_ends_children_and_keeps_the_database(
             "TERM": "xterm-256color",
         }.items()
     )
-    _tmux(
-        "new-session",
-        "-d",
-        "-s",
-        "r",
-        "-x",
-        "120",
-        "-y",
-        "36",
-        f"env {env} {wxtui} --db {db} --open p; echo wxtui-gone; sleep 60",
-    )
+    tmux = Tmux("reliability")
+    tmux.start(f"env {env} {wxtui} --db {db} --open p; echo wxtui-gone; sleep 60")
     try:
         wait_until_sync(lambda: len(fake_claude.starts()) == 1, message="agent started")
-        wait_until_sync(
-            lambda: "FAKE-CLAUDE" in _tmux("capture-pane", "-p", "-t", "r"), message="screen"
-        )
+        tmux.wait_for("FAKE-CLAUDE")
         agent = fake_claude.starts()[0]["pid"]
         app_pid = int(Path(f"/proc/{agent}/stat").read_text().rsplit(")", 1)[1].split()[1])
         os.kill(app_pid, signum)
-        wait_until_sync(
-            lambda: "wxtui-gone" in _tmux("capture-pane", "-p", "-t", "r"), message="app ended"
-        )
+        tmux.wait_for("wxtui-gone")
 
         def gone(pid: int) -> bool:
             try:
@@ -291,7 +271,7 @@ def test_killing_wxtui_ends_children_and_keeps_the_database(
             return False
 
         wait_until_sync(lambda: gone(agent), timeout=5, message="agent ended with the app")
-        screen = _tmux("capture-pane", "-p", "-t", "r")
+        screen = tmux.screen()
         if signum != signal.SIGKILL:
             assert "FAKE-CLAUDE" not in screen, "the user's terminal was restored"
         conn = sqlite3.connect(db)
@@ -302,22 +282,12 @@ def test_killing_wxtui_ends_children_and_keeps_the_database(
         assert sid is not None
         assert "started pid" in log.read_text()
         # The next start resumes the same conversation.
-        _tmux("kill-session", "-t", "r")
-        _tmux(
-            "new-session",
-            "-d",
-            "-s",
-            "r",
-            "-x",
-            "120",
-            "-y",
-            "36",
-            f"env {env} {wxtui} --db {db} --open p; sleep 60",
-        )
+        tmux.end_session()
+        tmux.start(f"env {env} {wxtui} --db {db} --open p; sleep 60")
         wait_until_sync(lambda: len(fake_claude.starts()) == 2, message="second start")
         assert fake_claude.starts()[1]["argv"] == ["--resume", sid]
     finally:
-        _tmux("kill-server")
+        tmux.kill()
 
 
 # -- the database -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 from wxtui import __version__
 from wxtui.errors import WxtuiError
 from wxtui.models import MILESTONE_STATUSES
-from wxtui.store import Store, check_milestone_status, default_db_path
+from wxtui.store import Store, default_db_path
 
 
 class _Parser(argparse.ArgumentParser):
@@ -144,8 +144,7 @@ def _milestone_list(store: Store, args: argparse.Namespace) -> None:
 
 
 def _milestone_status(store: Store, args: argparse.Namespace) -> None:
-    check_milestone_status(args.status)
-    store.set_milestone_status(store.get_milestone(args.milestone).id, args.status)
+    store.set_milestone_status(args.milestone, args.status)
 
 
 def _milestone_remove(store: Store, args: argparse.Namespace) -> None:
