@@ -9,7 +9,7 @@ import signal
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -348,7 +348,7 @@ class WxtuiApp(App[int]):
     def _on_filter_submitted(self, event: Input.Submitted) -> None:
         self.tree.focus()
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and self.focused is self.query_one("#filter", Input):
             field = self.query_one("#filter", Input)
             field.value = ""
