@@ -422,10 +422,15 @@ def _timed_render_line(self: TerminalView, y: int):
     return strip
 
 
-TerminalView.render_line = _timed_render_line  # type: ignore[method-assign]
-
-
 async def switch_and_idle(tmp: Path, idle_seconds: float) -> tuple[list[float], float]:
+    TerminalView.render_line = _timed_render_line  # type: ignore[method-assign]
+    try:
+        return await _switch_and_idle(tmp, idle_seconds)
+    finally:
+        TerminalView.render_line = _render_line  # type: ignore[method-assign]
+
+
+async def _switch_and_idle(tmp: Path, idle_seconds: float) -> tuple[list[float], float]:
     with Store.open(tmp / f"switch-{time.monotonic_ns()}.db") as store:
         ids = [
             store.add_project(f"p{i}", str(tmp), command="sh -c 'seq 1 200; exec sleep 600'").id
@@ -671,18 +676,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller inputs, fewer runs")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument(
+        "--only",
+        choices=["throughput", "latency", "switch", "memory", "startup", "scale"],
+        help="run one section and print it (RESULTS.md is left as it is)",
+    )
     args = parser.parse_args()
     started = time.time()
     size = 300_000 if args.quick else 2_000_000
     runs = 3 if args.quick else 5
     with tempfile.TemporaryDirectory(prefix="wxtui-bench-") as tmp:
         root = Path(tmp)
-        bench_throughput(size, runs, root)
-        bench_latency(20 if args.quick else 60, root)
-        bench_switch_idle(root, 5 if args.quick else 30)
-        bench_memory()
-        bench_startup(root, runs)
-        bench_scale(root, 3 if args.quick else 10)
+        sections: dict[str, Callable[[], None]] = {
+            "throughput": lambda: bench_throughput(size, runs, root),
+            "latency": lambda: bench_latency(20 if args.quick else 60, root),
+            "switch": lambda: bench_switch_idle(root, 5 if args.quick else 30),
+            "memory": bench_memory,
+            "startup": lambda: bench_startup(root, runs),
+            "scale": lambda: bench_scale(root, 3 if args.quick else 10),
+        }
+        for name, run in sections.items():
+            if args.only in (None, name):
+                run()
+    if args.only:
+        for row in ROWS:
+            print(f"{row.figure}: {row.value} | {row.baseline} | {row.ratio} | met {row.met}")
+        return
     write_results(args.output, args.quick, started)
     print(f"wrote {args.output}")
 

@@ -7,7 +7,6 @@ from textual.strip import Strip
 
 from wxtui.terminal.emulator import TerminalEmulator
 from wxtui.terminal.render import StyleCache, runs_to_strip
-from wxtui.terminal.screen import line_runs
 
 
 class Term:
@@ -44,9 +43,7 @@ class Term:
 
     def strip(self, y: int) -> Strip:
         screen = self.screen
-        return runs_to_strip(
-            line_runs(screen.buffer[y], screen.columns), screen.columns, self.styles
-        )
+        return runs_to_strip(screen.buffer[y].runs(), screen.columns, self.styles)
 
     def style_at(self, y: int, x: int) -> Style:
         column = 0

@@ -201,13 +201,13 @@ def test_hyperlinks_render_as_links() -> None:
 def test_alternate_screen_restores_main_screen_exactly(mode: int) -> None:
     t = Term(20, 5).feed("\x1b[32mmain 1\x1b[0m\r\nmain 2")
     before_rows = t.rows()
-    before_cells = [dict(t.screen.buffer[y]) for y in range(5)]
+    before_cells = [t.screen.buffer[y].runs() for y in range(5)]
     t.feed(f"\x1b[?{mode}h\x1b[2J\x1b[Halt screen\r\nfull of stuff")
     assert t.rows()[0] == "alt screen"
     assert t.screen.in_alternate_screen
     t.feed(f"\x1b[?{mode}l")
     assert t.rows() == before_rows
-    assert [dict(t.screen.buffer[y]) for y in range(5)] == before_cells
+    assert [t.screen.buffer[y].runs() for y in range(5)] == before_cells
     assert not t.screen.in_alternate_screen
 
 

@@ -14,7 +14,6 @@ from wxtui.terminal.screen import (
     MOUSE_SGR,
     SYNC_OUTPUT,
     TerminalScreen,
-    line_runs,
     runs_text,
 )
 
@@ -111,8 +110,7 @@ class TerminalEmulator:
 
     def display(self) -> list[str]:
         """The visible text, one string per row, trailing blanks kept (for tests and tools)."""
-        screen = self.screen
-        return [runs_text(line_runs(screen.buffer[y], screen.columns)) for y in range(screen.lines)]
+        return self.screen.display
 
     def scrollback_text(self) -> list[str]:
         return [runs_text(runs) for runs in self.screen.scrollback]

@@ -7,7 +7,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from wxtui.terminal.screen import Attrs, Runs
+from wxtui.terminal.row import Attrs, Runs
 
 _COLOURS: dict[object, Color | None] = {"default": None}
 

@@ -4,22 +4,33 @@ pyte 0.8.2 drops text after zero-width codepoints, does not wrap a wide
 character at the last column, loses the palette meaning of 256 colours, has no
 dim attribute, no alternate screen and no scrollback of its own, leaves stale
 lines behind in insert/delete line, and marks every row dirty on each scroll.
-This subclass fixes those, keeping pyte's buffer layout so its remaining
-methods (erase, insert/delete characters, tabs, cursor motion) still apply.
+This subclass fixes those. Its buffer is a list of :class:`Row` (a string and
+style spans per row) instead of pyte's dicts of cells, so every method that
+touches cells is its own; pyte still provides cursor motion, tabs, margins and
+modes.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Callable
-from itertools import groupby
-from operator import itemgetter
-from typing import NamedTuple
 
 import pyte
 from pyte import modes as mo
-from pyte.screens import Margins, StaticDefaultDict
+from pyte.screens import Margins
 from wcwidth import wcwidth
+
+from wxtui.terminal.row import (
+    DEFAULT_ATTRS,
+    Attrs,
+    Char,
+    Row,
+    Runs,
+    intern_attrs,
+    runs_text,
+)
+
+__all__ = ["DEFAULT_ATTRS", "Attrs", "Char", "Row", "Runs", "TerminalScreen", "runs_text"]
 
 DEFAULT_SCROLLBACK = 10_000
 
@@ -32,98 +43,7 @@ FOCUS_EVENTS = 1004 << 5
 MOUSE_SGR = 1006 << 5
 MOUSE_MODES = (1003 << 5, 1002 << 5, 1000 << 5, 9 << 5)
 
-
-class Attrs(NamedTuple):
-    """How a cell looks: pyte's attributes plus what pyte lacks (dim, overline, links).
-
-    ``fg``/``bg`` hold ``"default"``, a palette index (int, 0-255) or a
-    ``"rrggbb"`` hex string for truecolour. Instances are interned (see
-    :func:`intern_attrs`), so equal attributes are one shared object.
-    """
-
-    fg: str | int = "default"
-    bg: str | int = "default"
-    bold: bool = False
-    italics: bool = False
-    underscore: bool = False
-    strikethrough: bool = False
-    reverse: bool = False
-    blink: bool = False
-    dim: bool = False
-    overline: bool = False
-    link: str | None = None
-
-
-_INTERNED_ATTRS: dict[Attrs, Attrs] = {}
-_INTERN_LIMIT = 65_536
-
-
-def intern_attrs(attrs: Attrs) -> Attrs:
-    """One shared object per distinct style (bounded: output with endless truecolour
-    styles would otherwise grow the table forever; sharing is only an optimisation)."""
-    shared = _INTERNED_ATTRS.get(attrs)
-    if shared is None:
-        if len(_INTERNED_ATTRS) >= _INTERN_LIMIT:
-            _INTERNED_ATTRS.clear()
-            _INTERNED_ATTRS[DEFAULT_ATTRS] = DEFAULT_ATTRS
-        shared = _INTERNED_ATTRS[attrs] = attrs
-    return shared
-
-
-DEFAULT_ATTRS = Attrs()
-_INTERNED_ATTRS[DEFAULT_ATTRS] = DEFAULT_ATTRS
-
-
-class Char(NamedTuple):
-    """A cell as pyte stores it, ``(data, attrs)``: two references, whatever the styling.
-
-    pyte's methods only ever ``_replace(data=...)`` a cell, which this layout keeps.
-    """
-
-    data: str
-    attrs: Attrs = DEFAULT_ATTRS
-
-    @property
-    def fg(self) -> str | int:
-        return self.attrs.fg
-
-    @property
-    def bg(self) -> str | int:
-        return self.attrs.bg
-
-    @property
-    def bold(self) -> bool:
-        return self.attrs.bold
-
-    @property
-    def italics(self) -> bool:
-        return self.attrs.italics
-
-    @property
-    def underscore(self) -> bool:
-        return self.attrs.underscore
-
-    @property
-    def strikethrough(self) -> bool:
-        return self.attrs.strikethrough
-
-    @property
-    def reverse(self) -> bool:
-        return self.attrs.reverse
-
-    @property
-    def dim(self) -> bool:
-        return self.attrs.dim
-
-    @property
-    def link(self) -> str | None:
-        return self.attrs.link
-
-
 BLANK = Char(" ", DEFAULT_ATTRS)
-Line = StaticDefaultDict  # column -> Char
-# A scrolled-off line, kept compactly: runs of (text, shared attributes).
-Runs = tuple[tuple[str, Attrs], ...]
 
 _WIDTHS: dict[str, int] = {}
 
@@ -135,42 +55,6 @@ def char_width(ch: str) -> int:
     return width
 
 
-_ATTRS_OF = itemgetter(1)
-_DATA = itemgetter(0)
-
-
-def line_runs(line: Line, columns: int) -> Runs:
-    """Group a line's cells into runs of equal attributes (wide-char stubs add no text)."""
-    blank = line.default.attrs
-    if not line:
-        return ((" " * columns, blank),)
-    used = min(max(line) + 1, columns)
-    cells = list(map(line.__getitem__, range(used)))
-    runs = [("".join(map(_DATA, group)), key) for key, group in groupby(cells, _ATTRS_OF)]
-    if used < columns:
-        if runs[-1][1] == blank:
-            runs[-1] = (runs[-1][0] + " " * (columns - used), blank)
-        else:
-            runs.append((" " * (columns - used), blank))
-    return tuple(runs)
-
-
-def runs_text(runs: Runs) -> str:
-    return "".join(text for text, _ in runs)
-
-
-class _CellCache(dict[str, Char]):
-    """Interned cells of one attribute set: drawing a character is one dict lookup."""
-
-    def __init__(self, attrs: Attrs) -> None:
-        super().__init__()
-        self.attrs = attrs
-
-    def __missing__(self, ch: str) -> Char:
-        cell = self[ch] = tuple.__new__(Char, (ch, self.attrs))
-        return cell
-
-
 _CACHE_LIMIT = 4096
 
 
@@ -180,15 +64,13 @@ class TerminalScreen(pyte.Screen):
     def __init__(self, columns: int, lines: int, scrollback: int = DEFAULT_SCROLLBACK) -> None:
         self.scrollback: deque[Runs] = deque(maxlen=max(0, scrollback))
         self.on_scrollback: Callable[[int], None] | None = None
-        self._main_buffer: defaultdict[int, Line] | None = None
-        self._char_cache: dict[str, Char] = {}
-        self._cell_caches: dict[Attrs, _CellCache] = {}
+        self._main_buffer: list[Row] | None = None
         self._sgr_cache: dict[tuple[Attrs, str], Char] = {}
-        self._char_cache_attrs: Attrs | None = None
         self.cursor_shape = 0
         self.responder: Callable[[str], None] | None = None
         self.last_char = ""
         super().__init__(columns, lines)
+        self.buffer: list[Row] = self._new_buffer()
 
     # -- state ---------------------------------------------------------------
 
@@ -198,9 +80,9 @@ class TerminalScreen(pyte.Screen):
 
     def reset(self) -> None:
         if getattr(self, "_main_buffer", None) is not None:
-            self.buffer = self._main_buffer
             self._main_buffer = None
         super().reset()
+        self.buffer = self._new_buffer()
         self.cursor.attrs = self.default_char
         self.cursor_shape = 0
 
@@ -208,11 +90,8 @@ class TerminalScreen(pyte.Screen):
     def in_alternate_screen(self) -> bool:
         return self._main_buffer is not None
 
-    def _new_line(self) -> Line:
-        return StaticDefaultDict(self.default_char)
-
-    def _new_buffer(self) -> defaultdict[int, Line]:
-        return defaultdict(self._new_line)
+    def _new_buffer(self) -> list[Row]:
+        return [Row(self.columns) for _ in range(self.lines)]
 
     def _touch_all(self) -> None:
         self.dirty.update(range(self.lines))
@@ -220,6 +99,10 @@ class TerminalScreen(pyte.Screen):
     def write_process_input(self, data: str) -> None:
         if self.responder is not None:
             self.responder(data)
+
+    @property
+    def display(self) -> list[str]:
+        return [row.display() for row in self.buffer]
 
     # -- text ----------------------------------------------------------------
 
@@ -229,26 +112,10 @@ class TerminalScreen(pyte.Screen):
         elif self.charset == 1:
             data = data.translate(self.g1_charset)
         if data.isascii():
-            self._draw_ascii(data)
+            self._draw_narrow(data)
         else:
             self._draw_unicode(data)
         self.last_char = data[-1:] or self.last_char
-
-    def _cells(self) -> dict[str, Char]:
-        """Cells for each character in the current attributes (shared, immutable)."""
-        attrs = self.cursor.attrs.attrs
-        if attrs is not self._char_cache_attrs:
-            self._char_cache_attrs = attrs
-            cache = self._cell_caches.get(attrs)
-            if cache is None:
-                if len(self._cell_caches) > _CACHE_LIMIT:
-                    self._cell_caches.clear()
-                cache = self._cell_caches[attrs] = _CellCache(attrs)
-            self._char_cache = cache
-        return self._char_cache
-
-    def _cell(self, ch: str) -> Char:
-        return self._cells()[ch]
 
     def _wrap_if_pending(self) -> bool:
         """At the right edge: wrap (DECAWM) or stay on the last column. True if wrapped."""
@@ -259,61 +126,73 @@ class TerminalScreen(pyte.Screen):
         self.cursor.x = self.columns - 1
         return False
 
-    def _draw_ascii(self, data: str) -> None:
+    def _draw_narrow(self, data: str) -> None:
+        """Characters one cell wide each: written a whole row's worth at a time."""
         cursor = self.cursor
         columns = self.columns
-        cells = self._cells().__getitem__
+        attrs = cursor.attrs.attrs
         insert = mo.IRM in self.mode
         while data:
             if cursor.x >= columns:
                 self._wrap_if_pending()
             x = cursor.x
             space = columns - x
-            chunk, data = data[:space], data[space:]
+            if len(data) <= space:
+                chunk, data = data, ""
+            else:
+                chunk, data = data[:space], data[space:]
+            row = self.buffer[cursor.y]
             if insert:
-                self.insert_characters(len(chunk))
-            end = x + len(chunk)
-            self.buffer[cursor.y].update(zip(range(x, end), map(cells, chunk), strict=True))
-            cursor.x = end
+                row.insert_blanks(x, len(chunk), attrs)
+            row.put(x, chunk, attrs)
+            cursor.x = x + len(chunk)
             self.dirty.add(cursor.y)
 
     def _draw_unicode(self, data: str) -> None:
-        cursor = self.cursor
-        columns = self.columns
-        insert = mo.IRM in self.mode
-        for ch in data:
+        narrow_start = 0
+        for i, ch in enumerate(data):
             width = char_width(ch)
-            if width <= 0 or width > columns:
-                if width == 0:
-                    self._combine(ch)
-                continue  # Unprintable, or wider than the whole screen.
-            if cursor.x + width > columns:
-                if mo.DECAWM in self.mode:
-                    cursor.x = 0
-                    self.index()
-                else:
-                    cursor.x = max(0, columns - width)
-            if insert:
-                self.insert_characters(width)
-            line = self.buffer[cursor.y]
-            line[cursor.x] = self._cell(ch)
-            if width == 2:
-                # A wide character's second cell is an empty stub, as pyte expects.
-                line[cursor.x + 1] = self._cell("")
-            cursor.x += width
-            self.dirty.add(cursor.y)
+            if width == 1:
+                continue
+            if narrow_start < i:
+                self._draw_narrow(data[narrow_start:i])
+            narrow_start = i + 1
+            if width == 0:
+                self._combine(ch)
+            elif width == 2 and self.columns >= 2:
+                self._draw_wide(ch)
+            # Anything else is unprintable.
+        if narrow_start < len(data):
+            self._draw_narrow(data[narrow_start:])
+
+    def _draw_wide(self, ch: str) -> None:
+        cursor = self.cursor
+        if cursor.x + 2 > self.columns:
+            if mo.DECAWM in self.mode:
+                cursor.x = 0
+                self.index()
+            else:
+                cursor.x = self.columns - 2
+        row = self.buffer[cursor.y]
+        attrs = cursor.attrs.attrs
+        if mo.IRM in self.mode:
+            row.insert_blanks(cursor.x, 2, attrs)
+        row.put(cursor.x, ch + " ", attrs)
+        row.put_special(cursor.x + 1, "")  # The second half: an empty stub, as pyte has it.
+        cursor.x += 2
+        self.dirty.add(cursor.y)
 
     def _combine(self, mark: str) -> None:
         """Attach a zero-width codepoint to the cell before the cursor."""
         y, x = self.cursor.y, min(self.cursor.x, self.columns) - 1
-        line = self.buffer[y]
-        if x > 0 and line[x].data == "" and line[x - 1].data:
+        row = self.buffer[y]
+        if x > 0 and row.data_at(x) == "" and row.data_at(x - 1):
             x -= 1
         if x < 0:
             return
-        cell = line[x]
-        if cell.data:
-            line[x] = cell._replace(data=cell.data + mark)
+        data = row.data_at(x)
+        if data:
+            row.put_special(x, data + mark)
             self.dirty.add(y)
 
     def repeat_last(self, count: int) -> None:
@@ -341,31 +220,26 @@ class TerminalScreen(pyte.Screen):
                 moved.add(y)
         self.dirty = moved
 
+    def _blank_rows(self, count: int) -> list[Row]:
+        columns = self.columns
+        return [Row(columns) for _ in range(count)]
+
     def scroll_up(self, count: int = 1) -> None:
         """Move the scroll region's lines up by ``count`` (SU, and index at the bottom)."""
         top, bottom = self._region()
         count = max(1, min(count, bottom - top + 1))
         buffer = self.buffer
+        gone = buffer[top : top + count]
+        del buffer[top : top + count]
+        buffer[bottom - count + 1 : bottom - count + 1] = self._blank_rows(count)
         keep = (
             top == 0
             and bottom == self.lines - 1
             and self._main_buffer is None
             and self.scrollback.maxlen
         )
-        for y in range(top, top + count):
-            line = buffer.pop(y, None)
-            if keep:
-                self.scrollback.append(
-                    line_runs(line, self.columns)
-                    if line is not None
-                    else ((" " * self.columns, self.default_char.attrs),)
-                )
-        # Renumber in place: a new mapping per scroll would be garbage for the collector.
-        pop = buffer.pop
-        for y in range(top + count, bottom + 1):
-            line = pop(y, None)
-            if line is not None:
-                buffer[y - count] = line
+        if keep:
+            self.scrollback.extend(row.runs(trim=True) for row in gone)
         self._shift_dirty(top, bottom, -count)
         self.dirty.update(range(bottom - count + 1, bottom + 1))
         if keep and self.on_scrollback is not None:
@@ -376,12 +250,8 @@ class TerminalScreen(pyte.Screen):
         top, bottom = self._region()
         count = max(1, min(count, bottom - top + 1))
         buffer = self.buffer
-        for y in range(bottom - count + 1, bottom + 1):
-            buffer.pop(y, None)
-        for y in range(bottom - count, top - 1, -1):
-            line = buffer.pop(y, None)
-            if line is not None:
-                buffer[y + count] = line
+        del buffer[bottom - count + 1 : bottom + 1]
+        buffer[top:top] = self._blank_rows(count)
         self._shift_dirty(top, bottom, count)
         self.dirty.update(range(top, top + count))
 
@@ -423,18 +293,13 @@ class TerminalScreen(pyte.Screen):
             self.margins = saved_margins
         self.cursor.x = 0
 
-    # -- erasing -------------------------------------------------------------
+    # -- erasing and editing ---------------------------------------------------
 
     def _blank_line(self, y: int) -> None:
         attrs = self.cursor.attrs.attrs
         if attrs.bg == "default" and not attrs.reverse:
-            self.buffer.pop(y, None)
-        else:
-            line = self.buffer[y]
-            line.clear()
-            blank = Char(" ", attrs)
-            for x in range(self.columns):
-                line[x] = blank
+            attrs = DEFAULT_ATTRS  # Blanks that look default are default: rows stay one run.
+        self.buffer[y] = Row(self.columns, attrs)
         self.dirty.add(y)
 
     def erase_in_display(self, how: int = 0, *args: object, **kwargs: object) -> None:
@@ -455,12 +320,40 @@ class TerminalScreen(pyte.Screen):
                 self.on_scrollback(0)
 
     def erase_in_line(self, how: int = 0, *args: object, **kwargs: object) -> None:
-        if how not in (0, 1, 2):
-            return
-        if how == 2:
+        x = min(self.cursor.x, self.columns)
+        if how == 0:
+            start, end = x, self.columns
+        elif how == 1:
+            start, end = 0, x + 1
+        elif how == 2:
             self._blank_line(self.cursor.y)
             return
-        super().erase_in_line(how)
+        else:
+            return
+        self.buffer[self.cursor.y].erase(start, end, self.cursor.attrs.attrs)
+        self.dirty.add(self.cursor.y)
+
+    def erase_characters(self, count: int | None = None) -> None:
+        x = self.cursor.x
+        self.buffer[self.cursor.y].erase(x, x + (count or 1), self.cursor.attrs.attrs)
+        self.dirty.add(self.cursor.y)
+
+    def insert_characters(self, count: int | None = None) -> None:
+        x = min(self.cursor.x, self.columns - 1)
+        self.buffer[self.cursor.y].insert_blanks(x, count or 1, self.cursor.attrs.attrs)
+        self.dirty.add(self.cursor.y)
+
+    def delete_characters(self, count: int | None = None) -> None:
+        x = min(self.cursor.x, self.columns - 1)
+        self.buffer[self.cursor.y].delete_cells(x, count or 1, self.cursor.attrs.attrs)
+        self.dirty.add(self.cursor.y)
+
+    def alignment_display(self) -> None:
+        """DECALN: fill the screen with E's (keeping each cell's style)."""
+        for row in self.buffer:
+            row.text = "E" * self.columns
+            row.special = None
+        self._touch_all()
 
     # -- modes ---------------------------------------------------------------
 
@@ -490,7 +383,7 @@ class TerminalScreen(pyte.Screen):
             if shifted & ALT_SCREEN_MODES and self._main_buffer is not None:
                 self.buffer = self._main_buffer
                 self._main_buffer = None
-                self._fit_buffer()
+                self._fit(self.buffer)
                 self._touch_all()
                 if 1049 << 5 in shifted:
                     self.restore_cursor()
@@ -511,12 +404,13 @@ class TerminalScreen(pyte.Screen):
         self.cursor.x = max(0, min(self.cursor.x, self.columns - 1))
         self.cursor.y = max(0, min(self.cursor.y, self.lines - 1))
 
-    def _fit_buffer(self) -> None:
-        for y in [y for y in self.buffer if y >= self.lines]:
-            del self.buffer[y]
-        for line in self.buffer.values():
-            for x in [x for x in line if x >= self.columns]:
-                del line[x]
+    def _fit(self, buffer: list[Row]) -> None:
+        """Make ``buffer`` exactly lines x columns (rows past the bottom are dropped)."""
+        del buffer[self.lines :]
+        buffer.extend(self._blank_rows(self.lines - len(buffer)))
+        for row in buffer:
+            if row.width != self.columns:
+                row.resize(self.columns)
 
     def resize(self, lines: int | None = None, columns: int | None = None) -> None:
         lines = max(1, lines or self.lines)
@@ -532,11 +426,9 @@ class TerminalScreen(pyte.Screen):
             self.margins = saved_margins
             self.cursor.y -= overflow
         self.lines, self.columns = lines, columns
-        self._fit_buffer()
+        self._fit(self.buffer)
         if self._main_buffer is not None:
-            main, self.buffer = self.buffer, self._main_buffer
-            self._fit_buffer()
-            self.buffer, self._main_buffer = main, self.buffer
+            self._fit(self._main_buffer)
         self.margins = None
         self.tabstops = {x for x in self.tabstops if x < columns}
         if columns > old_columns:

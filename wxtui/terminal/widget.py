@@ -23,7 +23,7 @@ from textual.widget import Widget
 from wxtui.terminal.emulator import TerminalEmulator
 from wxtui.terminal.keys import encode_key
 from wxtui.terminal.render import StyleCache, runs_to_strip, with_cursor
-from wxtui.terminal.screen import DEFAULT_SCROLLBACK, line_runs
+from wxtui.terminal.screen import DEFAULT_SCROLLBACK
 
 log = logging.getLogger(__name__)
 
@@ -182,12 +182,12 @@ class TerminalView(Widget, can_focus=True):
         self._cursor_row = screen.cursor.y
         rows.add(self._cursor_row)
         buffer = screen.buffer
+        lines = len(buffer)
         for y in dirty:
-            line = buffer.get(y)
-            if line is not None:
-                self._strips.pop(id(line), None)
+            if y < lines:
+                self._strips.pop(id(buffer[y]), None)
         if len(self._strips) > 4 * screen.lines:
-            live = {id(line) for line in buffer.values()}
+            live = {id(line) for line in buffer}
             self._strips = {k: v for k, v in self._strips.items() if k in live}
         if not self.display or not self.is_mounted:
             return
@@ -240,16 +240,13 @@ class TerminalView(Widget, can_focus=True):
             return self._history_line(y, width)
         if y >= screen.lines:
             return self._blank_strip(width)
-        line = screen.buffer.get(y)
-        if line is None:
-            strip = self._blank_strip(width)
+        line = screen.buffer[y]
+        cached = self._strips.get(id(line))
+        if cached is not None and cached[0] is line:
+            strip = cached[1]
         else:
-            cached = self._strips.get(id(line))
-            if cached is not None and cached[0] is line:
-                strip = cached[1]
-            else:
-                strip = runs_to_strip(line_runs(line, screen.columns), width, self._styles)
-                self._strips[id(line)] = (line, strip)
+            strip = runs_to_strip(line.runs(), width, self._styles)
+            self._strips[id(line)] = (line, strip)
         if y == screen.cursor.y and self.has_focus and self.emulator.cursor_visible:
             shape = screen.cursor_shape
             style = _LINE_CURSOR if shape in (3, 4, 5, 6) else _BLOCK_CURSOR
@@ -263,12 +260,8 @@ class TerminalView(Widget, can_focus=True):
         if index < len(history):
             strip = runs_to_strip(history[index], width, self._styles)
         elif index - len(history) < screen.lines:
-            line = screen.buffer.get(index - len(history))
-            strip = (
-                self._blank_strip(width)
-                if line is None
-                else runs_to_strip(line_runs(line, screen.columns), width, self._styles)
-            )
+            line = screen.buffer[index - len(history)]
+            strip = runs_to_strip(line.runs(), width, self._styles)
         else:
             strip = self._blank_strip(width)
         if y == 0:
