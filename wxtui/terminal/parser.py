@@ -248,7 +248,7 @@ class StreamParser:
 
     def _soft_reset(self) -> None:
         screen = self.screen
-        screen.cursor.attrs = screen.default_char
+        screen.reset_pen()
         screen.cursor.hidden = False
         screen.margins = None
         screen.mode.difference_update({mo.IRM, mo.DECOM, 1 << 5})

@@ -58,8 +58,24 @@ class StyleCache:
 
 
 def runs_to_strip(runs: Runs, width: int, styles: StyleCache) -> Strip:
-    segments = [Segment(text, styles(attrs)) for text, attrs in runs if text]
-    return Strip(segments).adjust_cell_length(width)
+    segments = []
+    length = 0
+    ascii_only = True
+    for text, attrs in runs:
+        if text:
+            segments.append(Segment(text, styles(attrs)))
+            if ascii_only and text.isascii():
+                length += len(text)
+            else:
+                ascii_only = False
+    if not ascii_only:
+        return Strip(segments).adjust_cell_length(width)
+    # ASCII is one cell a character: the strip's length is known without measuring it.
+    if length < width:
+        segments.append(Segment(" " * (width - length)))
+    elif length > width:
+        return Strip(segments, length).crop(0, width)
+    return Strip(segments, width)
 
 
 def with_cursor(strip: Strip, x: int, style: Style) -> Strip:

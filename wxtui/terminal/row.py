@@ -188,10 +188,18 @@ class Row:
             self.special = {}
         self.special[x] = data
 
+    def put_stubs(self, x: int, count: int) -> None:
+        """Mark every other column from ``x`` as the second half of a wide character."""
+        if self.special is None:
+            self.special = {}
+        self.special.update(dict.fromkeys(range(x, x + 2 * count, 2), ""))
+
     def paint(self, start: int, end: int, attrs: Attrs) -> None:
         """Give columns ``start``..``end`` the style ``attrs``."""
         ends, styles = self.ends, self.styles
         i = bisect_right(ends, start)
+        if styles[i] is attrs and ends[i] >= end:
+            return  # Already in that style: overwriting text in place.
         j = bisect_left(ends, end, i)
         new_ends = []
         new_styles = []

@@ -56,6 +56,21 @@ def char_width(ch: str) -> int:
 
 
 _CACHE_LIMIT = 4096
+_TRANSITIONS_PER_PEN = 64
+
+
+class Pen:
+    """The attributes text is written in, remembering where each SGR sequence leads.
+
+    Output repeats the same few colour changes; with the transitions kept on the pen
+    itself, an SGR that was seen before from this pen is one small dict lookup.
+    """
+
+    __slots__ = ("after", "attrs")
+
+    def __init__(self, attrs: Attrs) -> None:
+        self.attrs = attrs
+        self.after: dict[str, Pen] = {}
 
 
 class TerminalScreen(pyte.Screen):
@@ -65,7 +80,7 @@ class TerminalScreen(pyte.Screen):
         self.scrollback: deque[Runs] = deque(maxlen=max(0, scrollback))
         self.on_scrollback: Callable[[int], None] | None = None
         self._main_buffer: list[Row] | None = None
-        self._sgr_cache: dict[tuple[Attrs, str], Char] = {}
+        self._pens: dict[Attrs, Pen] = {}
         self.cursor_shape = 0
         self.responder: Callable[[str], None] | None = None
         self.last_char = ""
@@ -83,8 +98,21 @@ class TerminalScreen(pyte.Screen):
             self._main_buffer = None
         super().reset()
         self.buffer = self._new_buffer()
-        self.cursor.attrs = self.default_char
+        self.reset_pen()
         self.cursor_shape = 0
+
+    def pen(self, attrs: Attrs) -> Pen:
+        pen = self._pens.get(attrs)
+        if pen is None:
+            if len(self._pens) > _CACHE_LIMIT:
+                # Endless truecolour: start over, but keep the default pen and what it learnt.
+                default = self._pens[DEFAULT_ATTRS]
+                self._pens = {DEFAULT_ATTRS: default}
+            pen = self._pens[attrs] = Pen(attrs)
+        return pen
+
+    def reset_pen(self) -> None:
+        self.cursor.attrs = self.pen(DEFAULT_ATTRS)
 
     @property
     def in_alternate_screen(self) -> bool:
@@ -111,10 +139,19 @@ class TerminalScreen(pyte.Screen):
             data = data.translate(self.g0_charset)
         elif self.charset == 1:
             data = data.translate(self.g1_charset)
-        if data.isascii():
-            self._draw_narrow(data)
-        else:
+        if not data.isascii():
             self._draw_unicode(data)
+        else:
+            cursor = self.cursor
+            x = cursor.x
+            end = x + len(data)
+            if end <= self.columns and mo.IRM not in self.mode:
+                # Fits on the row: the common case, without the wrapping loop.
+                self.buffer[cursor.y].put(x, data, cursor.attrs.attrs)
+                cursor.x = end
+                self.dirty.add(cursor.y)
+            else:
+                self._draw_narrow(data)
         self.last_char = data[-1:] or self.last_char
 
     def _wrap_if_pending(self) -> bool:
@@ -149,38 +186,60 @@ class TerminalScreen(pyte.Screen):
             self.dirty.add(cursor.y)
 
     def _draw_unicode(self, data: str) -> None:
-        narrow_start = 0
+        """Split into runs of one width: each run of narrow or of wide characters is
+        written at once; zero-width codepoints join the cell before them."""
+        widths = _WIDTHS
+        start = 0
+        kind = 1
         for i, ch in enumerate(data):
-            width = char_width(ch)
-            if width == 1:
+            width = widths.get(ch)
+            if width is None:
+                width = char_width(ch)
+            if width == kind:
                 continue
-            if narrow_start < i:
-                self._draw_narrow(data[narrow_start:i])
-            narrow_start = i + 1
+            if start < i:
+                self._draw_run(data[start:i], kind)
             if width == 0:
                 self._combine(ch)
-            elif width == 2 and self.columns >= 2:
-                self._draw_wide(ch)
-            # Anything else is unprintable.
-        if narrow_start < len(data):
-            self._draw_narrow(data[narrow_start:])
-
-    def _draw_wide(self, ch: str) -> None:
-        cursor = self.cursor
-        if cursor.x + 2 > self.columns:
-            if mo.DECAWM in self.mode:
-                cursor.x = 0
-                self.index()
+                start = i + 1
+            elif width in (1, 2):
+                start, kind = i, width
             else:
-                cursor.x = self.columns - 2
-        row = self.buffer[cursor.y]
+                start = i + 1  # Unprintable.
+        if start < len(data):
+            self._draw_run(data[start:], kind)
+
+    def _draw_run(self, chars: str, width: int) -> None:
+        if width == 1:
+            self._draw_narrow(chars)
+        else:
+            self._draw_wide(chars)
+
+    def _draw_wide(self, chars: str) -> None:
+        """Characters two cells wide: the second cell of each is an empty stub, as in pyte."""
+        cursor = self.cursor
+        columns = self.columns
+        if columns < 2:
+            return
         attrs = cursor.attrs.attrs
-        if mo.IRM in self.mode:
-            row.insert_blanks(cursor.x, 2, attrs)
-        row.put(cursor.x, ch + " ", attrs)
-        row.put_special(cursor.x + 1, "")  # The second half: an empty stub, as pyte has it.
-        cursor.x += 2
-        self.dirty.add(cursor.y)
+        insert = mo.IRM in self.mode
+        while chars:
+            if cursor.x + 2 > columns:
+                if mo.DECAWM in self.mode:
+                    cursor.x = 0
+                    self.index()
+                else:
+                    cursor.x = columns - 2
+            x = cursor.x
+            count = min(len(chars), (columns - x) // 2)
+            piece, chars = chars[:count], chars[count:]
+            row = self.buffer[cursor.y]
+            if insert:
+                row.insert_blanks(x, 2 * count, attrs)
+            row.put(x, " ".join(piece) + " ", attrs)
+            row.put_stubs(x + 1, count)
+            cursor.x = x + 2 * count
+            self.dirty.add(cursor.y)
 
     def _combine(self, mark: str) -> None:
         """Attach a zero-width codepoint to the cell before the cursor."""
@@ -448,28 +507,29 @@ class TerminalScreen(pyte.Screen):
     # -- attributes ----------------------------------------------------------
 
     def apply_sgr(self, params: str) -> None:
-        """SGR with colon sub-parameters, dim, overline and palette-preserving colours.
-
-        Results are memoised per (attributes, parameters): output repeats the same few
-        colour changes, and equal attributes then share one object (and one cell cache).
-        """
-        key = (self.cursor.attrs.attrs, params)
-        cached = self._sgr_cache.get(key)
-        if cached is None:
-            if len(self._sgr_cache) > _CACHE_LIMIT:
-                self._sgr_cache.clear()
-            attrs = self._compute_sgr(self.cursor.attrs.attrs, params)
-            cached = self._sgr_cache[key] = Char(" ", attrs)
-        self.cursor.attrs = cached
+        """SGR with colon sub-parameters, dim, overline and palette-preserving colours."""
+        pen = self.cursor.attrs
+        after = pen.after.get(params)
+        if after is None:
+            after = self.pen(self._compute_sgr(pen.attrs, params))
+            # Most colour changes start from the default pen (after a reset): it learns more.
+            limit = _TRANSITIONS_PER_PEN * (16 if pen.attrs is DEFAULT_ATTRS else 1)
+            if len(pen.after) < limit:
+                pen.after[params] = after
+        self.cursor.attrs = after
 
     def _compute_sgr(self, attrs: Attrs, params: str) -> Attrs:
+        if params in ("", "0") and attrs.link is None:
+            return DEFAULT_ATTRS
         items = params.split(";") if params else ["0"]
-        if len(items) == 5 and items[1] == "2" and items[0] in ("38", "48"):
-            # Truecolour, the common case that misses the cache: skip the general loop.
+        if items[0] in ("38", "48") and (len(items), items[1]) in ((5, "2"), (3, "5")):
+            # One colour alone, the common case that misses the cache: skip the general loop.
             colour = _colour(items[1:])
             if colour is not None:
-                field = "fg" if items[0] == "38" else "bg"
-                return intern_attrs(attrs._replace(**{field: colour}))
+                fields = (
+                    (colour, *attrs[1:]) if items[0] == "38" else (attrs[0], colour, *attrs[2:])
+                )
+                return intern_attrs(tuple.__new__(Attrs, fields))
         changes: dict[str, object] = {}
         i = 0
         count = len(items)
@@ -523,8 +583,9 @@ class TerminalScreen(pyte.Screen):
         self.apply_sgr(";".join(map(str, attrs)))
 
     def set_link(self, url: str | None) -> None:
-        link = intern_attrs(self.cursor.attrs.attrs._replace(link=url or None))
-        self.cursor.attrs = Char(" ", link)
+        self.cursor.attrs = self.pen(
+            intern_attrs(self.cursor.attrs.attrs._replace(link=url or None))
+        )
 
     def set_title(self, param: str) -> None:
         self.title = param
@@ -568,6 +629,13 @@ def _colour(args: list[str]) -> int | str | None:
         index = _int(args[1])
         return index if 0 <= index <= 255 else None
     if kind == 2 and len(args) >= 4:
-        r, g, b = (min(255, _int(v)) for v in args[-3:])
-        return f"{r:02x}{g:02x}{b:02x}"
+        r, g, b = args[-3:]
+        return f"{_channel(r):02x}{_channel(g):02x}{_channel(b):02x}"
     return None
+
+
+def _channel(text: str) -> int:
+    try:
+        return min(255, int(text))  # Parameters are ASCII digits (or empty): see the parser.
+    except ValueError:
+        return 0

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Region
+from textual.geometry import Region, Spacing
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -40,6 +40,7 @@ WHEEL_LINES = 3
 _BLOCK_CURSOR = Style(reverse=True)
 _LINE_CURSOR = Style(underline=True, bold=True)
 _MARKER_STYLE = Style(reverse=True, bold=True)
+_NO_SPACING = Spacing(0, 0, 0, 0)
 
 
 class TerminalView(Widget, can_focus=True):
@@ -227,6 +228,35 @@ class TerminalView(Widget, can_focus=True):
         except Exception:  # A rendering bug must cost one row, never the app.
             log.exception("terminal row %d failed to render", y)
             return Strip.blank(self.size.width)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The rows as built, skipping Textual's per-line CSS pass (borders, padding,
+        tint, opacity), which costs more than the rows themselves during a flood and
+        which a terminal pane does not use; with any of those styles set, it runs."""
+        styles = self.styles
+        if (
+            styles.padding != _NO_SPACING
+            or styles.tint.a
+            or styles.opacity != 1.0
+            or styles.text_opacity != 1.0
+            or any(edge for edge, _ in styles.border)
+            or any(edge for edge, _ in styles.outline)
+            or self.border_title
+            or self.border_subtitle
+        ):
+            return super().render_lines(crop)
+        filters = self.get_line_filters()
+        background = self.background_colors[1] if filters else None
+        strips = []
+        for y in crop.line_range:
+            strip = self.render_line(y)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        x1, x2 = crop.column_span
+        if (x1, x2) != (0, self.size.width):
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
 
     def _blank_strip(self, width: int) -> Strip:
         if self._blank is None or self._blank.cell_length != width:
