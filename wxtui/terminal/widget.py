@@ -28,9 +28,9 @@ from wxtui.terminal.screen import DEFAULT_SCROLLBACK
 log = logging.getLogger(__name__)
 
 FRAME_INTERVAL = 1 / 60
-# Under a flood (this much output between frames) paint at half rate: the text is
+# Under a flood (this much output between two frames) paint at half rate: the text is
 # scrolling past faster than anyone reads, and parsing it is the work that matters.
-FLOOD_BYTES = 64 * 1024
+FLOOD_BYTES = 16 * 1024
 FLOOD_FRAME_INTERVAL = 1 / 30
 SYNC_TIMEOUT = 0.5  # How long a child may hold a synchronized update before we paint anyway.
 SYNC_LIMIT = 4 * 1024 * 1024  # ...and how much output it may hold back.
@@ -105,6 +105,7 @@ class TerminalView(Widget, can_focus=True):
         self._frame_handle: asyncio.TimerHandle | None = None
         self._last_frame = 0.0
         self._fed = 0  # Bytes parsed since the last frame.
+        self._flooding = False  # Did the last frame follow a flood?
         self._held: bytearray | None = None
         self._held_timer: asyncio.TimerHandle | None = None
         self._cursor_row = 0
@@ -167,13 +168,14 @@ class TerminalView(Widget, can_focus=True):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        interval = FLOOD_FRAME_INTERVAL if self._fed >= FLOOD_BYTES else FRAME_INTERVAL
+        interval = FLOOD_FRAME_INTERVAL if self._flooding else FRAME_INTERVAL
         delay = max(0.0, self._last_frame + interval - loop.time())
         self._frame_handle = loop.call_later(delay, self._frame)
 
     def _frame(self) -> None:
         self._frame_handle = None
         self._last_frame = asyncio.get_running_loop().time()
+        self._flooding = self._fed >= FLOOD_BYTES
         self._fed = 0
         screen = self.emulator.screen
         dirty = screen.dirty
