@@ -39,7 +39,7 @@ class ReadBudget:
     its budget, further readers wait for the next turn.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float = 0.015) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float = 0.005) -> None:
         self.loop = loop
         self.seconds = seconds
         self.spent = 0.0

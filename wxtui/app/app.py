@@ -95,6 +95,9 @@ class WxtuiApp(App[int]):
         self._data_version = -1
         self._poll_interval = poll_interval
         self._collector = QuietCollector()
+        # Kept at hand: every session's marker change updates it, and a DOM query
+        # per change costs more than the change during a flood.
+        self._tree = ProjectTree(id="tree")
         if title_suffix:
             self.title = f"wxtui {title_suffix}"
 
@@ -105,14 +108,14 @@ class WxtuiApp(App[int]):
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
                 yield Input(placeholder="filter projects and milestones", id="filter")
-                yield ProjectTree(id="tree")
+                yield self._tree
             with ContentSwitcher(id="panes", initial="empty"):
                 yield Static(EMPTY_PICK, id="empty")
         yield StableFooter()
 
     @property
     def tree(self) -> ProjectTree:
-        return self.query_one("#tree", ProjectTree)
+        return self._tree
 
     @property
     def switcher(self) -> ContentSwitcher:
@@ -235,9 +238,9 @@ class WxtuiApp(App[int]):
 
     @on(SessionPane.Changed)
     def _on_pane_changed(self, event: SessionPane.Changed) -> None:
-        trees = self.query(ProjectTree)
-        if trees:  # Sessions also end while the app shuts down, after the sidebar is gone.
-            trees.first().set_marker(event.pane.project_id, self._marker(event.pane))
+        # Sessions also end while the app shuts down, after the sidebar is gone.
+        if self._tree.is_attached:
+            self._tree.set_marker(event.pane.project_id, self._marker(event.pane))
 
     @staticmethod
     def _marker(pane: SessionPane) -> ProjectMarker:
