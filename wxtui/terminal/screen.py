@@ -12,7 +12,6 @@ modes.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 
 import pyte
@@ -29,6 +28,7 @@ from wxtui.terminal.row import (
     intern_attrs,
     runs_text,
 )
+from wxtui.terminal.scrollback import Scrollback
 
 __all__ = ["DEFAULT_ATTRS", "Attrs", "Char", "Row", "Runs", "TerminalScreen", "runs_text"]
 
@@ -77,7 +77,7 @@ class TerminalScreen(pyte.Screen):
     """The screen model: main and alternate buffers, scrollback, precise dirty rows."""
 
     def __init__(self, columns: int, lines: int, scrollback: int = DEFAULT_SCROLLBACK) -> None:
-        self.scrollback: deque[Runs] = deque(maxlen=max(0, scrollback))
+        self.scrollback = Scrollback(scrollback)
         self.on_scrollback: Callable[[int], None] | None = None
         self._main_buffer: list[Row] | None = None
         self._pens: dict[Attrs, Pen] = {}
@@ -283,8 +283,10 @@ class TerminalScreen(pyte.Screen):
         columns = self.columns
         return [Row(columns) for _ in range(count)]
 
-    def scroll_up(self, count: int = 1) -> None:
-        """Move the scroll region's lines up by ``count`` (SU, and index at the bottom)."""
+    def scroll_up(self, count: int = 1, *, into_history: bool = True) -> None:
+        """Move the scroll region's lines up by ``count`` (SU, and index at the bottom).
+
+        Lines leaving a full-screen region of the main screen go to the scrollback."""
         top, bottom = self._region()
         count = max(1, min(count, bottom - top + 1))
         buffer = self.buffer
@@ -292,13 +294,15 @@ class TerminalScreen(pyte.Screen):
         del buffer[top : top + count]
         buffer[bottom - count + 1 : bottom - count + 1] = self._blank_rows(count)
         keep = (
-            top == 0
+            into_history
+            and top == 0
             and bottom == self.lines - 1
             and self._main_buffer is None
             and self.scrollback.maxlen
         )
         if keep:
-            self.scrollback.extend(row.runs(trim=True) for row in gone)
+            for row in gone:
+                self.scrollback.append(row)
         self._shift_dirty(top, bottom, -count)
         self.dirty.update(range(bottom - count + 1, bottom + 1))
         if keep and self.on_scrollback is not None:
@@ -344,11 +348,9 @@ class TerminalScreen(pyte.Screen):
             return
         saved_margins = self.margins
         self.margins = Margins(self.cursor.y, bottom)
-        scrollback, self.scrollback = self.scrollback, deque(maxlen=0)
         try:
-            self.scroll_up(count or 1)
+            self.scroll_up(count or 1, into_history=False)
         finally:
-            self.scrollback = scrollback
             self.margins = saved_margins
         self.cursor.x = 0
 
