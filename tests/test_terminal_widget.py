@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import sys
@@ -220,3 +221,26 @@ async def test_wheel_scrolls_history_when_the_child_has_no_mouse() -> None:
         app.view.post_message(wheel(events.MouseScrollDown))
         await pilot.pause()
         assert app.view.scroll_offset_lines == 0
+
+
+async def test_floods_paint_at_half_rate_but_typing_gets_full_rate() -> None:
+    """Frame pacing, read off the scheduled frame: output of more than FLOOD_BYTES between
+    two frames halves the frame rate, until the user types."""
+    from wxtui.terminal import widget as terminal_widget
+
+    app = TerminalApp([sys.executable, "-c", ECHO_KEYS])
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.view
+        view.focus()
+        flood = b"x" * (terminal_widget.FLOOD_BYTES + 1)
+        view.feed(flood)
+        await wait_until(lambda: view._frame_handle is None, message="first frame")
+        loop = asyncio.get_running_loop()
+        view.feed(b"more")
+        assert view._frame_handle is not None
+        expected = max(loop.time(), view._last_frame + terminal_widget.FLOOD_FRAME_INTERVAL)
+        assert view._frame_handle.when() == pytest.approx(expected, abs=0.002)
+        await pilot.press("a")  # No child: the key goes nowhere, but it counts as typing.
+        view.feed(b"echo")
+        expected = max(loop.time(), view._last_frame + terminal_widget.FRAME_INTERVAL)
+        assert view._frame_handle.when() == pytest.approx(expected, abs=0.002)

@@ -8,6 +8,7 @@ by line identity so scrolling output reuses the strips it already built.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 
@@ -32,6 +33,7 @@ FRAME_INTERVAL = 1 / 60
 # scrolling past faster than anyone reads, and parsing it is the work that matters.
 FLOOD_BYTES = 16 * 1024
 FLOOD_FRAME_INTERVAL = 1 / 30
+TYPING_WINDOW = 0.25  # After a key or paste, this long at full frame rate.
 SYNC_TIMEOUT = 0.5  # How long a child may hold a synchronized update before we paint anyway.
 SYNC_LIMIT = 4 * 1024 * 1024  # ...and how much output it may hold back.
 SYNC_BEGIN = b"\x1b[?2026h"
@@ -106,6 +108,7 @@ class TerminalView(Widget, can_focus=True):
         self._last_frame = 0.0
         self._fed = 0  # Bytes parsed since the last frame.
         self._flooding = False  # Did the last frame follow a flood?
+        self._typed_at = float("-inf")  # Loop time of the last key or paste sent.
         self._held: bytearray | None = None
         self._held_timer: asyncio.TimerHandle | None = None
         self._cursor_row = 0
@@ -162,15 +165,20 @@ class TerminalView(Widget, can_focus=True):
         self._schedule_frame()
 
     def _schedule_frame(self) -> None:
-        if self._frame_handle is not None:
-            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        interval = FLOOD_FRAME_INTERVAL if self._flooding else FRAME_INTERVAL
-        delay = max(0.0, self._last_frame + interval - loop.time())
-        self._frame_handle = loop.call_later(delay, self._frame)
+        now = loop.time()
+        # Someone typing sees their echo at full rate, even while the child floods.
+        typing = now - self._typed_at < TYPING_WINDOW
+        interval = FLOOD_FRAME_INTERVAL if self._flooding and not typing else FRAME_INTERVAL
+        when = max(now, self._last_frame + interval)
+        if self._frame_handle is not None:
+            if self._frame_handle.when() <= when:
+                return
+            self._frame_handle.cancel()
+        self._frame_handle = loop.call_at(when, self._frame)
 
     def _frame(self) -> None:
         self._frame_handle = None
@@ -333,6 +341,12 @@ class TerminalView(Widget, can_focus=True):
         except Exception as exc:  # e.g. the child stopped reading its input.
             self.notify(str(exc), title="Input not sent", severity="warning")
 
+    def _write_typed(self, data: bytes) -> None:
+        """Input from the user: its echo should be painted without flood pacing."""
+        with contextlib.suppress(RuntimeError):  # No loop: nothing is painted anyway.
+            self._typed_at = asyncio.get_running_loop().time()
+        self._write(data)
+
     def scroll_history(self, lines: int) -> None:
         limit = len(self.emulator.screen.scrollback)
         self.scroll_offset_lines = max(0, min(limit, self.scroll_offset_lines + lines))
@@ -353,7 +367,7 @@ class TerminalView(Widget, can_focus=True):
             event.key, event.character, app_cursor=self.emulator.application_cursor_keys
         )
         if data is not None:
-            self._write(data)
+            self._write_typed(data)
 
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
@@ -367,7 +381,7 @@ class TerminalView(Widget, can_focus=True):
             text = f"\x1b[200~{text}\x1b[201~"
         if self.scroll_offset_lines:
             self.scroll_offset_lines = 0
-        self._write(text.encode("utf-8"))
+        self._write_typed(text.encode("utf-8"))
 
     def on_focus(self) -> None:
         if self.emulator.focus_reporting:
