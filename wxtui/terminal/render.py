@@ -9,6 +9,7 @@ from textual.strip import Strip
 
 from wxtui.terminal.row import Attrs, Runs
 
+STYLE_CACHE_LIMIT = 4096
 _COLOURS: dict[object, Color | None] = {"default": None}
 
 
@@ -25,6 +26,9 @@ def _colour(value: str | int) -> Color | None:
             colour = Color.parse(f"#{value}" if len(value) == 6 else value)
         except Exception:
             colour = None
+    if len(_COLOURS) >= STYLE_CACHE_LIMIT:
+        _COLOURS.clear()
+        _COLOURS["default"] = None
     _COLOURS[value] = colour
     return colour
 
@@ -38,6 +42,8 @@ class StyleCache:
     def __call__(self, attrs: Attrs) -> Style:
         style = self._styles.get(attrs)
         if style is None:
+            if len(self._styles) >= STYLE_CACHE_LIMIT:
+                self._styles.clear()  # Endless truecolour: the collector would walk them all.
             fg, bg, bold, italics, underscore, strike, reverse, blink, dim, overline, link = attrs
             style = self._styles[attrs] = Style(
                 color=_colour(fg),

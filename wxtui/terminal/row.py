@@ -37,7 +37,7 @@ class Attrs(NamedTuple):
 
 DEFAULT_ATTRS = Attrs()
 _INTERNED_ATTRS: dict[Attrs, Attrs] = {DEFAULT_ATTRS: DEFAULT_ATTRS}
-_INTERN_LIMIT = 65_536
+_INTERN_LIMIT = 8192
 
 
 def intern_attrs(attrs: Attrs) -> Attrs:

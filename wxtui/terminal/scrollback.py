@@ -4,8 +4,9 @@ Tens of thousands of history lines per session live for the whole session. Kept
 as tuples of (text, attributes) runs, every one of them is an object the cyclic
 collector walks on each full collection: with 30 busy sessions that is a stall
 of about 50 ms every few seconds. A line here is one flat tuple of a string and
-ints (run ends and indices into a table of attributes); CPython stops tracking
-such a tuple at its first collection, and it is smaller too.
+ints (run ends and indices into a table of attributes), and the table holds plain
+tuples of the attribute fields: CPython stops tracking such tuples (and a dict of
+them) at their first collection. Lines are smaller this way too.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import deque
 from collections.abc import Iterator
 from itertools import accumulate, chain
 
-from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs
+from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs
 
 # (text, end, style index, end, style index, ...): ends are offsets into the text.
 Line = tuple[str | int, ...]
@@ -27,8 +28,8 @@ class Scrollback:
 
     def __init__(self, maxlen: int) -> None:
         self._lines: deque[Line] = deque(maxlen=max(0, maxlen))
-        self._styles: list[Attrs] = []
-        self._index: dict[Attrs, int] = {}
+        self._styles: list[tuple[object, ...]] = []  # Attrs fields, as a plain tuple.
+        self._index: dict[tuple[object, ...], int] = {}
         self._table_limit = STYLE_TABLE_LIMIT
 
     @property
@@ -74,10 +75,11 @@ class Scrollback:
     # -- encoding ------------------------------------------------------------
 
     def _id(self, attrs: Attrs) -> int:
-        index = self._index.get(attrs)
+        fields = tuple(attrs)
+        index = self._index.get(fields)
         if index is None:
-            index = self._index[attrs] = len(self._styles)
-            self._styles.append(attrs)
+            index = self._index[fields] = len(self._styles)
+            self._styles.append(fields)
         return index
 
     def _encode(self, runs: Runs) -> Line:
@@ -93,7 +95,8 @@ class Scrollback:
         start = 0
         for i in range(1, len(line), 2):
             end = line[i]
-            runs.append((text[start:end], styles[line[i + 1]]))
+            attrs = intern_attrs(tuple.__new__(Attrs, styles[line[i + 1]]))
+            runs.append((text[start:end], attrs))
             start = end
         return tuple(runs)
 
