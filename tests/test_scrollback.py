@@ -60,15 +60,16 @@ def test_bounded_oldest_first() -> None:
     assert len(history) == 0 and not history
 
 
-def test_style_table_is_rebuilt_from_kept_lines_when_full(monkeypatch) -> None:
-    monkeypatch.setattr(scrollback_module, "STYLE_TABLE_LIMIT", 4)
+def test_style_tables_go_with_their_last_line(monkeypatch) -> None:
+    monkeypatch.setattr(scrollback_module, "GENERATION_SIZE", 4)
     history = Scrollback(3)
     for i in range(50):
         row = Row(10)
         row.put(0, f"c{i}", Attrs(fg=f"{i:06x}"))
         history.append(row)
     assert [runs[0][1].fg for runs in history] == ["00002f", "000030", "000031"]
-    assert len(history._styles) <= 8
+    assert [runs[0][0] for runs in history] == ["c47", "c48", "c49"]
+    assert len(history._tables) <= 2, "tables no line refers to are dropped"
 
 
 def test_kept_lines_are_not_tracked_by_the_collector() -> None:

@@ -13,24 +13,40 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from itertools import accumulate, chain
 
 from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs
 
-# (text, end, style index, end, style index, ...): ends are offsets into the text.
+# (text, table generation, end, style index, end, style index, ...): ends are offsets
+# into the text, style indices point into that generation's table.
 Line = tuple[str | int, ...]
+Fields = tuple[object, ...]  # An Attrs' fields as a plain tuple, which the collector skips.
 
-STYLE_TABLE_LIMIT = 65_536
+GENERATION_SIZE = 16_384
+
+
+@dataclass
+class _StyleTable:
+    """Attributes used by the lines of one generation; dropped with the last of them."""
+
+    styles: list[Fields] = field(default_factory=list)
+    index: dict[Fields, int] = field(default_factory=dict)
+    lines: int = 0
 
 
 class Scrollback:
-    """A bounded history of lines, oldest first, read back as :data:`Runs`."""
+    """A bounded history of lines, oldest first, read back as :data:`Runs`.
+
+    Endless distinct truecolour fills any one table of attributes, so tables come in
+    generations: new lines use the newest, and a table goes when its last line does.
+    """
 
     def __init__(self, maxlen: int) -> None:
         self._lines: deque[Line] = deque(maxlen=max(0, maxlen))
-        self._styles: list[tuple[object, ...]] = []  # Attrs fields, as a plain tuple.
-        self._index: dict[tuple[object, ...], int] = {}
-        self._table_limit = STYLE_TABLE_LIMIT
+        self._tables: dict[int, _StyleTable] = {}
+        self._generation = 0
+        self._table = self._new_table()
 
     @property
     def maxlen(self) -> int:
@@ -50,15 +66,21 @@ class Scrollback:
 
     def clear(self) -> None:
         self._lines.clear()
-        self._styles.clear()
-        self._index.clear()
+        self._tables.clear()
+        self._table = self._new_table()
 
     def append(self, row: Row) -> None:
         """Keep ``row`` as it looks now, without its trailing default blanks."""
-        if len(self._styles) >= self._table_limit:
-            self._compact()
+        lines = self._lines
+        if not lines.maxlen:
+            return
+        if len(lines) == lines.maxlen:
+            self._release(lines[0])  # Leaves with this append.
+        if len(self._table.styles) >= GENERATION_SIZE:
+            self._table = self._new_table()
+        self._table.lines += 1
         if row.special is not None:
-            self._lines.append(self._encode(row.runs(trim=True)))
+            lines.append(self._encode(row.runs(trim=True)))
             return
         text, ends, styles = row.text, row.ends, row.styles
         count = len(ends)
@@ -70,40 +92,46 @@ class Scrollback:
                 count -= 1
             ends = [*ends[: count - 1], cut] if count else []
         ids = [self._id(attrs) for attrs in styles[:count]]
-        self._lines.append((text, *chain.from_iterable(zip(ends, ids, strict=True))))
+        lines.append((text, self._generation, *chain.from_iterable(zip(ends, ids, strict=True))))
 
     # -- encoding ------------------------------------------------------------
 
+    def _new_table(self) -> _StyleTable:
+        self._generation += 1
+        table = self._tables[self._generation] = _StyleTable()
+        return table
+
+    def _release(self, line: Line) -> None:
+        generation = line[1]
+        assert isinstance(generation, int)
+        table = self._tables[generation]
+        table.lines -= 1
+        if not table.lines and table is not self._table:
+            del self._tables[generation]
+
     def _id(self, attrs: Attrs) -> int:
+        table = self._table
         fields = tuple(attrs)
-        index = self._index.get(fields)
+        index = table.index.get(fields)
         if index is None:
-            index = self._index[fields] = len(self._styles)
-            self._styles.append(fields)
+            index = table.index[fields] = len(table.styles)
+            table.styles.append(fields)
         return index
 
     def _encode(self, runs: Runs) -> Line:
         text = "".join(piece for piece, _ in runs)
         ends = accumulate(len(piece) for piece, _ in runs)
         ids = [self._id(attrs) for _, attrs in runs]
-        return (text, *chain.from_iterable(zip(ends, ids, strict=True)))
+        return (text, self._generation, *chain.from_iterable(zip(ends, ids, strict=True)))
 
     def _decode(self, line: Line) -> Runs:
         text = line[0]
-        styles = self._styles
+        styles = self._tables[line[1]].styles  # type: ignore[index]
         runs = []
         start = 0
-        for i in range(1, len(line), 2):
+        for i in range(2, len(line), 2):
             end = line[i]
-            attrs = intern_attrs(tuple.__new__(Attrs, styles[line[i + 1]]))
-            runs.append((text[start:end], attrs))
+            attrs = intern_attrs(tuple.__new__(Attrs, styles[line[i + 1]]))  # type: ignore[index]
+            runs.append((text[start:end], attrs))  # type: ignore[index]
             start = end
         return tuple(runs)
-
-    def _compact(self) -> None:
-        """The table is full (endless distinct truecolour): rebuild it from the lines
-        still kept, and let it grow to twice that before the next rebuild."""
-        runs = [self._decode(line) for line in self._lines]
-        self._styles, self._index = [], {}
-        self._lines = deque((self._encode(line) for line in runs), maxlen=self._lines.maxlen)
-        self._table_limit = max(STYLE_TABLE_LIMIT, 2 * len(self._styles))
