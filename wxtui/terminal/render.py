@@ -22,9 +22,9 @@ def _colour(value: str | int) -> Color | None:
     if isinstance(value, int):
         colour = Color.from_ansi(value)
     else:
-        try:
-            colour = Color.parse(f"#{value}" if len(value) == 6 else value)
-        except Exception:
+        try:  # "rrggbb", as the screen stores truecolour.
+            colour = Color.from_rgb(int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
+        except ValueError:
             colour = None
     if len(_COLOURS) >= STYLE_CACHE_LIMIT:
         _COLOURS.clear()
@@ -45,6 +45,10 @@ class StyleCache:
             if len(self._styles) >= STYLE_CACHE_LIMIT:
                 self._styles.clear()  # Endless truecolour: the collector would walk them all.
             fg, bg, bold, italics, underscore, strike, reverse, blink, dim, overline, link = attrs
+            flags = bold or italics or underscore or strike or reverse or blink or dim or overline
+            if not (flags or link):  # Colours alone: the cheap constructor.
+                style = self._styles[attrs] = Style.from_color(_colour(fg), _colour(bg))
+                return style
             style = self._styles[attrs] = Style(
                 color=_colour(fg),
                 bgcolor=_colour(bg),

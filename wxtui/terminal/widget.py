@@ -45,6 +45,20 @@ _MARKER_STYLE = Style(reverse=True, bold=True)
 _NO_SPACING = Spacing(0, 0, 0, 0)
 
 
+def _release(strip: Strip) -> None:
+    """Break the reference cycle Textual's compositor leaves on a strip it divided (the
+    strip's divide cache holds the strip): a flood retires dozens of rows per frame, and
+    as cyclic garbage they would wait for, and lengthen, the collector's pauses."""
+    strips = [strip]
+    filtered = getattr(getattr(strip, "_filter_cache", None), "_cache", None)
+    if isinstance(filtered, dict):  # The filtered copies were divided, if filters ran.
+        strips.extend(filtered.values())
+    for divided in strips:
+        divide_cache = getattr(divided, "_divide_cache", None)
+        if divide_cache is not None:
+            divide_cache.clear()
+
+
 class TerminalView(Widget, can_focus=True):
     """The terminal pane. Give it a ``writer`` to send input to the child."""
 
@@ -196,9 +210,14 @@ class TerminalView(Widget, can_focus=True):
         lines = len(buffer)
         for y in dirty:
             if y < lines:
-                self._strips.pop(id(buffer[y]), None)
+                dropped = self._strips.pop(id(buffer[y]), None)
+                if dropped is not None:
+                    _release(dropped[1])
         if len(self._strips) > 4 * screen.lines:
             live = {id(line) for line in buffer}
+            for key, (_line, strip) in self._strips.items():
+                if key not in live:
+                    _release(strip)
             self._strips = {k: v for k, v in self._strips.items() if k in live}
         if not self.display or not self.is_mounted:
             return
