@@ -244,3 +244,37 @@ async def test_floods_paint_at_half_rate_but_typing_gets_full_rate() -> None:
         view.feed(b"echo")
         expected = max(loop.time(), view._last_frame + terminal_widget.FRAME_INTERVAL)
         assert view._frame_handle.when() == pytest.approx(expected, abs=0.002)
+
+
+async def test_rows_scrolled_away_leave_no_cyclic_garbage() -> None:
+    """Textual's compositor leaves each strip it divides referring to itself; the widget
+    breaks that when a row is retired, so a flood's rows are freed at once instead of
+    piling up for (and lengthening) the collector's full passes."""
+    import gc
+
+    from textual.strip import Strip
+
+    app = TerminalApp([sys.executable, "-c", ECHO_KEYS])
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.view
+        for batch in range(6):
+            view.feed("".join(f"batch {batch} line {i}\r\n" for i in range(12)).encode())
+            await pilot.pause()
+            await wait_until(lambda: view._frame_handle is None, message="frame")
+            await pilot.pause()
+        gc.collect()
+        gc.disable()
+        try:
+            gc.set_debug(gc.DEBUG_SAVEALL)
+            for batch in range(6, 12):
+                view.feed("".join(f"batch {batch} line {i}\r\n" for i in range(12)).encode())
+                await wait_until(lambda: view._frame_handle is None, message="frame")
+                await pilot.pause()
+            gc.collect()
+            cyclic_strips = [o for o in gc.garbage if isinstance(o, Strip)]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+            gc.enable()
+        assert "batch 11 line 11" in app.screen_text()
+        assert cyclic_strips == []

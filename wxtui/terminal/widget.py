@@ -126,6 +126,7 @@ class TerminalView(Widget, can_focus=True):
         self._held: bytearray | None = None
         self._held_timer: asyncio.TimerHandle | None = None
         self._cursor_row = 0
+        self._cursor_strip: Strip | None = None
         self._mouse_buttons = 0
 
     # -- output --------------------------------------------------------------
@@ -310,6 +311,9 @@ class TerminalView(Widget, can_focus=True):
             shape = screen.cursor_shape
             style = _LINE_CURSOR if shape in (3, 4, 5, 6) else _BLOCK_CURSOR
             strip = with_cursor(strip, min(screen.cursor.x, screen.columns - 1), style)
+            if self._cursor_strip is not None:
+                _release(self._cursor_strip)  # Built for one frame only.
+            self._cursor_strip = strip
         return strip
 
     def _history_line(self, y: int, width: int) -> Strip:
