@@ -193,7 +193,11 @@ class TerminalView(Widget, can_focus=True):
             if self._frame_handle.when() <= when:
                 return
             self._frame_handle.cancel()
-        self._frame_handle = loop.call_at(when, self._frame)
+            self._frame_handle = None
+        if when <= now:
+            self._frame()  # Idle until now (an echo, say): paint without waiting a turn.
+        else:
+            self._frame_handle = loop.call_at(when, self._frame)
 
     def _frame(self) -> None:
         self._frame_handle = None
