@@ -132,9 +132,6 @@ class Row:
             data = self.special.get(x, data)
         return Char(data, self.styles[bisect_right(self.ends, x)])
 
-    def attrs_at(self, x: int) -> Attrs:
-        return self.styles[bisect_right(self.ends, x)]
-
     def data_at(self, x: int) -> str:
         if self.special is not None and x in self.special:
             return self.special[x]
@@ -263,14 +260,6 @@ class Row:
             else:
                 self.ends.append(width)
                 self.styles.append(DEFAULT_ATTRS)
-
-    def copy(self) -> Row:
-        row = Row.__new__(Row)
-        row.text = self.text
-        row.ends = list(self.ends)
-        row.styles = list(self.styles)
-        row.special = dict(self.special) if self.special is not None else None
-        return row
 
     # -- helpers -------------------------------------------------------------
 

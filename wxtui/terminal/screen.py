@@ -119,7 +119,7 @@ class TerminalScreen(pyte.Screen):
         return self._main_buffer is not None
 
     def _new_buffer(self) -> list[Row]:
-        return [Row(self.columns) for _ in range(self.lines)]
+        return self._blank_rows(self.lines)
 
     def _touch_all(self) -> None:
         self.dirty.update(range(self.lines))

@@ -91,8 +91,7 @@ class Scrollback:
             if cut == last_start:
                 count -= 1
             ends = [*ends[: count - 1], cut] if count else []
-        ids = [self._id(attrs) for attrs in styles[:count]]
-        lines.append((text, self._generation, *chain.from_iterable(zip(ends, ids, strict=True))))
+        lines.append(self._pack(text, ends, styles[:count]))
 
     # -- encoding ------------------------------------------------------------
 
@@ -120,8 +119,11 @@ class Scrollback:
 
     def _encode(self, runs: Runs) -> Line:
         text = "".join(piece for piece, _ in runs)
-        ends = accumulate(len(piece) for piece, _ in runs)
-        ids = [self._id(attrs) for _, attrs in runs]
+        ends = list(accumulate(len(piece) for piece, _ in runs))
+        return self._pack(text, ends, [attrs for _, attrs in runs])
+
+    def _pack(self, text: str, ends: list[int], styles: list[Attrs]) -> Line:
+        ids = [self._id(attrs) for attrs in styles]
         return (text, self._generation, *chain.from_iterable(zip(ends, ids, strict=True)))
 
     def _decode(self, line: Line) -> Runs:

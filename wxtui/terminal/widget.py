@@ -220,10 +220,13 @@ class TerminalView(Widget, can_focus=True):
                     _release(dropped[1])
         if len(self._strips) > 4 * screen.lines:
             live = {id(line) for line in buffer}
-            for key, (_line, strip) in self._strips.items():
-                if key not in live:
-                    _release(strip)
-            self._strips = {k: v for k, v in self._strips.items() if k in live}
+            kept = {}
+            for key, entry in self._strips.items():
+                if key in live:
+                    kept[key] = entry
+                else:
+                    _release(entry[1])
+            self._strips = kept
         if not self.display or not self.is_mounted:
             return
         if self.scroll_offset_lines or len(rows) >= screen.lines:
