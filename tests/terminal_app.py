@@ -9,10 +9,13 @@ from wxtui.terminal.widget import TerminalView
 
 
 class TerminalApp(App[None]):
-    def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, argv: list[str], env: dict[str, str] | None = None, cwd: str | None = None
+    ) -> None:
         super().__init__()
         self.argv = argv
         self.env = env
+        self.cwd = cwd
         self.pty: BidirectionalPTY | None = None
         self.exit_code: int | None = None
         self.bells = 0
@@ -29,6 +32,7 @@ class TerminalApp(App[None]):
         view = self.view
         self.pty = BidirectionalPTY.spawn(
             self.argv,
+            cwd=self.cwd,
             env=self.env,
             rows=view.emulator.lines,
             cols=view.emulator.columns,

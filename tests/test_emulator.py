@@ -336,14 +336,32 @@ def test_scroll_region_does_not_feed_scrollback() -> None:
     assert not t.screen.scrollback
 
 
-# -- dirty tracking -------------------------------------------------------------------
+# -- row identity and versions (what painters compare) -------------------------------
 
 
-def test_scrolling_moves_dirty_rows_instead_of_marking_all() -> None:
+def test_scrolling_moves_rows_unchanged_and_writing_bumps_the_version() -> None:
     t = Term(20, 10).feed("\r\n".join(str(i) for i in range(10)))
-    t.screen.dirty.clear()
+    before = [(row, row.version) for row in t.screen.buffer]
     t.feed("\r\nnew")
-    assert t.screen.dirty == {9}
+    after = t.screen.buffer
+    assert all(after[y] is before[y + 1][0] for y in range(9)), "rows move, not copies"
+    assert [row.version for row in after[:9]] == [v for _, v in before[1:]]
+    assert all(after[9] is not row for row, _ in before)
+    version = after[9].version
+    t.feed("!")
+    assert after[9].version > version
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["\x1b[K", "\x1b[1K", "\x1b[3@", "\x1b[2P", "\x1b[4X", "\x1b#8", "\x1b[31mz", "e\u0301"],
+)
+def test_every_edit_in_place_bumps_the_row_version(data: str) -> None:
+    t = Term(20, 4).feed("abcdefgh\x1b[1;3H")
+    row = t.screen.buffer[0]
+    version = row.version
+    t.feed(data)
+    assert t.screen.buffer[0] is not row or row.version > version
 
 
 def test_rendered_strips_hold_no_control_characters() -> None:

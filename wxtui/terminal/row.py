@@ -110,15 +110,20 @@ class Row:
     ``special`` maps a column to its real content where that is not ``text[x]``:
     ``""`` for the second half of a wide character, several codepoints for a
     character with combining marks. It is ``None`` for almost every row.
+
+    ``version`` goes up with every change, so a painter that remembers which row
+    (by identity) and which version it last drew at each line knows exactly what to
+    draw again, whatever moved or changed the row.
     """
 
-    __slots__ = ("ends", "special", "styles", "text")
+    __slots__ = ("ends", "special", "styles", "text", "version")
 
     def __init__(self, width: int, attrs: Attrs = DEFAULT_ATTRS) -> None:
         self.text = " " * width
         self.ends = [width]
         self.styles = [attrs]
         self.special: dict[int, str] | None = None
+        self.version = 0
 
     @property
     def width(self) -> int:
@@ -172,6 +177,7 @@ class Row:
         end = x + len(chunk)
         text = self.text
         self.text = text[:x] + chunk + text[end:] if x or end < len(text) else chunk
+        self.version += 1
         if self.special is not None:
             self._forget_special(x, end)
         styles = self.styles
@@ -184,12 +190,14 @@ class Row:
         if self.special is None:
             self.special = {}
         self.special[x] = data
+        self.version += 1
 
     def put_stubs(self, x: int, count: int) -> None:
         """Mark every other column from ``x`` as the second half of a wide character."""
         if self.special is None:
             self.special = {}
         self.special.update(dict.fromkeys(range(x, x + 2 * count, 2), ""))
+        self.version += 1
 
     def paint(self, start: int, end: int, attrs: Attrs) -> None:
         """Give columns ``start``..``end`` the style ``attrs``."""
@@ -197,6 +205,7 @@ class Row:
         i = bisect_right(ends, start)
         if styles[i] is attrs and ends[i] >= end:
             return  # Already in that style: overwriting text in place.
+        self.version += 1
         j = bisect_left(ends, end, i)
         new_ends = []
         new_styles = []
@@ -249,8 +258,15 @@ class Row:
             drop=(x, x + count),
         )
 
+    def fill(self, char: str) -> None:
+        """Every cell shows ``char``, keeping its style (DECALN)."""
+        self.text = char * len(self.text)
+        self.special = None
+        self.version += 1
+
     def resize(self, width: int) -> None:
         old = len(self.text)
+        self.version += 1
         if width < old:
             self._replace_spans(self._spans(0, width), self.text[:width])
         elif width > old:
@@ -292,6 +308,7 @@ class Row:
                 ends.append(column)
                 styles.append(attrs)
         self.text, self.ends, self.styles = text, ends, styles
+        self.version += 1
         if self.special is not None:
             moved = {}
             for x, data in self.special.items():

@@ -3,7 +3,8 @@
 pyte 0.8.2 drops text after zero-width codepoints, does not wrap a wide
 character at the last column, loses the palette meaning of 256 colours, has no
 dim attribute, no alternate screen and no scrollback of its own, leaves stale
-lines behind in insert/delete line, and marks every row dirty on each scroll.
+lines behind in insert/delete line, and marks every row dirty on each scroll
+(painters here compare :class:`Row` identities and versions instead).
 This subclass fixes those. Its buffer is a list of :class:`Row` (a string and
 style spans per row) instead of pyte's dicts of cells, so every method that
 touches cells is its own; pyte still provides cursor motion, tabs, margins and
@@ -74,7 +75,7 @@ class Pen:
 
 
 class TerminalScreen(pyte.Screen):
-    """The screen model: main and alternate buffers, scrollback, precise dirty rows."""
+    """The screen model: main and alternate buffers and scrollback."""
 
     def __init__(self, columns: int, lines: int, scrollback: int = DEFAULT_SCROLLBACK) -> None:
         self.scrollback = Scrollback(scrollback)
@@ -121,9 +122,6 @@ class TerminalScreen(pyte.Screen):
     def _new_buffer(self) -> list[Row]:
         return self._blank_rows(self.lines)
 
-    def _touch_all(self) -> None:
-        self.dirty.update(range(self.lines))
-
     def write_process_input(self, data: str) -> None:
         if self.responder is not None:
             self.responder(data)
@@ -149,7 +147,6 @@ class TerminalScreen(pyte.Screen):
                 # Fits on the row: the common case, without the wrapping loop.
                 self.buffer[cursor.y].put(x, data, cursor.attrs.attrs)
                 cursor.x = end
-                self.dirty.add(cursor.y)
             else:
                 self._draw_narrow(data)
         self.last_char = data[-1:] or self.last_char
@@ -183,7 +180,6 @@ class TerminalScreen(pyte.Screen):
                 row.insert_blanks(x, len(chunk), attrs)
             row.put(x, chunk, attrs)
             cursor.x = x + len(chunk)
-            self.dirty.add(cursor.y)
 
     def _draw_unicode(self, data: str) -> None:
         """Split into runs of one width: each run of narrow or of wide characters is
@@ -239,7 +235,6 @@ class TerminalScreen(pyte.Screen):
             row.put(x, " ".join(piece) + " ", attrs)
             row.put_stubs(x + 1, count)
             cursor.x = x + 2 * count
-            self.dirty.add(cursor.y)
 
     def _combine(self, mark: str) -> None:
         """Attach a zero-width codepoint to the cell before the cursor."""
@@ -252,7 +247,6 @@ class TerminalScreen(pyte.Screen):
         data = row.data_at(x)
         if data:
             row.put_special(x, data + mark)
-            self.dirty.add(y)
 
     def repeat_last(self, count: int) -> None:
         """REP: repeat the last printed character (ncurses uses it)."""
@@ -264,20 +258,6 @@ class TerminalScreen(pyte.Screen):
     def _region(self) -> tuple[int, int]:
         top, bottom = self.margins or Margins(0, self.lines - 1)
         return top, bottom
-
-    def _shift_dirty(self, top: int, bottom: int, delta: int) -> None:
-        """Keep ``dirty`` naming the same (moved) lines after rows top..bottom shift by delta."""
-        if not self.dirty or len(self.dirty) >= self.lines:
-            return  # Nothing, or everything, is dirty: shifting changes neither.
-        moved = set()
-        for y in self.dirty:
-            if top <= y <= bottom:
-                y += delta
-                if top <= y <= bottom:
-                    moved.add(y)
-            else:
-                moved.add(y)
-        self.dirty = moved
 
     def _blank_rows(self, count: int) -> list[Row]:
         columns = self.columns
@@ -303,8 +283,6 @@ class TerminalScreen(pyte.Screen):
         if keep:
             for row in gone:
                 self.scrollback.append(row)
-        self._shift_dirty(top, bottom, -count)
-        self.dirty.update(range(bottom - count + 1, bottom + 1))
         if keep and self.on_scrollback is not None:
             self.on_scrollback(count)
 
@@ -315,8 +293,6 @@ class TerminalScreen(pyte.Screen):
         buffer = self.buffer
         del buffer[bottom - count + 1 : bottom + 1]
         buffer[top:top] = self._blank_rows(count)
-        self._shift_dirty(top, bottom, count)
-        self.dirty.update(range(top, top + count))
 
     def index(self) -> None:
         _top, bottom = self._region()
@@ -361,7 +337,6 @@ class TerminalScreen(pyte.Screen):
         if attrs.bg == "default" and not attrs.reverse:
             attrs = DEFAULT_ATTRS  # Blanks that look default are default: rows stay one run.
         self.buffer[y] = Row(self.columns, attrs)
-        self.dirty.add(y)
 
     def erase_in_display(self, how: int = 0, *args: object, **kwargs: object) -> None:
         if how == 0:
@@ -392,29 +367,23 @@ class TerminalScreen(pyte.Screen):
         else:
             return
         self.buffer[self.cursor.y].erase(start, end, self.cursor.attrs.attrs)
-        self.dirty.add(self.cursor.y)
 
     def erase_characters(self, count: int | None = None) -> None:
         x = self.cursor.x
         self.buffer[self.cursor.y].erase(x, x + (count or 1), self.cursor.attrs.attrs)
-        self.dirty.add(self.cursor.y)
 
     def insert_characters(self, count: int | None = None) -> None:
         x = min(self.cursor.x, self.columns - 1)
         self.buffer[self.cursor.y].insert_blanks(x, count or 1, self.cursor.attrs.attrs)
-        self.dirty.add(self.cursor.y)
 
     def delete_characters(self, count: int | None = None) -> None:
         x = min(self.cursor.x, self.columns - 1)
         self.buffer[self.cursor.y].delete_cells(x, count or 1, self.cursor.attrs.attrs)
-        self.dirty.add(self.cursor.y)
 
     def alignment_display(self) -> None:
         """DECALN: fill the screen with E's (keeping each cell's style)."""
         for row in self.buffer:
-            row.text = "E" * self.columns
-            row.special = None
-        self._touch_all()
+            row.fill("E")
 
     # -- modes ---------------------------------------------------------------
 
@@ -431,7 +400,6 @@ class TerminalScreen(pyte.Screen):
                     self.save_cursor()
                 self._main_buffer = self.buffer
                 self.buffer = self._new_buffer()
-                self._touch_all()
         super().set_mode(*modes, **kwargs)
 
     def reset_mode(self, *modes: int, **kwargs: object) -> None:
@@ -445,7 +413,6 @@ class TerminalScreen(pyte.Screen):
                 self.buffer = self._main_buffer
                 self._main_buffer = None
                 self._fit(self.buffer)
-                self._touch_all()
                 if 1049 << 5 in shifted:
                     self.restore_cursor()
             if SAVE_CURSOR_MODE in shifted:
@@ -495,7 +462,6 @@ class TerminalScreen(pyte.Screen):
         if columns > old_columns:
             self.tabstops.update(range(8 * (old_columns // 8 + 1), columns, 8))
         self._clamp_cursor()
-        self.dirty = set(range(lines))
 
     def set_margins(
         self, top: int | None = None, bottom: int | None = None, **kwargs: object

@@ -24,6 +24,7 @@ from textual.widget import Widget
 from wxtui.terminal.emulator import TerminalEmulator
 from wxtui.terminal.keys import encode_key
 from wxtui.terminal.render import StyleCache, runs_to_strip, with_cursor
+from wxtui.terminal.row import Row
 from wxtui.terminal.screen import DEFAULT_SCROLLBACK
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,10 @@ class TerminalView(Widget, can_focus=True):
         self.reserved_keys = reserved_keys
         self.writer = writer
         self._styles = StyleCache()
-        self._strips: dict[int, tuple[object, Strip]] = {}
+        # Built strips by row identity, with the row and the version they show.
+        self._strips: dict[int, tuple[Row, int, Strip]] = {}
+        # What each screen line showed when it was last painted: its row and version.
+        self._painted: list[tuple[Row, int]] = []
         self._blank: Strip | None = None
         self._frame_handle: asyncio.TimerHandle | None = None
         self._last_frame = 0.0
@@ -204,20 +208,34 @@ class TerminalView(Widget, can_focus=True):
         self._last_frame = asyncio.get_running_loop().time()
         self._flooding = self._fed >= FLOOD_BYTES
         self._fed = 0
+        changed = self._changed_rows()
+        if not self.display or not self.is_mounted:
+            return
+        if self.scroll_offset_lines or len(changed) >= self.emulator.lines:
+            self.refresh()
+            return
+        width = self.size.width
+        for y in changed:
+            self.refresh(Region(0, y, width, 1))
+
+    def _changed_rows(self) -> list[int]:
+        """Every screen line whose row (by identity) or version differs from what was last
+        painted there, plus the old and new cursor lines; remembers the screen as painted.
+
+        Comparing with what was painted cannot miss a change, whatever moved the rows
+        (scrolling, regions, insert/delete, alternate screen, resize)."""
         screen = self.emulator.screen
-        dirty = screen.dirty
-        screen.dirty = set()
-        rows = set(dirty)
-        rows.add(self._cursor_row)
-        self._cursor_row = screen.cursor.y
-        rows.add(self._cursor_row)
         buffer = screen.buffer
-        lines = len(buffer)
-        for y in dirty:
-            if y < lines:
-                dropped = self._strips.pop(id(buffer[y]), None)
-                if dropped is not None:
-                    _release(dropped[1])
+        painted = self._painted
+        if len(painted) != len(buffer):
+            painted[:] = [(line, -1) for line in buffer]
+        changed = {self._cursor_row, screen.cursor.y}
+        self._cursor_row = screen.cursor.y
+        for y, line in enumerate(buffer):
+            seen = painted[y]
+            if seen[0] is not line or seen[1] != line.version:
+                painted[y] = (line, line.version)
+                changed.add(y)
         if len(self._strips) > 4 * screen.lines:
             live = {id(line) for line in buffer}
             kept = {}
@@ -225,16 +243,9 @@ class TerminalView(Widget, can_focus=True):
                 if key in live:
                     kept[key] = entry
                 else:
-                    _release(entry[1])
+                    _release(entry[2])
             self._strips = kept
-        if not self.display or not self.is_mounted:
-            return
-        if self.scroll_offset_lines or len(rows) >= screen.lines:
-            self.refresh()
-            return
-        width = self.size.width
-        for y in sorted(rows):
-            self.refresh(Region(0, y, width, 1))
+        return sorted(y for y in changed if y < len(buffer))
 
     def _on_scrollback(self, count: int) -> None:
         if count == 0:
@@ -309,11 +320,13 @@ class TerminalView(Widget, can_focus=True):
             return self._blank_strip(width)
         line = screen.buffer[y]
         cached = self._strips.get(id(line))
-        if cached is not None and cached[0] is line:
-            strip = cached[1]
+        if cached is not None and cached[0] is line and cached[1] == line.version:
+            strip = cached[2]
         else:
             strip = runs_to_strip(line.runs(), width, self._styles)
-            self._strips[id(line)] = (line, strip)
+            if cached is not None:
+                _release(cached[2])
+            self._strips[id(line)] = (line, line.version, strip)
         if y == screen.cursor.y and self.has_focus and self.emulator.cursor_visible:
             shape = screen.cursor_shape
             style = _LINE_CURSOR if shape in (3, 4, 5, 6) else _BLOCK_CURSOR
