@@ -113,7 +113,7 @@ def program_env(home: Path) -> dict[str, str]:
     }
 
 
-def _diff(painted: list[str], tmux: list[str]) -> str:
+def diff_rows(painted: list[str], tmux: list[str]) -> str:
     lines = []
     for y in range(max(len(painted), len(tmux))):
         a = painted[y] if y < len(painted) else "<none>"
@@ -162,7 +162,7 @@ class PaintedComparison:
             if time.monotonic() > deadline:
                 raise AssertionError(
                     f"after step {self.steps} the painted pane differs from tmux:\n"
-                    + _diff(painted, tmux)
+                    + diff_rows(painted, tmux)
                 )
             await asyncio.sleep(0.03)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FakeClaude
+from tests.painted import TmuxTerminal, diff_rows, program_env
 from tests.tmux_session import Tmux
 from wxtui.store import Store
 
@@ -79,3 +81,55 @@ def test_open_type_switch_and_quit_in_a_real_terminal(
                 os.kill(start["pid"], 0)
     finally:
         tmux.kill()
+
+
+def test_the_installed_app_paints_what_bash_drew(tmp_path: Path) -> None:
+    """The app's pane, read off the real terminal, against bash in tmux at the pane's size,
+    after every command."""
+    db = tmp_path / "wxtui.db"
+    with Store.open(db) as store:
+        store.add_project("shell", str(tmp_path), command="bash --norc --noprofile")
+    env = program_env(tmp_path)
+    command = shlex.join(
+        ["env", "-i", *(f"{k}={v}" for k, v in env.items()), WXTUI, "--db", str(db)]
+    )
+    app = Tmux("painted-app")
+    peer: TmuxTerminal | None = None
+    try:
+        app.start(command, 100, 30)
+        app.wait_for("shell")
+        app.keys("Enter")
+        app.wait_for("$")
+        app.keys("stty size", "Enter")
+        deadline = time.monotonic() + 10
+        while not (size := re.search(r"(\d+) (\d+)", app.screen())):
+            assert time.monotonic() < deadline, "stty size printed nothing"
+            time.sleep(0.05)
+        rows, columns = int(size[1]), int(size[2])
+        top, left = 1, 100 - columns
+        peer = TmuxTerminal(["bash", "--norc", "--noprofile"], env, columns, rows, tmp_path)
+
+        def pane() -> list[str]:
+            screen = app.screen().split("\n")
+            return [row[left:].rstrip() for row in screen[top : top + rows]]
+
+        def agree(step: str) -> None:
+            deadline = time.monotonic() + 10
+            while (painted := pane()) != (expected := peer.rows()):
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"after {step!r}:\n" + diff_rows(painted, expected))
+                time.sleep(0.05)
+
+        for step in ["clear", "seq 1 60", "echo one", "printf 'a\\nb\\n'", "seq 1 3", "clear"]:
+            app.keys(step, "Enter")
+            peer.send(step.encode() + b"\r")
+            agree(step)
+        for i in range(rows + 3):
+            app.keys(f"echo line {i}", "Enter")
+            peer.send(f"echo line {i}\r".encode())
+            agree(f"echo line {i}")
+        app.keys("C-q")
+    finally:
+        app.kill()
+        if peer is not None:
+            peer.kill()

@@ -20,8 +20,10 @@ class Tmux:
             [*self.base, *args], check=True, capture_output=True, text=True, env=self.env
         ).stdout
 
-    def start(self, command: str) -> None:
-        self.run("new-session", "-d", "-s", self.name, "-x", "160", "-y", "45", command)
+    def start(self, command: str, columns: int = 160, lines: int = 45) -> None:
+        self.run(
+            "new-session", "-d", "-s", self.name, "-x", str(columns), "-y", str(lines), command
+        )
 
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", self.name, *keys)
