@@ -75,6 +75,9 @@ CORPUS: dict[str, bytes] = {
     "ignored_sequences": b"\x1b[>4;2m\x1b[>1u\x1b[<u\x1bP1$r0m\x1b\\\x1b_G;AAA\x1b\\kept text\r\n",
     "osc": b"\x1b]0;a title\x07\x1b]8;;http://x.test\x1b\\link\x1b]8;;\x1b\\ text\x1b]133;A\x07\r\n",
     "cnl_cpl_cha_vpa": b"\x1b[2J\x1b[5;5Hmid\x1b[2Enext\x1b[3Fprev\x1b[20Gcol20\x1b[9dline9\r\n",
+    "c0_inside_csi": b"ABCDE\x1b[2\x08C!\r\n\x1b[\r2C+\x1b[1\x0bA^\r\n\r\n",
+    "leading_zeros": b"\x1b[00000000004;000000001Hx\x1b[0000000000002Cy\r\n",
+    "deccolm": b"one\r\ntwo\x1b[2;4r\x1b[5;5H\x1b[?3hafter\r\n\x1b[?3lagain\r\n",
     "sgr_attrs": b"\x1b[1mbold\x1b[22m \x1b[3mit\x1b[23m \x1b[4mun\x1b[24m \x1b[7mrev\x1b[27m "
     b"\x1b[9mstrike\x1b[29m \x1b[2mdim\x1b[0m\r\n",
 }

@@ -20,6 +20,7 @@ class TerminalApp(App[None]):
         self.exit_code: int | None = None
         self.bells = 0
         self.titles: list[str] = []
+        self.received = 0  # Bytes of output so far.
 
     def compose(self) -> ComposeResult:
         yield TerminalView(reserved_keys=frozenset({"ctrl+q"}))
@@ -36,11 +37,15 @@ class TerminalApp(App[None]):
             env=self.env,
             rows=view.emulator.lines,
             cols=view.emulator.columns,
-            on_output=view.feed,
+            on_output=self._output,
             on_exit=self._exited,
         )
         view.writer = self.pty.write
         view.focus()
+
+    def _output(self, data: bytes) -> None:
+        self.received += len(data)
+        self.view.feed(data)
 
     def _exited(self, code: int) -> None:
         self.exit_code = code

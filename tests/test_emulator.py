@@ -137,7 +137,7 @@ def test_basic_attributes_render_as_styles() -> None:
     assert styles[3].underline
     assert styles[4].strike
     assert styles[5].reverse
-    assert styles[6].bold, "blink renders as bold"
+    assert styles[6].blink and not styles[6].bold, "blink renders as blink"
     assert styles[7].overline
     assert not any((styles[8].bold, styles[8].dim, styles[8].underline, styles[8].reverse))
 
@@ -372,3 +372,91 @@ def test_rendered_strips_hold_no_control_characters() -> None:
         for segment in t.strip(y):
             assert all(ch.isprintable() for ch in segment.text), repr(segment.text)
     assert t.row(0) == "titleabcd", "an OSC cut short by CSI is dropped, as in xterm"
+
+
+# -- defects found with vttest and pyte's own tests --------------------------------------
+
+
+def test_c0_controls_inside_a_control_sequence_are_executed_and_it_completes() -> None:
+    # vttest's cursor-control screen: BS, CR and VT between the parameters.
+    t = Term(20, 5).feed("ABCDE\x1b[2\x08C!\r\n\x1b[\r2C+\x1b[1\x0bA^")
+    assert t.row(0) == "ABCDE !", "BS executed, then CUF 2"
+    assert t.row(1) == "  +^", "CR executed, then CUF 2; VT down a line, then CUU 1 back up"
+    assert t.row(2) == ""
+
+
+def test_a_control_sequence_with_controls_can_arrive_in_pieces() -> None:
+    t = Term(20, 3).feed("ab\x1b[1").feed("\x08").feed("C!")
+    assert t.row(0) == "ab!"
+
+
+def test_parameters_with_many_leading_zeros_mean_their_value() -> None:
+    t = Term(20, 6).feed("\x1b[00000000004;000000001Hx\x1b[0000000000031mred")
+    assert t.row(3) == "xred"
+    assert t.screen.buffer[3][1].fg == 1
+
+
+def test_deccolm_clears_homes_and_resets_margins_without_resizing() -> None:
+    t = Term(40, 6).feed("one\r\ntwo\x1b[2;4r\x1b[5;5H\x1b[?3h")
+    assert (t.emulator.columns, t.emulator.lines) == (40, 6)
+    assert t.rows() == [""] * 6
+    assert (t.screen.cursor.x, t.screen.cursor.y) == (0, 0)
+    assert t.screen.margins is None
+    t.feed("\x1b[?3lback")
+    assert t.emulator.columns == 40 and t.row(0) == "back"
+
+
+def test_decsca_protects_characters_from_selective_erases_only() -> None:
+    t = Term(20, 3).feed('ab\x1b[1"qKEEP\x1b[0"qcd\r\nxy\x1b[1"qZZ\x1b[2"qw')
+    t.feed("\x1b[1;1H\x1b[?K")
+    assert t.row(0) == "  KEEP"
+    t.feed("\x1b[?2J")
+    assert t.rows()[:2] == ["  KEEP", "  ZZ"]
+    t.feed("\x1b[m\x1b[2J")  # A plain erase erases everything.
+    assert t.rows() == ["", "", ""]
+
+
+def test_sgr_reset_keeps_protection_and_erased_cells_are_not_protected() -> None:
+    t = Term(10, 2).feed('\x1b[1"q\x1b[31;0mP\x1b[K\x1b[?2J')
+    assert t.row(0) == "P"
+    t.feed('\x1b[0"q\x1b[1;5Hx\x1b[?2J')
+    assert t.row(0) == "P"
+
+
+def test_blink_is_rendered_as_blink_not_bold() -> None:
+    t = Term(10, 1).feed("\x1b[5mb")
+    assert t.style_at(0, 0).blink
+    assert not t.style_at(0, 0).bold
+
+
+def test_dec_special_graphics_follow_xterms_table() -> None:
+    t = Term(40, 2).feed("\x1b(0_`abcdefghijklmnopqrstuvwxyz{|}~\x1b(B")
+    assert t.row(0) == "▮◆▒␉␌␍␊°±␤␋┘┐┌└┼⎺⎻─⎼⎽├┤┴┬│≤≥π≠£·"
+
+
+@pytest.mark.parametrize("params", ["38", "48", "38;5", "48;2;1", "38:2", "38;2;1;2"])
+def test_colour_sgr_with_missing_parameters_is_a_no_op(params: str, caplog) -> None:
+    t = Term(10, 1).feed(f"\x1b[1m\x1b[{params}mx")
+    assert t.row(0) == "x"
+    assert t.cell(0, 0).bold
+    assert t.cell(0, 0).fg == "default"
+    assert "failed" not in caplog.text
+
+
+def test_osc_1_sets_the_icon_name_and_osc_0_both() -> None:
+    t = Term(10, 1).feed("\x1b]1;icon\x07\x1b]2;title\x07x")
+    assert (t.screen.icon_name, t.screen.title) == ("icon", "title")
+    t.feed("\x1b]0;both\x1b\\")
+    assert (t.screen.icon_name, t.screen.title) == ("both", "both")
+    assert t.row(0) == "x"
+
+
+@pytest.mark.parametrize("text", ["\u2764\ufe0f", "1\ufe0f\u20e3", "\u263a\ufe0f", "e\u0301"])
+def test_every_row_is_exactly_as_wide_as_the_screen_whatever_the_text(text: str) -> None:
+    t = Term(12, 2).feed(f"a{text}b" + "x" * 20)
+    for y in range(2):
+        strip = t.strip(y)
+        assert strip.cell_length == 12
+        assert sum(segment.cell_length for segment in strip) == 12, "rich measures it the same"
+    assert t.cell(0, 1).data == text, "the grid keeps what was written"
+    assert t.cell(0, 2).data == "b"

@@ -20,10 +20,14 @@ from wxtui.terminal.screen import TerminalScreen
 
 log = logging.getLogger(__name__)
 
+# C0 controls other than CAN, SUB and ESC may stand inside a control sequence: they are
+# executed where they stand and the sequence goes on (xterm, VT100).
+_C0_IN_CSI = "\x00-\x17\x19\x1c-\x1f"
 _TOKEN = re.compile(
     r"(?P<text>[^\x00-\x1f\x7f-\x9f]+)"
     r"|\x1b\[(?P<params>[0-?]*)(?P<inter>[ -/]*)(?P<final>[@-~])"
     r"|(?P<ctrl>[\x00-\x1a\x1c-\x1f\x7f-\x9f])"
+    rf"|\x1b\[(?P<csi_with_controls>[0-?{_C0_IN_CSI}]*[ -/{_C0_IN_CSI}]*[@-~])"
     r"|\x1b\](?P<osc>[^\x07\x1b\x18\x1a]*)(?:\x07|\x1b\\)"
     # A string cut short by CAN, SUB or another escape sequence is dropped, as in xterm.
     r"|\x1b\](?P<osc_abort>[^\x07\x1b\x18\x1a]*)(?:[\x18\x1a]|(?=\x1b[^\\]))"
@@ -33,7 +37,8 @@ _TOKEN = re.compile(
 )
 # What may still become a complete sequence once more output arrives.
 _PARTIAL = re.compile(
-    r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b\x18\x1a]*\x1b?|[P_^X][^\x1b\x18\x1a]*\x1b?|[ -/]*)?\Z",
+    rf"\x1b(?:\[[0-?{_C0_IN_CSI}]*[ -/{_C0_IN_CSI}]*"
+    r"|\][^\x07\x1b\x18\x1a]*\x1b?|[P_^X][^\x1b\x18\x1a]*\x1b?|[ -/]*)?\Z",
     re.S,
 )
 _MARKERS = frozenset("<=>?")
@@ -63,7 +68,11 @@ _SIMPLE_CSI: dict[str, str] = {
     "g": "clear_tab_stop",
     "r": "set_margins",
 }
-_CHARSETS = {"0": charsets.VT100_MAP, "B": charsets.LAT1_MAP, "A": charsets.LAT1_MAP}
+# DEC Special Graphics as xterm shows them (its dec2ucs table, for 0x5f-0x7e).
+DEC_SPECIAL_GRAPHICS = str.maketrans(
+    dict(zip(range(0x5F, 0x7F), "▮◆▒␉␌␍␊°±␤␋┘┐┌└┼⎺⎻─⎼⎽├┤┴┬│≤≥π≠£·", strict=True))
+)
+_CHARSETS = {"0": DEC_SPECIAL_GRAPHICS, "B": charsets.LAT1_MAP, "A": charsets.LAT1_MAP}
 
 
 class StreamParser:
@@ -114,6 +123,8 @@ class StreamParser:
                     self._control(m.group("ctrl"))
                 elif kind == "osc":
                     self._osc(m.group("osc"))
+                elif kind == "csi_with_controls":
+                    self._csi_with_controls(m.group(kind))
                 elif kind == "esc_final":
                     self._escape(m.group("esc_inter"), m.group("esc_final"))
                 # DCS, APC, PM and SOS strings are consumed whole.
@@ -139,6 +150,18 @@ class StreamParser:
             screen.charset = 1
         elif ch == "\x0f":
             screen.charset = 0
+
+    def _csi_with_controls(self, body: str) -> None:
+        """Execute the controls inside a sequence, then the sequence without them."""
+        kept = []
+        for ch in body:
+            if ch < " ":
+                self._control(ch)
+            else:
+                kept.append(ch)
+        m = _TOKEN.match("\x1b[" + "".join(kept))
+        if m is not None and m.lastgroup == "final":
+            self._csi(*m.group(2, 3, 4))
 
     def _escape(self, inter: str, final: str) -> None:
         screen = self.screen
@@ -228,9 +251,9 @@ class StreamParser:
         elif final == "n":
             self._device_status(args[0] if args else 0, private=True)
         elif final == "J":
-            screen.erase_in_display(args[0] if args else 0)
+            screen.erase_in_display(args[0] if args else 0, selective=True)
         elif final == "K":
-            screen.erase_in_line(args[0] if args else 0)
+            screen.erase_in_line(args[0] if args else 0, selective=True)
         # ?u (kitty keyboard query) goes unanswered, as in a terminal without the protocol.
 
     def _csi_intermediate(self, marker: str, params: str, inter: str, final: str) -> None:
@@ -245,6 +268,8 @@ class StreamParser:
             screen.write_process_input(f"\x1b[{prefix}{mode};{state}$y")
         elif inter == "!" and final == "p":
             self._soft_reset()
+        elif inter == '"' and final == "q":
+            screen.set_protection(bool(args) and args[0] == 1)
 
     def _soft_reset(self) -> None:
         screen = self.screen
@@ -273,6 +298,8 @@ class StreamParser:
 
     def _osc(self, payload: str) -> None:
         code, _, rest = payload.partition(";")
+        if code in ("0", "1"):
+            self.screen.set_icon_name(rest)
         if code in ("0", "2"):
             self.screen.set_title(rest)
             if self.on_title is not None:
@@ -280,7 +307,7 @@ class StreamParser:
         elif code == "8":
             _params, _, url = rest.partition(";")
             self.screen.set_link(url)
-        # 1 (icon), 4/10/11/12 (colour queries), 52 (clipboard), 133 (prompt marks),
+        # 4/10/11/12 (colour queries), 52 (clipboard), 133 (prompt marks),
         # 9 and 777 (notifications): consumed, never applied or echoed.
 
 
@@ -291,5 +318,7 @@ def _ints(params: str) -> list[int]:
     values = []
     for part in params.split(";"):
         head = part.split(":", 1)[0]
-        values.append(min(int(head), 9999) if head.isdigit() and len(head) < 10 else 0)
+        if len(head) > 4:
+            head = head.lstrip("0")[:5]  # Leading zeros mean nothing; the value is capped.
+        values.append(min(int(head), 9999) if head.isdigit() else 0)
     return values

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
 from wxtui.terminal.row import Attrs, Runs
+from wxtui.terminal.screen import char_width
 
 STYLE_CACHE_LIMIT = 4096
 _COLOURS: dict[object, Color | None] = {"default": None}
@@ -44,7 +46,9 @@ class StyleCache:
         if style is None:
             if len(self._styles) >= STYLE_CACHE_LIMIT:
                 self._styles.clear()  # Endless truecolour: the collector would walk them all.
-            fg, bg, bold, italics, underscore, strike, reverse, blink, dim, overline, link = attrs
+            fg, bg, bold, italics, underscore, strike, reverse, blink, dim, overline, link, _ = (
+                attrs
+            )
             flags = bold or italics or underscore or strike or reverse or blink or dim or overline
             if not (flags or link):  # Colours alone: the cheap constructor.
                 style = self._styles[attrs] = Style.from_color(_colour(fg), _colour(bg))
@@ -52,7 +56,8 @@ class StyleCache:
             style = self._styles[attrs] = Style(
                 color=_colour(fg),
                 bgcolor=_colour(bg),
-                bold=bold or blink or None,
+                bold=bold or None,
+                blink=blink or None,
                 dim=dim or None,
                 italic=italics or None,
                 underline=underscore or None,
@@ -67,20 +72,68 @@ class StyleCache:
         self._styles.clear()
 
 
+FIT_CACHE_LIMIT = 4096
+_FITTED: dict[str, tuple[str, int]] = {}
+_VARIATION_SELECTORS = dict.fromkeys(map(ord, "\ufe0e\ufe0f"))
+
+
+def grid_width(text: str) -> int:
+    """Cells ``text`` takes on the screen, by the screen's own measure."""
+    return sum(max(0, char_width(ch)) for ch in text)
+
+
+def fit_text(text: str) -> tuple[str, int]:
+    """``text`` as Textual will measure it the same as the screen did, and its width.
+
+    The screen decides every cell's width (as tmux does); the compositor measures
+    segments again with rich, which disagrees on a few sequences (``❤️`` or a keycap
+    are one cell on the screen, two for rich). Such a cell is drawn in a form both
+    agree on, so no row ever loses or gains a cell. Cached: a run is checked once.
+    """
+    fitted = _FITTED.get(text)
+    if fitted is None:
+        if len(_FITTED) >= FIT_CACHE_LIMIT:
+            _FITTED.clear()
+        width = grid_width(text)
+        if cell_len(text) == width:
+            fitted = (text, width)
+        else:
+            fitted = ("".join(_fit_cell(cell) for cell in _cells(text)), width)
+        _FITTED[text] = fitted
+    return fitted
+
+
+def _cells(text: str) -> list[str]:
+    """Split into screen cells: a printing character and the zero-width marks after it."""
+    cells: list[str] = []
+    for ch in text:
+        if cells and char_width(ch) <= 0:
+            cells[-1] += ch
+        else:
+            cells.append(ch)
+    return cells
+
+
+def _fit_cell(cell: str) -> str:
+    width = grid_width(cell)
+    for form in (cell, cell.translate(_VARIATION_SELECTORS), cell[0]):
+        if cell_len(form) == width:
+            return form
+    return "\ufffd" + " " * (width - 1) if width else ""
+
+
 def runs_to_strip(runs: Runs, width: int, styles: StyleCache) -> Strip:
+    """One row as a strip whose cells are the screen's: nothing is measured twice."""
     segments = []
     length = 0
-    ascii_only = True
     for text, attrs in runs:
         if text:
-            segments.append(Segment(text, styles(attrs)))
-            if ascii_only and text.isascii():
-                length += len(text)
+            if text.isascii():
+                length += len(text)  # One cell a character.
             else:
-                ascii_only = False
-    if not ascii_only:
-        return Strip(segments).adjust_cell_length(width)
-    # ASCII is one cell a character: the strip's length is known without measuring it.
+                text, cells = fit_text(text)
+                length += cells
+            segments.append(Segment(text, styles(attrs)))
     if length < width:
         segments.append(Segment(" " * (width - length)))
     elif length > width:

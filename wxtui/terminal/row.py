@@ -33,6 +33,7 @@ class Attrs(NamedTuple):
     dim: bool = False
     overline: bool = False
     link: str | None = None
+    protected: bool = False  # DECSCA: kept from selective erases.
 
 
 DEFAULT_ATTRS = Attrs()
@@ -263,6 +264,14 @@ class Row:
         self.text = char * len(self.text)
         self.special = None
         self.version += 1
+
+    def erase_unprotected(self, start: int, end: int, attrs: Attrs) -> None:
+        """DECSEL/DECSED: blank the cells of ``start``..``end`` that DECSCA did not protect."""
+        run_start = 0
+        for run_end, style in list(zip(self.ends, self.styles, strict=True)):
+            if not style.protected:
+                self.erase(max(start, run_start), min(end, run_end), attrs)
+            run_start = run_end
 
     def resize(self, width: int) -> None:
         old = len(self.text)

@@ -332,41 +332,64 @@ class TerminalScreen(pyte.Screen):
 
     # -- erasing and editing ---------------------------------------------------
 
-    def _blank_line(self, y: int) -> None:
+    def _blank_attrs(self) -> Attrs:
+        """What erased cells look like: the pen's colours, never its protection."""
         attrs = self.cursor.attrs.attrs
         if attrs.bg == "default" and not attrs.reverse:
-            attrs = DEFAULT_ATTRS  # Blanks that look default are default: rows stay one run.
-        self.buffer[y] = Row(self.columns, attrs)
+            return DEFAULT_ATTRS  # Blanks that look default are default: rows stay one run.
+        return attrs._replace(protected=False) if attrs.protected else attrs
 
-    def erase_in_display(self, how: int = 0, *args: object, **kwargs: object) -> None:
+    def _blank_line(self, y: int, selective: bool = False) -> None:
+        if selective:
+            self.buffer[y].erase_unprotected(0, self.columns, self._blank_attrs())
+        else:
+            self.buffer[y] = Row(self.columns, self._blank_attrs())
+
+    def erase_in_display(
+        self, how: int = 0, *args: object, selective: bool = False, **kwargs: object
+    ) -> None:
+        """ED, and DECSED (``selective``: cells protected by DECSCA stay)."""
         if how == 0:
-            self.erase_in_line(0)
+            self.erase_in_line(0, selective=selective)
             for y in range(self.cursor.y + 1, self.lines):
-                self._blank_line(y)
+                self._blank_line(y, selective)
         elif how == 1:
-            self.erase_in_line(1)
+            self.erase_in_line(1, selective=selective)
             for y in range(0, self.cursor.y):
-                self._blank_line(y)
+                self._blank_line(y, selective)
         elif how == 2:
             for y in range(self.lines):
-                self._blank_line(y)
+                self._blank_line(y, selective)
         elif how == 3:
             self.scrollback.clear()
             if self.on_scrollback is not None:
                 self.on_scrollback(0)
 
-    def erase_in_line(self, how: int = 0, *args: object, **kwargs: object) -> None:
+    def erase_in_line(
+        self, how: int = 0, *args: object, selective: bool = False, **kwargs: object
+    ) -> None:
+        """EL, and DECSEL (``selective``: cells protected by DECSCA stay)."""
         x = min(self.cursor.x, self.columns)
         if how == 0:
             start, end = x, self.columns
         elif how == 1:
             start, end = 0, x + 1
         elif how == 2:
-            self._blank_line(self.cursor.y)
+            self._blank_line(self.cursor.y, selective)
             return
         else:
             return
-        self.buffer[self.cursor.y].erase(start, end, self.cursor.attrs.attrs)
+        row = self.buffer[self.cursor.y]
+        if selective:
+            row.erase_unprotected(start, end, self._blank_attrs())
+        else:
+            row.erase(start, end, self._blank_attrs())
+
+    def set_protection(self, on: bool) -> None:
+        """DECSCA: characters written from now on are (or are not) kept by DECSED/DECSEL."""
+        attrs = self.cursor.attrs.attrs
+        if attrs.protected != on:
+            self.cursor.attrs = self.pen(intern_attrs(attrs._replace(protected=on)))
 
     def erase_characters(self, count: int | None = None) -> None:
         x = self.cursor.x
@@ -387,10 +410,20 @@ class TerminalScreen(pyte.Screen):
 
     # -- modes ---------------------------------------------------------------
 
+    def _column_mode(self) -> None:
+        """DECCOLM: xterm and tmux clear the screen, home the cursor and reset the margins.
+        The width stays the pane's: the child keeps the size it was given."""
+        self.margins = None
+        self.erase_in_display(2)
+        self.cursor_position()
+
     def set_mode(self, *modes: int, **kwargs: object) -> None:
         private = bool(kwargs.get("private"))
-        if private and 5 in modes:  # DECSCNM (reverse video screen): not supported.
-            modes = tuple(m for m in modes if m != 5)
+        if private and {3, 5} & set(modes):
+            # DECCOLM is applied without resizing; DECSCNM (reverse video) is not supported.
+            if 3 in modes:
+                self._column_mode()
+            modes = tuple(m for m in modes if m not in (3, 5))
         if private:
             shifted = {m << 5 for m in modes}
             if SAVE_CURSOR_MODE in shifted:
@@ -404,8 +437,10 @@ class TerminalScreen(pyte.Screen):
 
     def reset_mode(self, *modes: int, **kwargs: object) -> None:
         private = bool(kwargs.get("private"))
-        if private and 5 in modes:
-            modes = tuple(m for m in modes if m != 5)
+        if private and {3, 5} & set(modes):
+            if 3 in modes:
+                self._column_mode()
+            modes = tuple(m for m in modes if m not in (3, 5))
         super().reset_mode(*modes, **kwargs)
         if private:
             shifted = {m << 5 for m in modes}
@@ -487,10 +522,14 @@ class TerminalScreen(pyte.Screen):
         self.cursor.attrs = after
 
     def _compute_sgr(self, attrs: Attrs, params: str) -> Attrs:
-        if params in ("", "0") and attrs.link is None:
+        if params in ("", "0") and attrs.link is None and not attrs.protected:
             return DEFAULT_ATTRS
         items = params.split(";") if params else ["0"]
-        if items[0] in ("38", "48") and (len(items), items[1]) in ((5, "2"), (3, "5")):
+        if (
+            items[0] in ("38", "48")
+            and len(items) in (3, 5)
+            and (len(items), items[1]) in ((5, "2"), (3, "5"))
+        ):
             # One colour alone, the common case that misses the cache: skip the general loop.
             colour = _colour(items[1:])
             if colour is not None:
@@ -516,7 +555,7 @@ class TerminalScreen(pyte.Screen):
                 continue
             code = _int(item)
             if code == 0:
-                attrs = DEFAULT_ATTRS._replace(link=attrs.link)
+                attrs = DEFAULT_ATTRS._replace(link=attrs.link, protected=attrs.protected)
                 changes.clear()
             elif 30 <= code <= 37:
                 changes["fg"] = code - 30
@@ -555,12 +594,6 @@ class TerminalScreen(pyte.Screen):
             intern_attrs(self.cursor.attrs.attrs._replace(link=url or None))
         )
 
-    def set_title(self, param: str) -> None:
-        self.title = param
-
-    def bell(self, *args: object) -> None:
-        pass
-
 
 _SGR_FLAGS: dict[int, tuple[str, bool]] = {
     1: ("bold", True),
@@ -583,7 +616,9 @@ _SGR_FLAGS: dict[int, tuple[str, bool]] = {
 
 
 def _int(text: str) -> int:
-    if not text or len(text) > 9 or not text.isdigit():
+    if len(text) > 9:
+        text = text.lstrip("0")[:10]  # Leading zeros mean nothing.
+    if not text or not text.isdigit():
         return 0
     return int(text)
 
