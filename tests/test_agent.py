@@ -219,3 +219,35 @@ async def test_missing_workspace_is_a_clear_error(store: Store, tmp_path: Path) 
     assert created and sessions.is_alive(project.id)
     await sessions.stop_all()
     assert not session.alive
+
+
+def test_child_environment_describes_the_pane_not_the_outer_terminal(
+    store: Store, tmp_path: Path
+) -> None:
+    from wxtui import __version__
+    from wxtui.agent import child_environment
+
+    project = store.add_project("p", str(tmp_path))
+    outer = {
+        "TMUX": "/tmp/tmux-0/default,1,0",
+        "TMUX_PANE": "%1",
+        "STY": "1.pts",
+        "ZELLIJ": "0",
+        "ZELLIJ_SESSION_NAME": "z",
+        "TERM_PROGRAM": "tmux",
+        "TERM_PROGRAM_VERSION": "3.3a",
+        "TERMINAL_EMULATOR": "JetBrains-JediTerm",
+        "KITTY_WINDOW_ID": "3",
+        "WEZTERM_PANE": "1",
+        "ITERM_SESSION_ID": "w0",
+        "VTE_VERSION": "7000",
+        "WT_SESSION": "abc",
+        "TERM": "tmux-256color",
+    }
+    env = child_environment(project, {**outer, "HOME": "/home/u", "PATH": "/bin", "LANG": "C"})
+    assert env["HOME"] == "/home/u" and env["PATH"] == "/bin" and env["LANG"] == "C"
+    assert env["TERM"] == "xterm-256color" and env["COLORTERM"] == "truecolor"
+    assert env["TERM_PROGRAM"] == "wxtui" and env["TERM_PROGRAM_VERSION"] == __version__
+    assert env["WXTUI_PROJECT_ID"] == project.id
+    for name in set(outer) - {"TERM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION"}:
+        assert name not in env, name

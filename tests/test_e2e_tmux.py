@@ -133,3 +133,30 @@ def test_the_installed_app_paints_what_bash_drew(tmp_path: Path) -> None:
         app.kill()
         if peer is not None:
             peer.kill()
+
+
+def test_the_child_sees_the_pane_not_the_outer_terminal(tmp_path: Path) -> None:
+    """wxtui runs inside tmux here, as many users run it: the agent must not believe it
+    runs in tmux (or whatever terminal wxtui itself is in)."""
+    db = tmp_path / "wxtui.db"
+    probe = "env | grep -E '^(TMUX|TERM|COLORTERM|STY|KITTY)' | sort; echo env-done; exec cat"
+    with Store.open(db) as store:
+        store.add_project("probe", str(tmp_path), command=shlex.join(["sh", "-c", probe]))
+    outer = {"KITTY_WINDOW_ID": "1", "STY": "123.pts-0", "TERM_PROGRAM": "kitty"}
+    env = {**program_env(tmp_path), **outer}
+    command = shlex.join(["env", *(f"{k}={v}" for k, v in env.items()), WXTUI, "--db", str(db)])
+    app = Tmux("child-env")
+    try:
+        app.start(command, 120, 30)
+        app.wait_for("probe")
+        app.keys("Enter")
+        screen = app.wait_for("env-done")
+        assert "TERM_PROGRAM=wxtui" in screen
+        assert "TERM_PROGRAM_VERSION=" in screen
+        assert "TERM=xterm-256color" in screen
+        assert "COLORTERM=truecolor" in screen
+        for name in ("TMUX=", "TMUX_PANE=", "STY=", "KITTY_WINDOW_ID="):
+            assert name not in screen, screen
+        app.keys("C-q")
+    finally:
+        app.kill()

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from wxtui import __version__
 from wxtui.errors import InvalidInput
 from wxtui.models import OutputProject
 from wxtui.store import Store
@@ -79,11 +80,71 @@ def transcript_exists(claude_session_id: str, config_dir: Path) -> bool:
     return False
 
 
+# What describes the terminal wxtui itself runs in (a multiplexer, a terminal emulator):
+# the child's terminal is the pane, and a program that believes it runs in tmux or
+# kitty changes its behaviour (Claude Code shows tmux hints and drops its window title).
+OUTER_TERMINAL_VARIABLES = frozenset(
+    {
+        "TMUX",
+        "TMUX_PANE",
+        "TMUX_PLUGIN_MANAGER_PATH",
+        "STY",
+        "WINDOW",
+        "TERMINAL_EMULATOR",
+        "TERMINFO",
+        "TERMCAP",
+        "VTE_VERSION",
+        "WT_SESSION",
+        "WT_PROFILE_ID",
+        "KONSOLE_VERSION",
+        "KONSOLE_DBUS_SESSION",
+        "KONSOLE_DBUS_SERVICE",
+        "KONSOLE_DBUS_WINDOW",
+        "GNOME_TERMINAL_SCREEN",
+        "GNOME_TERMINAL_SERVICE",
+        "TILIX_ID",
+        "TERMINATOR_UUID",
+        "ALACRITTY_SOCKET",
+        "ALACRITTY_LOG",
+        "ALACRITTY_WINDOW_ID",
+        "GHOSTTY_RESOURCES_DIR",
+        "GHOSTTY_BIN_DIR",
+        "GHOSTTY_SHELL_FEATURES",
+        "WINDOWID",
+        "LC_TERMINAL",
+        "LC_TERMINAL_VERSION",
+        "XTERM_VERSION",
+        "XTERM_SHELL",
+        "XTERM_LOCALE",
+        "MLTERM",
+        "ZELLIJ",
+        "COLORFGBG",
+    }
+)
+OUTER_TERMINAL_PREFIXES = (
+    "TERM_PROGRAM",
+    "ZELLIJ_",
+    "KITTY_",
+    "WEZTERM_",
+    "ITERM_",
+    "TERM_SESSION_ID",
+    "WARP_",
+    "TABBY_",
+)
+
+
 def child_environment(project: OutputProject, environ: Mapping[str, str]) -> dict[str, str]:
-    env = dict(environ)
+    """The user's environment, less what describes the outer terminal, plus the pane's own."""
+    env = {
+        name: value
+        for name, value in environ.items()
+        if name not in OUTER_TERMINAL_VARIABLES and not name.startswith(OUTER_TERMINAL_PREFIXES)
+    }
     env.update(
         TERM="xterm-256color",
         COLORTERM="truecolor",
+        TERM_PROGRAM="wxtui",
+        TERM_PROGRAM_VERSION=__version__,
         WXTUI_PROJECT_ID=project.id,
         WXTUI_PROJECT_NAME=project.name,
     )
