@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import sys
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -34,6 +35,7 @@ from wxtui.app.sidebar import (
     ProjectTree,
     inert,
 )
+from wxtui.app.terminal_driver import WxtuiDriver, terminal_gone
 from wxtui.errors import WxtuiError
 from wxtui.project_sessions import ProjectSessions
 from wxtui.session_lock import LockHeld
@@ -59,6 +61,7 @@ Press [b]F1[/b] for every key."""
 PROMPT_SUBMIT_DELAY = 0.15
 DATA_POLL_INTERVAL = 1.0
 STOP_GRACE = 1.0
+TERMINAL_CHECK_INTERVAL = 0.5
 
 
 class WxtuiApp(App[int]):
@@ -87,7 +90,7 @@ class WxtuiApp(App[int]):
         poll_interval: float = DATA_POLL_INTERVAL,
     ) -> None:
         pass_meta_keys_through()
-        super().__init__()
+        super().__init__(driver_class=WxtuiDriver)
         self.store = store
         self.sessions = ProjectSessions(store, agent=agent, environ=environ)
         self._open_project_id = open_project_id
@@ -131,6 +134,8 @@ class WxtuiApp(App[int]):
         self.reload()
         self.tree.focus()
         self.set_interval(self._poll_interval, self._poll_store)
+        if not self.is_headless and sys.__stdin__ is not None:
+            self.set_interval(TERMINAL_CHECK_INTERVAL, self._check_terminal)
         if self._open_project_id is not None:
             self.call_after_refresh(self.open_project, self._open_project_id)
 
@@ -297,6 +302,12 @@ class WxtuiApp(App[int]):
 
     def _on_terminate_signal(self) -> None:
         self.call_later(self.action_quit)
+
+    def _check_terminal(self) -> None:
+        """A terminal can vanish without a SIGHUP reaching us (stdin at EOF, a hangup
+        while the signal was ignored): then quit as for a signal."""
+        if sys.__stdin__ is not None and terminal_gone(sys.__stdin__.fileno()):
+            self._on_terminate_signal()
 
     async def action_quit(self) -> None:
         await self.sessions.stop_all(STOP_GRACE)
