@@ -179,7 +179,15 @@ def test_session_list_and_forget(db: Path, tmp_path: Path) -> None:
         conn.execute("UPDATE output_projects SET claude_session_id = 'abc' WHERE id = ?", (pid,))
     conn.close()
     sessions = json.loads(ok(run("session", "list", "--json", db=db)))
-    assert sessions == [{"output_project_id": pid, "name": "p", "claude_session_id": "abc"}]
+    assert sessions == [
+        {
+            "output_project_id": pid,
+            "name": "p",
+            "claude_session_id": "abc",
+            "state": "not-started",
+            "reason": "",
+        }
+    ]
     assert "abc" in ok(run("session", "list", db=db))
     ok(run("session", "forget", "p", db=db))
     assert json.loads(ok(run("session", "list", "--json", db=db)))[0]["claude_session_id"] is None
@@ -195,3 +203,27 @@ def test_shell_metacharacters_are_just_names(db: Path, tmp_path: Path) -> None:
 
 def test_open_unknown_project_is_refused(db: Path) -> None:
     fails(run("--open", "nope", db=db), "unknown project")
+
+
+def test_session_history_use_and_state(db: Path, tmp_path: Path) -> None:
+    from wxtui.store import Store
+
+    pid = ok(run("project", "add", "p", "--dir", str(tmp_path), db=db)).strip()
+    with Store.open(db) as store:
+        store.set_claude_session_id(pid, "first-id")
+        store.record_conversation(pid, "second-id", "clear")
+        store.set_agent_state(pid, "needs-permission", "Bash: rm -rf build")
+    history = json.loads(ok(run("session", "history", "p", "--json", db=db)))
+    assert [h["claude_session_id"] for h in history] == ["first-id", "second-id"]
+    assert [h["source"] for h in history] == ["wxtui", "clear"]
+    assert all(h["at"] for h in history)
+    assert "second-id" in ok(run("session", "history", pid, db=db))
+    (listed,) = json.loads(ok(run("session", "list", "--json", db=db)))
+    assert listed["claude_session_id"] == "second-id"
+    assert (listed["state"], listed["reason"]) == ("needs-permission", "Bash: rm -rf build")
+    ok(run("session", "use", "p", "first-id", db=db))
+    (listed,) = json.loads(ok(run("session", "list", "--json", db=db)))
+    assert listed["claude_session_id"] == "first-id"
+    fails(run("session", "use", "p", "not-an-id-of-p", db=db), "never had conversation")
+    (listed,) = json.loads(ok(run("session", "list", "--json", db=db)))
+    assert listed["claude_session_id"] == "first-id"

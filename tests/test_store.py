@@ -150,3 +150,63 @@ def test_data_version_sees_other_connections(tmp_path: Path) -> None:
         writer.add_project("p", str(tmp_path))
         assert watcher.data_version() != before
         assert [p.name for p in watcher.list_projects()] == ["p"]
+
+
+def test_a_version_1_database_migrates_forward_with_its_data(tmp_path: Path) -> None:
+    from wxtui.store import MIGRATIONS
+
+    path = tmp_path / "v1.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for statement in filter(str.strip, MIGRATIONS[0].split(";")):
+        db.execute(statement)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 1")
+    db.execute(
+        "INSERT INTO output_projects VALUES "
+        "('p1', 'old', ?, '', 'active', 'aaaa-1', '2026-01-01', '2026-01-02')",
+        (str(tmp_path),),
+    )
+    db.execute(
+        "INSERT INTO milestones VALUES ('m1', 'p1', 'step', 'in_progress', 'go', 'x', 'y', NULL)"
+    )
+    db.close()
+    with Store.open(path) as store:
+        project = store.get_project("p1")
+        assert project.claude_session_id == "aaaa-1"
+        assert store.get_milestone("m1").status == "in_progress"
+        history = store.conversation_history("p1")
+        assert [(c.claude_session_id, c.source) for c in history] == [("aaaa-1", "stored")]
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_conversation_history_and_use(store: Store, tmp_path: Path) -> None:
+    project = store.add_project("p", str(tmp_path))
+    store.set_claude_session_id(project.id, "one")
+    assert store.record_conversation(project.id, "one", "resume") is False, "a repeat is no change"
+    store.record_conversation(project.id, "two", "clear")
+    history = store.conversation_history(project.id)
+    assert [(c.claude_session_id, c.source) for c in history] == [
+        ("one", "wxtui"),
+        ("two", "clear"),
+    ]
+    store.use_conversation(project.id, "one")
+    assert store.get_project(project.id).claude_session_id == "one"
+    assert store.conversation_history(project.id)[-1].source == "use"
+    with pytest.raises(InvalidInput):
+        store.use_conversation(project.id, "never")
+    assert store.get_project(project.id).claude_session_id == "one"
+
+
+def test_agent_states_and_review_flags(store: Store, tmp_path: Path) -> None:
+    project = store.add_project("p", str(tmp_path))
+    milestone = store.add_milestone(project.id, "m")
+    store.set_agent_state(project.id, "working", "Bash")
+    store.set_agent_state(project.id, "done", "All good")
+    store.set_agent_state("no-such-project", "done")  # Ignored: nothing to attach it to.
+    assert store.agent_states() == {project.id: ("done", "All good")}
+    store.set_ready_for_review(milestone.id)
+    assert store.milestones_ready_for_review() == {milestone.id}
+    store.set_milestone_status(milestone.id, "completed")
+    assert store.milestones_ready_for_review() == set()
+    store.remove_project(project.id)
+    assert store.agent_states() == {}

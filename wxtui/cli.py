@@ -80,7 +80,15 @@ def _build_parser() -> argparse.ArgumentParser:
     slist = session.add_parser("list", help="the stored conversation of every project")
     slist.add_argument("--json", action="store_true")
     forget = session.add_parser("forget", help="the next start is a fresh conversation")
-    forget.add_argument("project")
+    forget.add_argument("project", help="project id or exact name")
+    history = session.add_parser(
+        "history", help="every conversation a project has used, oldest first (last: current)"
+    )
+    history.add_argument("project", help="project id or exact name")
+    history.add_argument("--json", action="store_true")
+    use = session.add_parser("use", help="the next start resumes this earlier conversation")
+    use.add_argument("project", help="project id or exact name")
+    use.add_argument("id", help="a conversation id from `session history`")
     return parser
 
 
@@ -152,14 +160,38 @@ def _milestone_remove(store: Store, args: argparse.Namespace) -> None:
 
 
 def _session_list(store: Store, args: argparse.Namespace) -> None:
+    states = store.agent_states()
     rows = [
-        {"output_project_id": p.id, "name": p.name, "claude_session_id": p.claude_session_id}
+        {
+            "output_project_id": p.id,
+            "name": p.name,
+            "claude_session_id": p.claude_session_id,
+            "state": states.get(p.id, ("not-started", ""))[0],
+            "reason": states.get(p.id, ("not-started", ""))[1],
+        }
         for p in store.list_projects()
     ]
     if args.json:
         _print_json(rows)
         return
-    _print_table([(r["output_project_id"], r["claude_session_id"] or "-", r["name"]) for r in rows])
+    _print_table(
+        [
+            (r["output_project_id"], r["claude_session_id"] or "-", r["state"], r["name"])
+            for r in rows
+        ]
+    )
+
+
+def _session_history(store: Store, args: argparse.Namespace) -> None:
+    history = store.conversation_history(store.find_project(args.project).id)
+    if args.json:
+        _print_json([c.to_dict() for c in history])
+        return
+    _print_table([(c.at, c.source, c.claude_session_id) for c in history])
+
+
+def _session_use(store: Store, args: argparse.Namespace) -> None:
+    store.use_conversation(store.find_project(args.project).id, args.id)
 
 
 def _session_forget(store: Store, args: argparse.Namespace) -> None:
@@ -178,6 +210,8 @@ _HANDLERS: dict[tuple[str, str], Callable[[Store, argparse.Namespace], None]] = 
     ("milestone", "remove"): _milestone_remove,
     ("session", "list"): _session_list,
     ("session", "forget"): _session_forget,
+    ("session", "history"): _session_history,
+    ("session", "use"): _session_use,
 }
 
 

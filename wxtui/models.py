@@ -37,3 +37,16 @@ class Milestone:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """One Claude conversation id a project used, when, and why (its SessionStart source,
+    ``wxtui`` for an id wxtui created, ``use`` for one the user picked again)."""
+
+    claude_session_id: str
+    source: str
+    at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -19,7 +19,13 @@ from pathlib import Path
 import platformdirs
 
 from wxtui.errors import DatabaseRefused, InvalidInput, NotFound, WxtuiError
-from wxtui.models import MILESTONE_STATUSES, PROJECT_STATUSES, Milestone, OutputProject
+from wxtui.models import (
+    MILESTONE_STATUSES,
+    PROJECT_STATUSES,
+    Conversation,
+    Milestone,
+    OutputProject,
+)
 
 APPLICATION_ID = 0x77787475  # "wxtu": marks the file as ours.
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -50,8 +56,33 @@ CREATE TABLE milestones (
 CREATE INDEX milestones_by_project ON milestones(output_project_id);
 """
 
+# Version 2: every conversation id a project has used (with when and why), the last
+# known state of each project's agent (readable by the CLI while a TUI runs), and the
+# milestone whose turn ended, waiting for review.
+_SCHEMA_V2 = """
+CREATE TABLE conversations (
+    output_project_id TEXT NOT NULL
+        REFERENCES output_projects(id) ON DELETE CASCADE,
+    claude_session_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX conversations_by_project ON conversations(output_project_id);
+INSERT INTO conversations (output_project_id, claude_session_id, source, at)
+    SELECT id, claude_session_id, 'stored', updated_at FROM output_projects
+    WHERE claude_session_id IS NOT NULL;
+CREATE TABLE agent_states (
+    output_project_id TEXT PRIMARY KEY
+        REFERENCES output_projects(id) ON DELETE CASCADE,
+    state TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+);
+ALTER TABLE milestones ADD COLUMN ready_for_review INTEGER NOT NULL DEFAULT 0
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _PROJECT_COLUMNS = (
@@ -319,8 +350,70 @@ class Store:
             raise InvalidInput(f"invalid project status {status!r}")
         self._update_project_field(project_id, "status", status)
 
-    def set_claude_session_id(self, project_id: str, session_id: str | None) -> None:
-        self._update_project_field(project_id, "claude_session_id", session_id)
+    def set_claude_session_id(
+        self, project_id: str, session_id: str | None, source: str = "wxtui"
+    ) -> None:
+        """The conversation the next start resumes; every id set is kept in the history."""
+        self.record_conversation(project_id, session_id, source)
+
+    def record_conversation(self, project_id: str, session_id: str | None, source: str) -> bool:
+        """Make ``session_id`` current, noting why (``startup``, ``clear``, ``resume``...).
+
+        A repeat of the current id changes nothing. True when something changed."""
+        now = _now()
+        with self._write() as db:
+            row = db.execute(
+                "SELECT claude_session_id FROM output_projects WHERE id = ?", (project_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"unknown project: {project_id}")
+            if row[0] == session_id:
+                return False
+            db.execute(
+                "UPDATE output_projects SET claude_session_id = ?, updated_at = ? WHERE id = ?",
+                (session_id, now, project_id),
+            )
+            if session_id is not None:
+                db.execute(
+                    "INSERT INTO conversations (output_project_id, claude_session_id, source, at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (project_id, session_id, source, now),
+                )
+        return True
+
+    def conversation_history(self, project_id: str) -> list[Conversation]:
+        """Every conversation id the project has used, oldest first."""
+        self.get_project(project_id)
+        rows = self._db.execute(
+            "SELECT claude_session_id, source, at FROM conversations "
+            "WHERE output_project_id = ? ORDER BY rowid",
+            (project_id,),
+        ).fetchall()
+        return [Conversation(*row) for row in rows]
+
+    def use_conversation(self, project_id: str, session_id: str) -> None:
+        """Make an earlier conversation of this project the one the next start resumes."""
+        if all(c.claude_session_id != session_id for c in self.conversation_history(project_id)):
+            raise InvalidInput(f"project {project_id} never had conversation {session_id}")
+        self.record_conversation(project_id, session_id, "use")
+
+    def set_agent_state(self, project_id: str, state: str, reason: str = "") -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO agent_states (output_project_id, state, reason, updated_at) "
+                "SELECT id, ?, ?, ? FROM output_projects WHERE id = ? "
+                "ON CONFLICT (output_project_id) DO UPDATE SET "
+                "state = excluded.state, reason = excluded.reason, "
+                "updated_at = excluded.updated_at",
+                (state, reason, _now(), project_id),
+            )
+
+    def agent_states(self) -> dict[str, tuple[str, str]]:
+        """The last known (state, reason) of each project's agent, by project id."""
+        rows = self._db.execute(
+            "SELECT output_project_id, state, reason FROM agent_states"
+        ).fetchall()
+        return {project_id: (state, reason) for project_id, state, reason in rows}
 
     def remove_project(self, project_id: str) -> None:
         with self._write() as db:
@@ -383,17 +476,31 @@ class Store:
         return self.get_milestone(milestone_id)
 
     def set_milestone_status(self, milestone_id: str, status: str) -> Milestone:
+        """Set by the user (or on their behalf): a review it waited for is done."""
         check_milestone_status(status)
         now = _now()
         completed_at = now if status == "completed" else None
         with self._write() as db:
             cursor = db.execute(
-                "UPDATE milestones SET status = ?, updated_at = ?, completed_at = ? WHERE id = ?",
+                "UPDATE milestones SET status = ?, updated_at = ?, completed_at = ?, "
+                "ready_for_review = 0 WHERE id = ?",
                 (status, now, completed_at, milestone_id),
             )
             if cursor.rowcount == 0:
                 raise NotFound(f"unknown milestone: {milestone_id}")
         return self.get_milestone(milestone_id)
+
+    def set_ready_for_review(self, milestone_id: str, ready: bool = True) -> None:
+        """The agent's turn for this milestone ended: it waits for the user to review it."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE milestones SET ready_for_review = ? WHERE id = ?",
+                (int(ready), milestone_id),
+            )
+
+    def milestones_ready_for_review(self) -> set[str]:
+        rows = self._db.execute("SELECT id FROM milestones WHERE ready_for_review = 1")
+        return {row[0] for row in rows}
 
     def remove_milestone(self, milestone_id: str) -> None:
         with self._write() as db:
