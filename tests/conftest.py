@@ -5,7 +5,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -34,6 +34,33 @@ def wait_until_sync(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {message}")
         time.sleep(0.02)
+
+
+USER_DIR_VARIABLES = (
+    "XDG_DATA_HOME",
+    "XDG_STATE_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_RUNTIME_DIR",
+)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The suite never touches the user's own data, logs, config or runtime files:
+    every place wxtui would write to lives under a temporary folder (for child
+    processes too, which inherit the environment)."""
+    root = tmp_path_factory.mktemp("user-dirs")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in USER_DIR_VARIABLES:
+            path = root / name.lower()
+            path.mkdir(mode=0o700)
+            patch.setenv(name, str(path))
+        patch.setenv("WXTUI_LOG", str(root / "log" / "wxtui.log"))
+        patch.setenv("WXTUI_RUNTIME_DIR", str(root / "runtime"))
+        patch.setenv("WXTUI_CONFIG", str(root / "config.toml"))
+        patch.delenv("WXTUI_DB", raising=False)
+        yield root
 
 
 @pytest.fixture
@@ -80,6 +107,8 @@ class RecordingSink:
         self.output = bytearray()
         self.exits: list[int] = []
         self.notices: list[str] = []
+        self.statuses: list = []
+        self.milestone_changes = 0
 
     def feed(self, data: bytes) -> None:
         self.output += data
@@ -89,6 +118,12 @@ class RecordingSink:
 
     def notice(self, text: str) -> None:
         self.notices.append(text)
+
+    def agent_status(self, status, tracked: bool) -> None:
+        self.statuses.append(status)
+
+    def milestones_changed(self) -> None:
+        self.milestone_changes += 1
 
     @property
     def text(self) -> str:

@@ -1,16 +1,38 @@
 """A stand-in for the ``claude`` CLI: records how it was started and echoes its input.
 
 Installed as an executable named ``claude`` on PATH by the tests. It records
-argv, cwd and pid to ``$FAKE_CLAUDE_LOG`` (one JSON line per start), creates
-the transcript file Claude would create for ``--session-id``, and refuses ids
-listed in ``$FAKE_CLAUDE_REFUSE`` the way Claude does.
+argv (without ``--settings``), the settings file, cwd and pid to ``$FAKE_CLAUDE_LOG``
+(one JSON line per start), creates the transcript file Claude would create for
+``--session-id``, and refuses ids listed in ``$FAKE_CLAUDE_REFUSE`` the way Claude does.
+
+Given ``--settings FILE``, it runs the hook commands there as Claude does (through
+``/bin/sh -c``, the event's JSON on stdin): SessionStart at start, and for input lines
+``prompt TEXT`` (UserPromptSubmit, then Stop with ``Answer to TEXT``), ``permission``
+(PreToolUse and PermissionRequest for Bash), ``tool-done`` (PostToolUse),
+``clear`` (SessionEnd, then SessionStart with a new id), ``fail`` (StopFailure) and
+``nested`` (another fake claude run as a tool would, with ``-p``, which fires its
+own SessionStart with its own id).
 """
 
 import json
 import os
 import re
+import subprocess
 import sys
+import uuid
 from pathlib import Path
+
+HOOKS: dict = {}
+SESSION = {"id": ""}
+
+
+def fire(event: str, **fields) -> None:
+    payload = json.dumps(
+        {"session_id": SESSION["id"], "cwd": os.getcwd(), "hook_event_name": event, **fields}
+    )
+    for matcher in HOOKS.get(event, []):
+        for hook in matcher.get("hooks", []):
+            subprocess.run(["/bin/sh", "-c", hook["command"]], input=payload.encode(), check=False)
 
 
 def transcript_path(session_id: str) -> Path:
@@ -21,8 +43,17 @@ def transcript_path(session_id: str) -> Path:
 
 def main() -> int:
     argv = sys.argv[1:]
+    settings = None
+    if "--settings" in argv:
+        index = argv.index("--settings")
+        settings = argv[index + 1]
+        del argv[index : index + 2]
+        if Path(settings).is_file():
+            HOOKS.update(json.loads(Path(settings).read_text()).get("hooks", {}))
     record = {
         "argv": argv,
+        "settings": settings,
+        "agent_view_off": os.environ.get("CLAUDE_CODE_DISABLE_AGENT_VIEW"),
         "cwd": os.getcwd(),
         "pid": os.getpid(),
         "project": os.environ.get("WXTUI_PROJECT_ID"),
@@ -45,6 +76,12 @@ def main() -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps({"type": "start"}) + "\n")
+    SESSION["id"] = session_id or str(uuid.uuid4())
+    if "-p" in argv:
+        fire("SessionStart", source="startup")
+        print("nested done", flush=True)
+        return 0
+    fire("SessionStart", source="resume" if "--resume" in argv else "startup")
     print(f"FAKE-CLAUDE pid={os.getpid()} args={' '.join(argv)}", flush=True)
     print("\x1b[32mready\x1b[0m", flush=True)
     for line in sys.stdin:
@@ -54,6 +91,24 @@ def main() -> int:
         if line.startswith("exit "):
             return int(line.split()[1])
         print(f"echo: {line}", flush=True)
+        if line.startswith("prompt "):
+            fire("UserPromptSubmit", prompt=line[len("prompt ") :])
+            fire("Stop", last_assistant_message=f"Answer to {line[7:]}\nmore")
+        elif line == "permission":
+            tool_input = {"command": "rm -rf build", "description": "Clean"}
+            fire("PreToolUse", tool_name="Bash", tool_input=tool_input)
+            fire("PermissionRequest", tool_name="Bash", tool_input=tool_input)
+        elif line == "tool-done":
+            fire("PostToolUse", tool_name="Bash", tool_input={}, tool_response={})
+        elif line == "fail":
+            fire("StopFailure", error="rate_limit", last_assistant_message="API Error: 429")
+        elif line == "clear":
+            fire("SessionEnd", reason="clear")
+            SESSION["id"] = str(uuid.uuid4())
+            fire("SessionStart", source="clear")
+            print(f"cleared to {SESSION['id']}", flush=True)
+        elif line == "nested":
+            subprocess.run([sys.argv[0], "-p", "do something", *sys.argv[1:]], check=False)
     return 0
 
 

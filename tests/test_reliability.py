@@ -427,3 +427,12 @@ async def test_metacharacters_in_paths_never_run_anything(store: Store, tmp_path
     await sessions.stop_all(0.5)
     assert str(odd).encode() in sink.output.replace(b"\r\n", b"")
     assert not (odd / "pwned").exists() and not (tmp_path / "pwned").exists()
+
+
+def test_the_suite_writes_nothing_of_the_users_own(private_user_dirs: Path) -> None:
+    from wxtui.logs import log_path
+    from wxtui.runtime import runtime_dir
+    from wxtui.store import default_db_path
+
+    for path in (log_path(), runtime_dir(os.environ), default_db_path(None, os.environ)):
+        assert private_user_dirs in path.parents, path

@@ -10,11 +10,13 @@ import glob
 import os
 import shlex
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wxtui import __version__
+from wxtui.claude_hooks import new_settings_path, plan_settings
 from wxtui.errors import InvalidInput
 from wxtui.models import OutputProject
 from wxtui.store import Store
@@ -25,6 +27,16 @@ REFUSAL_MARKERS = ("No conversation found", "already in use")
 
 
 @dataclass(frozen=True, slots=True)
+class HookSetup:
+    """Where a Claude session's hooks report: the relay's socket, and the folder for the
+    per-session settings file."""
+
+    socket_path: Path
+    settings_dir: Path
+    command: str
+
+
+@dataclass(frozen=True, slots=True)
 class LaunchPlan:
     argv: list[str]
     cwd: str
@@ -32,6 +44,15 @@ class LaunchPlan:
     # The conversation this launch continues or begins, when wxtui manages it.
     claude_session_id: str | None = None
     resuming: bool = False
+    # The settings file to write before the launch (Claude sessions with hooks).
+    settings_path: Path | None = None
+    settings: dict[str, Any] | None = None
+    # Why state tracking is off for this Claude session, when it is.
+    tracking_off: str = ""
+
+    @property
+    def is_claude(self) -> bool:
+        return is_claude(self.argv)
 
 
 def resolve_command(project_command: str, agent: str | None, environ: Mapping[str, str]) -> str:
@@ -158,24 +179,49 @@ def plan_launch(
     agent: str | None,
     environ: Mapping[str, str],
     fresh_conversation: bool = False,
+    hooks: Callable[[], HookSetup | None] | None = None,
 ) -> LaunchPlan:
     """Build the argv for a project's session, storing a new conversation id when needed.
 
     ``fresh_conversation`` is for Claude refusing the stored id: a new id replaces it.
+    With ``hooks`` (asked only for a Claude session), it also gets wxtui's settings.
     """
     argv = split_command(resolve_command(project.command, agent, environ))
     env = child_environment(project, environ)
-    if not is_claude(argv) or picks_own_session(argv):
+    if not is_claude(argv):
         return LaunchPlan(argv, project.workspace_path, env)
+    env["CLAUDE_CODE_DISABLE_AGENT_VIEW"] = "1"
+    extra: dict[str, Any] = {}
+    setup = hooks() if hooks is not None else None
+    if setup is not None:
+        path = new_settings_path(setup.settings_dir, project.id)
+        settings = plan_settings(argv, path, setup.command)
+        argv = settings.argv
+        if settings.settings is None:
+            extra["tracking_off"] = settings.refusal
+        else:
+            extra.update(settings_path=path, settings=settings.settings)
+            env["WXTUI_HOOK_SOCKET"] = str(setup.socket_path)
+    else:
+        extra["tracking_off"] = "hooks are not available"
+    if picks_own_session(argv):
+        return LaunchPlan(argv, project.workspace_path, env, **extra)
     session_id = None if fresh_conversation else project.claude_session_id
     if session_id is None:
         session_id = str(uuid.uuid4())
         store.set_claude_session_id(project.id, session_id)
     if transcript_exists(session_id, claude_config_dir(environ)):
         return LaunchPlan(
-            [*argv, "--resume", session_id], project.workspace_path, env, session_id, True
+            [*argv, "--resume", session_id],
+            project.workspace_path,
+            env,
+            session_id,
+            True,
+            **extra,
         )
-    return LaunchPlan([*argv, "--session-id", session_id], project.workspace_path, env, session_id)
+    return LaunchPlan(
+        [*argv, "--session-id", session_id], project.workspace_path, env, session_id, **extra
+    )
 
 
 def claude_refused(screen_text: str) -> bool:
