@@ -7,11 +7,12 @@ argv (without ``--settings``), the settings file, cwd and pid to ``$FAKE_CLAUDE_
 
 Given ``--settings FILE``, it runs the hook commands there as Claude does (through
 ``/bin/sh -c``, the event's JSON on stdin): SessionStart at start, and for input lines
-``prompt TEXT`` (UserPromptSubmit, then Stop with ``Answer to TEXT``), ``permission``
+``permission``
 (PreToolUse and PermissionRequest for Bash), ``tool-done`` (PostToolUse),
 ``clear`` (SessionEnd, then SessionStart with a new id), ``fail`` (StopFailure) and
 ``nested`` (another fake claude run as a tool would, with ``-p``, which fires its
-own SessionStart with its own id).
+own SessionStart with its own id); any other line is a prompt (UserPromptSubmit, then
+Stop with ``Answer to TEXT``; a leading ``prompt `` is dropped).
 """
 
 import json
@@ -91,10 +92,7 @@ def main() -> int:
         if line.startswith("exit "):
             return int(line.split()[1])
         print(f"echo: {line}", flush=True)
-        if line.startswith("prompt "):
-            fire("UserPromptSubmit", prompt=line[len("prompt ") :])
-            fire("Stop", last_assistant_message=f"Answer to {line[7:]}\nmore")
-        elif line == "permission":
+        if line == "permission":
             tool_input = {"command": "rm -rf build", "description": "Clean"}
             fire("PreToolUse", tool_name="Bash", tool_input=tool_input)
             fire("PermissionRequest", tool_name="Bash", tool_input=tool_input)
@@ -109,6 +107,10 @@ def main() -> int:
             print(f"cleared to {SESSION['id']}", flush=True)
         elif line == "nested":
             subprocess.run([sys.argv[0], "-p", "do something", *sys.argv[1:]], check=False)
+        elif line.strip():  # Any other line is a prompt: one turn, answered at once.
+            prompt = line.removeprefix("prompt ")
+            fire("UserPromptSubmit", prompt=prompt)
+            fire("Stop", last_assistant_message=f"Answer to {prompt}\nmore")
     return 0
 
 

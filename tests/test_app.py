@@ -14,6 +14,7 @@ from tests.app_helpers import make_app, pane, pane_text, workspace
 from tests.conftest import FakeClaude, RecordingSink, wait_until
 from wxtui.app.dialogs import ConfirmDialog, FormDialog, StatusDialog
 from wxtui.app.help_screen import HelpScreen
+from wxtui.app.inbox import InboxScreen
 from wxtui.app.session_pane import SessionState
 from wxtui.project_sessions import ProjectSessions
 from wxtui.store import Store
@@ -79,7 +80,7 @@ async def test_milestones_of_a_project_share_one_process(
         assert _pid(pane_text(app, beta.id)) != first_pid
         assert len(fake_claude.starts()) == 2
         assert app.switcher.current == f"pane-{beta.id}"
-        assert app.sub_title == "beta"
+        assert app.sub_title.split(" — ")[0] == "beta"
 
 
 async def test_typing_reaches_the_agent_and_ctrl_p_belongs_to_it(seeded, store: Store) -> None:
@@ -161,9 +162,33 @@ async def test_alt_digits_switch_projects_from_the_terminal(seeded, store: Store
         assert app._current == alpha.id and isinstance(app.focused, TerminalView)
 
 
-async def test_background_output_marks_the_project_and_next_attention_jumps(
-    seeded, store: Store
+async def test_background_output_of_other_programs_marks_the_project_and_next_jumps(
+    store: Store, tmp_path: Path
 ) -> None:
+    shell = "sh -c 'echo ready; exec cat'"
+    alpha = store.add_project("alpha", workspace(tmp_path, "a"), command=shell)
+    beta = store.add_project("beta", workspace(tmp_path, "b"), command=shell)
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_via_sidebar(pilot, app, 0)
+        await wait_until(lambda: "ready" in pane_text(app, alpha.id))
+        await _open_via_sidebar(pilot, app, 1)
+        await wait_until(lambda: "ready" in pane_text(app, beta.id))
+        await pilot.pause()
+        app.sessions.write(alpha.id, b"ping\r")
+        await wait_until(
+            lambda: "ping" in pane_text(app, alpha.id), message="hidden session keeps running"
+        )
+        await wait_until(
+            lambda: "◆" in str(app.tree.project_node(alpha.id).label), message="unseen marker"
+        )
+        await pilot.press("ctrl+backslash")
+        await pilot.pause()
+        assert app.current_project_id == alpha.id
+        assert "●" in str(app.tree.project_node(alpha.id).label)
+
+
+async def test_next_attention_and_inbox_rank_what_claude_needs(seeded, store: Store) -> None:
     alpha, beta = seeded["alpha"], seeded["beta"]
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -171,18 +196,39 @@ async def test_background_output_marks_the_project_and_next_attention_jumps(
         await wait_until(lambda: "ready" in pane_text(app, alpha.id))
         await _open_via_sidebar(pilot, app, 3)
         await wait_until(lambda: "ready" in pane_text(app, beta.id))
+        await _open_via_sidebar(pilot, app, 0)  # alpha shown, beta in the background
+        app.sessions.write(beta.id, b"finish the report\r")
+        await wait_until(
+            lambda: "Answer to finish the report" in str(app.tree.project_node(beta.id).label),
+            message="the turn's answer on beta's line",
+        )
+        assert str(app.tree.project_node(beta.id).label).startswith("✓")
+        assert app.title == "wxtui (1)"
+        await pilot.press("ctrl+right_square_bracket")
+        await _open_via_sidebar(pilot, app, 3)  # beta shown: its news is seen
+        await wait_until(lambda: app.title == "wxtui")
+        # alpha asks for a permission, beta finishes another turn: permission first.
+        await _open_via_sidebar(pilot, app, 4)
+        app.sessions.write(beta.id, b"again\r")
+        await pilot.press("ctrl+right_square_bracket")
+        await _open_via_sidebar(pilot, app, 0)
+        await wait_until(lambda: pane(app, beta.id).urgency is not None)
+        app.sessions.write(alpha.id, b"permission\r")
+        await pilot.press("ctrl+right_square_bracket")
+        await _open_via_sidebar(pilot, app, 3)
+        await wait_until(lambda: pane(app, alpha.id).urgency == 0, message="needs permission")
+        label = str(app.tree.project_node(alpha.id).label)
+        assert "⚠" in label and "Bash: rm -rf build" in label
+        await pilot.press("f2")
         await pilot.pause()
-        app.sessions.write(alpha.id, b"ping\r")
-        await wait_until(
-            lambda: "echo: ping" in pane_text(app, alpha.id), message="hidden session keeps running"
-        )
-        await wait_until(
-            lambda: "◆" in str(app.tree.project_node(alpha.id).label), message="unseen marker"
-        )
+        inbox = app.screen
+        assert isinstance(inbox, InboxScreen)
+        assert [e.project_id for e in inbox.entries] == [alpha.id]
+        await pilot.press("escape")
         await pilot.press("ctrl+backslash")
         await pilot.pause()
-        assert app._current == alpha.id
-        assert "●" in str(app.tree.project_node(alpha.id).label)
+        assert app.current_project_id == alpha.id, "needs-permission first"
+        assert "needs permission" in app.sub_title
 
 
 async def test_add_project_dialog_validates(store: Store, tmp_path: Path, fake_claude) -> None:
@@ -296,8 +342,10 @@ async def test_send_prompt_pastes_then_submits(seeded, store: Store) -> None:
             lambda: "echo: Write the first thing" in pane_text(app, alpha.id),
             message="prompt submitted",
         )
-        await pilot.pause()
-        assert store.get_milestone(a1.id).status == "in_progress"
+        await wait_until(lambda: store.get_milestone(a1.id).status == "in_progress")
+        await wait_until(
+            lambda: "ready for review" in str(app.tree.project_node(alpha.id).children[0].label)
+        )
 
 
 async def test_command_that_cannot_start_shows_error_and_app_goes_on(
@@ -411,7 +459,8 @@ async def test_restart_and_stop_from_the_sidebar(
             lambda: pane(app, alpha.id).state is SessionState.EXITED, message="stopped"
         )
         assert not app.sessions.is_alive(alpha.id)
-        assert "exited" in str(app.tree.project_node(alpha.id).label)
+        assert "stopped" in str(app.tree.project_node(alpha.id).label)
+        assert "session stopped" in pane_text(app, alpha.id)
 
 
 async def test_cli_writes_while_the_tui_runs(seeded, store: Store, tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ URGENCY: Mapping[AgentState, int] = {
     AgentState.NEEDS_INPUT: 1,
     AgentState.ERROR: 2,
     AgentState.DONE: 3,
+    AgentState.EXITED: 4,  # Only when it failed: a clean exit or a stop is no news.
 }
 
 

@@ -21,6 +21,7 @@ from wxtui.app.commands import WxtuiCommands
 from wxtui.app.dialogs import ConfirmDialog, Field, FormDialog, StatusDialog
 from wxtui.app.footer import StableFooter
 from wxtui.app.help_screen import HelpScreen
+from wxtui.app.inbox import InboxEntry, InboxScreen
 from wxtui.app.keyboard import pass_meta_keys_through
 from wxtui.app.session_pane import SessionPane, SessionState, pane_id
 from wxtui.app.sidebar import (
@@ -33,9 +34,11 @@ from wxtui.app.sidebar import (
     NodeRef,
     ProjectMarker,
     ProjectTree,
+    agent_marker,
+    exit_marker,
     inert,
 )
-from wxtui.app.terminal_driver import WxtuiDriver, terminal_gone
+from wxtui.app.terminal_driver import WxtuiDriver, notify_host_terminal, terminal_gone
 from wxtui.errors import WxtuiError
 from wxtui.project_sessions import ProjectSessions
 from wxtui.session_lock import LockHeld
@@ -73,6 +76,7 @@ class WxtuiApp(App[int]):
         Binding("ctrl+right_square_bracket", "sidebar", "Sidebar", key_display="^]", priority=True),
         Binding("ctrl+backslash", "next_attention", "Next", key_display="^\\", priority=True),
         Binding("f1", "help", "Help", priority=True),
+        Binding("f2", "inbox", "Inbox", priority=True),
         *(
             Binding(f"alt+{n}", f"switch({n})", f"Project {n}", show=False, priority=True)
             for n in range(1, 10)
@@ -103,6 +107,10 @@ class WxtuiApp(App[int]):
         self._tree = ProjectTree(id="tree")
         if title_suffix:
             self.title = f"wxtui {title_suffix}"
+        self._base_title = self.title
+        self._announced: dict[str, object] = {}
+        env = os.environ if environ is None else environ
+        self._desktop_notifications = env.get("WXTUI_NOTIFY", "1") not in ("0", "off", "no")
 
     # -- layout ------------------------------------------------------------------
 
@@ -119,6 +127,11 @@ class WxtuiApp(App[int]):
     @property
     def tree(self) -> ProjectTree:
         return self._tree
+
+    @property
+    def current_project_id(self) -> str | None:
+        """The project whose pane is shown."""
+        return self._current
 
     @property
     def switcher(self) -> ContentSwitcher:
@@ -145,7 +158,7 @@ class WxtuiApp(App[int]):
         """Re-read the store into the sidebar (after our writes, or another process's)."""
         projects = self.store.list_projects()
         milestones = {p.id: self.store.list_milestones(p.id) for p in projects}
-        self.tree.populate(projects, milestones)
+        self.tree.populate(projects, milestones, self.store.milestones_ready_for_review())
         for project in projects:
             pane = self._pane(project.id)
             if pane is not None:
@@ -210,7 +223,7 @@ class WxtuiApp(App[int]):
         self._current = pane.project_id
         self.switcher.current = pane.id
         pane.looked_at()
-        self.sub_title = self._project_name(pane.project_id)
+        self._update_sub_title(pane)
         self.tree.select_project(pane.project_id)
 
     def _start(self, pane: SessionPane) -> None:
@@ -244,18 +257,50 @@ class WxtuiApp(App[int]):
     @on(SessionPane.Changed)
     def _on_pane_changed(self, event: SessionPane.Changed) -> None:
         # Sessions also end while the app shuts down, after the sidebar is gone.
+        if not self._tree.is_attached:
+            return
+        pane = event.pane
+        self._tree.set_marker(pane.project_id, self._marker(pane))
+        self._announce(pane)
+        if pane.project_id == self._current:
+            self._update_sub_title(pane)
+        waiting = sum(1 for p in self.query(SessionPane) if p.urgency is not None)
+        self.title = f"{self._base_title} ({waiting})" if waiting else self._base_title
+
+    def _announce(self, pane: SessionPane) -> None:
+        """A session that starts needing the user while another pane is shown: a toast
+        naming it, and the host terminal's bell and desktop notification."""
+        agent = pane.agent
+        key = (agent.state, agent.since) if agent is not None else None
+        if pane.urgency is None or key == self._announced.get(pane.project_id):
+            return
+        self._announced[pane.project_id] = key
+        if pane.project_id == self._current and pane.view.has_focus:
+            return
+        assert agent is not None
+        name = self._project_name(pane.project_id)
+        self.notify(agent.summary, title=name, severity="warning", timeout=6)
+        if self._desktop_notifications:
+            self.bell()
+            notify_host_terminal(self, f"wxtui: {name}", agent.summary)
+
+    @on(SessionPane.MilestonesChanged)
+    def _on_milestones_changed(self, event: SessionPane.MilestonesChanged) -> None:
         if self._tree.is_attached:
-            self._tree.set_marker(event.pane.project_id, self._marker(event.pane))
+            self.reload()
 
     @staticmethod
     def _marker(pane: SessionPane) -> ProjectMarker:
         state = pane.state
+        agent = pane.agent
+        if agent is not None and state in (SessionState.RUNNING, SessionState.EXITED):
+            return agent_marker(agent, seen=pane.status_seen)
         if state is SessionState.RUNNING:
             if pane.bell:
                 return BELL
             return UNSEEN if pane.unseen_output else RUNNING
         if state is SessionState.EXITED:
-            return ProjectMarker("✕", "red", f"exited {pane.returncode}")
+            return exit_marker(pane.returncode, stopped=pane.stopped)
         if state is SessionState.FAILED:
             return FAILED
         if state is SessionState.ELSEWHERE:
@@ -271,10 +316,17 @@ class WxtuiApp(App[int]):
     @on(TerminalView.TitleChanged)
     def _on_title_changed(self, event: TerminalView.TitleChanged) -> None:
         pane = event.view.parent
-        if isinstance(pane, SessionPane) and pane.project_id == self._current:
-            title = inert(event.title)
-            name = self._project_name(pane.project_id)
-            self.sub_title = f"{name} — {title}" if title else name
+        if isinstance(pane, SessionPane):
+            pane.window_title = inert(event.title)
+            self.sessions.title_changed(pane.project_id, event.title)
+            if pane.project_id == self._current:
+                self._update_sub_title(pane)
+
+    def _update_sub_title(self, pane: SessionPane) -> None:
+        """The header names the project and what its agent does (or the program's title)."""
+        name = self._project_name(pane.project_id)
+        detail = pane.agent.summary if pane.agent is not None else pane.window_title
+        self.sub_title = f"{name} — {inert(detail)}" if detail else name
 
     # -- sidebar -----------------------------------------------------------------
 
@@ -333,18 +385,52 @@ class WxtuiApp(App[int]):
         if 1 <= number <= len(projects):
             self.open_project(projects[number - 1].id)
 
+    def waiting_sessions(self) -> list[SessionPane]:
+        """Sessions whose agent needs the user, most urgent first, oldest first within a
+        rank: needs-permission, needs-input, error, done and not yet seen, failed exit."""
+        panes = [p for p in self.query(SessionPane) if p.urgency is not None]
+        return sorted(panes, key=lambda p: (p.urgency, p.agent.since if p.agent else 0.0))
+
     def action_next_attention(self) -> None:
-        order = [p.id for p in self.store.list_projects()]
-        if not order:
+        waiting = [p for p in self.waiting_sessions() if p.project_id != self._current]
+        if waiting:
+            pane = waiting[0]
+            reason = pane.agent.summary if pane.agent is not None else ""
+            self.open_project(pane.project_id)
+            self.notify(reason, title=self._project_name(pane.project_id), timeout=3)
             return
+        # Other programs: new output, a bell or an exit, in sidebar order.
+        order = [p.id for p in self.store.list_projects()]
         start = order.index(self._current) + 1 if self._current in order else 0
         for offset in range(len(order)):
             project_id = order[(start + offset) % len(order)]
             pane = self._pane(project_id)
             if pane is not None and pane.needs_attention and project_id != self._current:
+                why = "bell" if pane.bell else "new output" if pane.unseen_output else "exited"
                 self.open_project(project_id)
+                self.notify(why, title=self._project_name(project_id), timeout=3)
                 return
         self.notify("No other session needs attention.", timeout=2)
+
+    def action_inbox(self) -> None:
+        """Every session that needs the user, with reason and age; enter jumps there."""
+        if isinstance(self.screen, InboxScreen):
+            self.pop_screen()
+            return
+        entries = [
+            InboxEntry(
+                p.project_id,
+                self._project_name(p.project_id),
+                p.agent.summary if p.agent is not None else "",
+                p.agent.since if p.agent is not None else 0.0,
+            )
+            for p in self.waiting_sessions()
+        ]
+        self.push_screen(InboxScreen(entries), self._after_inbox)
+
+    def _after_inbox(self, project_id: str | None) -> None:
+        if project_id:
+            self.open_project(project_id)
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
@@ -531,11 +617,19 @@ class WxtuiApp(App[int]):
             return
         view = pane.view
         await self._wait_for_output(view)
+        tracked = self.sessions.tracks_prompts(ref.project_id)
+        if tracked:  # Claude reports the prompt: the milestone is in progress from then.
+            self.sessions.expect_prompt(ref.project_id, ref.id, milestone.prompt)
         view.paste(milestone.prompt)
         await asyncio.sleep(PROMPT_SUBMIT_DELAY)
         self.sessions.write(ref.project_id, b"\r")
-        self._guarded(lambda: self.store.set_milestone_status(ref.id, "in_progress"))
-        self.reload()
+        if not tracked:
+            await asyncio.sleep(PROMPT_SUBMIT_DELAY)
+            if self.sessions.is_alive(ref.project_id):  # It reached a live session.
+                self._guarded(lambda: self.store.set_milestone_status(ref.id, "in_progress"))
+                self.reload()
+            else:
+                self.notify("The session ended before it took the prompt.", severity="warning")
 
     @staticmethod
     async def _wait_for_output(view: TerminalView, timeout: float = 10.0) -> None:

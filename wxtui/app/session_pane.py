@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from wxtui.agent_state import AgentState, AgentStatus
 from wxtui.terminal.widget import TerminalView
 
 RESERVED_KEYS = frozenset({"ctrl+right_square_bracket", "ctrl+q", "ctrl+backslash"}) | frozenset(
@@ -41,6 +42,10 @@ class SessionPane(Widget):
     state: reactive[SessionState] = reactive(SessionState.NOT_STARTED)
     unseen_output: reactive[bool] = reactive(False)
     bell: reactive[bool] = reactive(False)
+    agent: reactive[AgentStatus | None] = reactive(None)
+    """What the agent is doing, when its hooks (or title) say so; None for other programs."""
+    status_seen: reactive[bool] = reactive(True)
+    """The user has looked at the pane since ``agent`` last became news."""
 
     class Changed(Message):
         """The pane's state or attention flags changed: the sidebar marker must follow."""
@@ -48,6 +53,17 @@ class SessionPane(Widget):
         def __init__(self, pane: SessionPane) -> None:
             super().__init__()
             self.pane = pane
+
+    class MilestonesChanged(Message):
+        """The agent's turn changed a milestone (in progress, ready for review)."""
+
+        def __init__(self, pane: SessionPane) -> None:
+            super().__init__()
+            self.pane = pane
+
+        @property
+        def control(self) -> SessionPane:
+            return self.pane
 
     class RestartRequested(Message):
         def __init__(self, pane: SessionPane) -> None:
@@ -58,6 +74,8 @@ class SessionPane(Widget):
         super().__init__(id=pane_id(project_id))
         self.project_id = project_id
         self.returncode: int | None = None
+        self.window_title = ""  # The program's window title.
+        self.stopped = False  # Stopped on purpose (s, restart, quit), not an exit of its own.
         self.message = ""
         self.is_current = False
         self._send = writer
@@ -84,15 +102,29 @@ class SessionPane(Widget):
         self.state = SessionState.EXITED
         # A program that died mid-screen leaves no alternate screen, mouse or paste modes behind.
         self.view.feed_text(EXIT_MODE_RESET)
-        self.banner(f"process exited with code {returncode}; press enter to restart")
+        if self.stopped:
+            self.banner("session stopped; press enter to start it again")
+        else:
+            self.banner(f"process exited with code {returncode}; press enter to restart")
 
     def notice(self, text: str) -> None:
         self.banner(text, style="1;33")
+
+    def agent_status(self, status: AgentStatus, tracked: bool) -> None:
+        self.stopped = status.state is AgentState.EXITED and status.reason == "stopped"
+        if not tracked:
+            return  # Other programs keep the output, bell and exit signals.
+        self.status_seen = not status.attention or (self.is_current and self.view.has_focus)
+        self.agent = status
+
+    def milestones_changed(self) -> None:
+        self.post_message(self.MilestonesChanged(self))
 
     # -- state changes from the app ---------------------------------------------
 
     def started(self) -> None:
         self.returncode = None
+        self.stopped = False
         self.message = ""
         self.state = SessionState.RUNNING
 
@@ -110,6 +142,7 @@ class SessionPane(Widget):
         self.is_current = True
         self.unseen_output = False
         self.bell = False
+        self.status_seen = True
 
     def watch_state(self) -> None:
         self.post_message(self.Changed(self))
@@ -120,13 +153,29 @@ class SessionPane(Widget):
     def watch_bell(self) -> None:
         self.post_message(self.Changed(self))
 
+    def watch_agent(self) -> None:
+        self.post_message(self.Changed(self))
+
+    def watch_status_seen(self) -> None:
+        self.post_message(self.Changed(self))
+
     def on_terminal_view_bell(self, event: TerminalView.Bell) -> None:
         event.stop()
         if not (self.is_current and self.view.has_focus):
             self.bell = True
 
     @property
+    def urgency(self) -> int | None:
+        """How urgently the agent needs the user (lower first), None when it does not."""
+        agent = self.agent
+        if agent is None or self.status_seen:
+            return None
+        return agent.urgency
+
+    @property
     def needs_attention(self) -> bool:
+        if self.agent is not None:
+            return self.urgency is not None or self.bell
         return self.bell or self.unseen_output or self.state is SessionState.EXITED
 
 

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from wxtui.agent_state import LOOKS, AgentState, AgentStatus
 from wxtui.models import Milestone, OutputProject
 
 MILESTONE_MARKERS = {
@@ -32,6 +33,7 @@ class ProjectMarker:
     symbol: str
     style: str
     detail: str = ""
+    detail_style: str = ""
 
 
 NOT_STARTED = ProjectMarker("○", "dim")
@@ -40,6 +42,31 @@ UNSEEN = ProjectMarker("◆", "bold cyan")
 BELL = ProjectMarker("!", "bold yellow")
 ELSEWHERE = ProjectMarker("◌", "magenta", "elsewhere")
 FAILED = ProjectMarker("✗", "bold red", "failed")
+
+
+def exit_marker(returncode: int | None, stopped: bool = False) -> ProjectMarker:
+    """Stopped on purpose, a clean exit, or a failure: only a failure is red."""
+    if stopped:
+        return ProjectMarker("■", "dim", "stopped")
+    if returncode == 0:
+        return ProjectMarker("✕", "dim", "exited 0")
+    return ProjectMarker("✕", "bold red", f"exited {returncode}")
+
+
+def agent_marker(status: AgentStatus, seen: bool) -> ProjectMarker:
+    """A Claude session's marker: its state's symbol and colour, and the reason."""
+    if status.state is AgentState.EXITED:
+        code = status.reason.removeprefix("code ")
+        stopped = status.reason == "stopped"
+        return exit_marker(int(code) if code.lstrip("-").isdigit() else None, stopped)
+    look = LOOKS[status.state]
+    style = look.style
+    if status.state is AgentState.DONE and (seen or not status.attention):
+        style = "green"  # Seen, or merely ready: no longer news.
+    detail = status.reason or look.words
+    if status.guessed:
+        detail = f"{detail} (guessed)"
+    return ProjectMarker(look.symbol, style, detail, "dim" if seen else "")
 
 
 def inert(text: str) -> str:
@@ -70,13 +97,18 @@ class ProjectTree(Tree[NodeRef]):
         self._markers: dict[str, ProjectMarker] = {}
         self._projects: list[OutputProject] = []
         self._milestones: dict[str, list[Milestone]] = {}
+        self._review: set[str] = set()
         self.filter_text = ""
 
     def populate(
-        self, projects: list[OutputProject], milestones: dict[str, list[Milestone]]
+        self,
+        projects: list[OutputProject],
+        milestones: dict[str, list[Milestone]],
+        ready_for_review: set[str] | None = None,
     ) -> None:
         self._projects = projects
         self._milestones = milestones
+        self._review = ready_for_review or set()
         self._rebuild()
 
     def set_filter(self, text: str) -> None:
@@ -100,16 +132,17 @@ class ProjectTree(Tree[NodeRef]):
         label.append(" ")
         label.append(inert(project.name), style="bold")
         if marker.detail:
-            label.append(f" {marker.detail}", style=marker.style)
+            label.append(f" {marker.detail}", style=marker.detail_style or marker.style)
         return label
 
-    @staticmethod
-    def _milestone_label(milestone: Milestone) -> Text:
+    def _milestone_label(self, milestone: Milestone) -> Text:
         symbol, style = MILESTONE_MARKERS.get(milestone.status, ("?", ""))
         label = Text()
         label.append(symbol, style=style)
         label.append(" ")
         label.append(inert(milestone.element_name))
+        if milestone.id in self._review:
+            label.append(" ready for review", style="bold cyan")
         return label
 
     def _matches(self, text: str) -> bool:

@@ -10,6 +10,9 @@ The work-around is small: once Textual has started its writer, it is replaced by
 that keeps draining the queue (discarding output) after the terminal is gone. It relies
 on two attributes of ``LinuxDriver`` (``_writer_thread``, ``_file``); the tests in
 ``tests/test_terminal_loss.py`` kill the terminal under the installed app to hold it.
+
+Desktop notifications go out through the same driver (``App._driver``): Textual has no
+public way to send the host terminal a raw sequence.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import logging
 import select
 
+from textual.app import App
 from textual.drivers._writer_thread import WriterThread
 from textual.drivers.linux_driver import LinuxDriver
 
@@ -45,6 +49,19 @@ class WxtuiDriver(LinuxDriver):
             started.stop()  # Writes what it has queued (the terminal is there at start).
             self._writer_thread = DrainingWriterThread(self._file)
             self._writer_thread.start()
+
+
+def notify_host_terminal(app: App[object], title: str, body: str) -> None:
+    """A desktop notification through the terminal wxtui runs in (OSC 9 for iTerm2,
+    WezTerm, Windows Terminal, kitty; OSC 777 for VTE terminals and foot). Terminals
+    that know neither ignore both. ``App`` has no public way to write raw output."""
+    driver = app._driver
+    if driver is None or app.is_headless:
+        return
+    clean = [
+        "".join(ch for ch in text if ch.isprintable() and ch != ";")[:200] for text in (title, body)
+    ]
+    driver.write(f"\x1b]9;{clean[0]}: {clean[1]}\x1b\\\x1b]777;notify;{clean[0]};{clean[1]}\x1b\\")
 
 
 def terminal_gone(fd: int) -> bool:
