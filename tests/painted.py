@@ -14,8 +14,9 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from textual.drivers.headless_driver import HeadlessDriver
@@ -63,7 +64,7 @@ class TmuxTerminal:
         self, argv: Sequence[str], env: dict[str, str], columns: int, lines: int, cwd: Path
     ) -> None:
         self.socket = f"wxtui-painted-{os.getpid()}-{id(self)}"
-        config = cwd / f"tmux-{id(self)}.conf"
+        config = Path(tempfile.mkdtemp(prefix="wxtui-tmux-")) / "tmux.conf"
         config.write_text("set -g status off\nset -g escape-time 0\nset -g history-limit 0\n")
         self.base = ["tmux", "-L", self.socket, "-f", str(config)]
         self.env = {k: v for k, v in os.environ.items() if k != "TMUX"}
@@ -127,10 +128,17 @@ class PaintedComparison:
     """A program in the widget (read off the glass) and in tmux, stepped together."""
 
     def __init__(
-        self, argv: Sequence[str], tmp_path: Path, columns: int = 80, lines: int = 24
+        self,
+        argv: Sequence[str],
+        tmp_path: Path,
+        columns: int = 80,
+        lines: int = 24,
+        env: dict[str, str] | None = None,
+        mask: Callable[[str], str] | None = None,
     ) -> None:
         self.columns, self.lines = columns, lines
-        env = program_env(tmp_path)
+        self.mask = mask or (lambda row: row)
+        env = {**program_env(tmp_path), **(env or {})}
         self.glass = Glass(columns, lines)
         self.app = TerminalApp(list(argv), env=env, cwd=str(tmp_path))
         self.app.driver_class = self.glass.driver_class()
@@ -155,8 +163,8 @@ class PaintedComparison:
         """Both screens show the same text (and ``settle``, when given) within ``timeout``."""
         deadline = time.monotonic() + timeout
         while True:
-            painted = self.glass.rows()
-            tmux = await asyncio.to_thread(self.tmux.rows)
+            painted = [self.mask(row) for row in self.glass.rows()]
+            tmux = [self.mask(row) for row in await asyncio.to_thread(self.tmux.rows)]
             if painted == tmux and (settle is None or any(settle in row for row in tmux)):
                 return
             if time.monotonic() > deadline:

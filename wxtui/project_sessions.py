@@ -35,8 +35,9 @@ log = logging.getLogger(__name__)
 REFUSAL_WINDOW = 15.0
 _EARLY_OUTPUT_LIMIT = 64 * 1024
 _CONVERSATION_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{7,63}")
-# Keys that answer a permission prompt or a question in Claude's pane.
-_ANSWERS = re.compile(rb"[\r\x1b0-9yYnN]")
+# Keys that answer a permission prompt or a question in Claude's pane (one key each:
+# enter, esc, a digit, y or n); focus reports and arrows are not answers.
+_ANSWERS = frozenset({b"\r", b"\x1b", *(bytes([c]) for c in b"0123456789yYnN")})
 
 
 class SessionSink(Protocol):
@@ -350,7 +351,7 @@ class ProjectSessions:
             session.touch()
             session.pty.write(data)
             running = self._running.get(project_id)
-            if running is not None and running.tracker is not None and _ANSWERS.search(data):
+            if running is not None and running.tracker is not None and data in _ANSWERS:
                 self._publish(project_id, running, running.tracker.user_answered())
 
     def resize(self, project_id: str, rows: int, cols: int) -> None:

@@ -168,8 +168,10 @@ class SessionPane(Widget):
     def urgency(self) -> int | None:
         """How urgently the agent needs the user (lower first), None when it does not."""
         agent = self.agent
-        if agent is None or self.status_seen:
+        if agent is None:
             return None
+        if agent.state in (AgentState.DONE, AgentState.EXITED) and self.status_seen:
+            return None  # News that was seen; a question or an error waits for an answer.
         return agent.urgency
 
     @property

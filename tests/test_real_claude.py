@@ -1,0 +1,196 @@
+"""The real Claude Code in wxtui, offline against the local API stub.
+
+Slower than the rest (Claude takes a second or two to start): the ``real_claude`` group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.app_helpers import make_app, pane, pane_text
+from tests.claude_code import claude_world, installed, processes_of
+from tests.conftest import wait_until
+from tests.painted import PaintedComparison
+from wxtui.app.inbox import InboxScreen
+from wxtui.store import Store
+
+pytestmark = [
+    pytest.mark.real_claude,
+    pytest.mark.skipif(
+        not installed(), reason="Claude Code is not installed (.ci/run installs it)"
+    ),
+]
+
+START = 30.0  # Claude's first start in a fresh config can take a while on a busy machine.
+
+
+def _state(app, project_id: str) -> tuple[str, str]:
+    agent = pane(app, project_id).agent
+    return ("", "") if agent is None else (agent.state.value, agent.reason)
+
+
+async def _type(pilot, text: str) -> None:
+    for key in text:
+        await pilot.press(key if key != " " else "space")
+
+
+async def _prompt(pilot, app, project_id: str, text: str) -> None:
+    """Type a prompt at Claude's prompt as a user does, and submit it."""
+    await wait_until(lambda: "❯" in pane_text(app, project_id), START, "Claude's prompt")
+    app.sessions.write(project_id, text.encode())
+    squeezed = "".join(text.split())
+    await wait_until(
+        lambda: squeezed in "".join(pane_text(app, project_id).split()),
+        10,
+        f"the typed prompt; the pane shows:\n{pane_text(app, project_id)}",
+    )
+    await asyncio.sleep(0.2)  # Claude debounces pasted-looking input before enter.
+    app.sessions.write(project_id, b"\r")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    path = tmp_path / "ws"
+    path.mkdir()
+    return path
+
+
+async def test_prompt_then_permission_then_error_then_clear(
+    store: Store, tmp_path: Path, workspace: Path
+) -> None:
+    with claude_world(tmp_path, [workspace]) as (_stub, env):
+        project = store.add_project("real", str(workspace))
+        app = make_app(store, environ=env)
+        async with app.run_test(size=(120, 36)) as pilot:
+            app.open_project(project.id)
+            await wait_until(lambda: _state(app, project.id)[0] == "done", START, "SessionStart")
+            first_id = store.get_project(project.id).claude_session_id
+            assert first_id is not None
+
+            # prompt -> working -> done, the reply's first line as the reason
+            await _prompt(pilot, app, project.id, "hello there")
+            await wait_until(lambda: _state(app, project.id) == ("done", "Reply to: hello there"))
+            assert store.agent_states()[project.id] == ("done", "Reply to: hello there")
+
+            # a tool that needs permission, shown while another pane... the inbox picks it
+            await _prompt(pilot, app, project.id, "WRITE-FILE out.txt")
+            await wait_until(lambda: _state(app, project.id)[0] == "needs-permission")
+            assert _state(app, project.id)[1].startswith("Bash: echo written > out.txt")
+            await pilot.press("ctrl+right_square_bracket")
+            await pilot.press("f2")
+            await pilot.pause()
+            assert isinstance(app.screen, InboxScreen)
+            assert [e.project_id for e in app.screen.entries] == [project.id], (
+                _state(app, project.id),
+                pane(app, project.id).urgency,
+                pane(app, project.id).agent,
+            )
+            await pilot.press("enter")  # Jump there from the inbox...
+            await pilot.pause()
+            await pilot.press("enter")  # ...and approve in the pane (1. Yes).
+            await wait_until(lambda: _state(app, project.id) == ("done", "Tool finished."))
+            assert (workspace / "out.txt").read_text() == "written\n"
+
+            # an API error
+            await _prompt(pilot, app, project.id, "FAIL-PLEASE")
+            await wait_until(lambda: _state(app, project.id)[0] == "error")
+            assert "the stub was asked to fail" in _state(app, project.id)[1]
+
+            # /clear: the new conversation is stored within 2 s, with both in the history
+            await _prompt(pilot, app, project.id, "/clear")
+            await wait_until(
+                lambda: store.get_project(project.id).claude_session_id != first_id, 2, "new id"
+            )
+            cleared = store.get_project(project.id).claude_session_id
+            history = [
+                (c.claude_session_id, c.source) for c in store.conversation_history(project.id)
+            ]
+            assert history[0][0] == first_id and history[-1] == (cleared, "clear")
+            await _prompt(pilot, app, project.id, "after the clear")
+            await wait_until(
+                lambda: _state(app, project.id) == ("done", "Reply to: after the clear")
+            )
+
+            # a restart resumes the post-clear conversation
+            await pilot.press("ctrl+right_square_bracket")
+            await pilot.press("r")
+            await wait_until(lambda: app.sessions.is_alive(project.id))
+            session = app.sessions.session(project.id)
+            assert session is not None
+            argv = Path(f"/proc/{session.pty.pid}/cmdline").read_bytes().split(b"\0")
+            assert b"--resume" in argv and cleared.encode() in argv
+            await wait_until(lambda: "after the clear" in pane_text(app, project.id), START)
+            await app.sessions.stop_all()
+        assert processes_of(env["WXTUI_TEST_CLAUDE_RUN"]) == [], "every claude process ended"
+
+
+async def test_a_nested_claude_p_leaves_the_project_id_alone_and_left_arrow_starts_nothing(
+    store: Store, tmp_path: Path, workspace: Path
+) -> None:
+    with claude_world(tmp_path, [workspace]) as (stub, env):
+        project = store.add_project("nested", str(workspace))
+        app = make_app(store, environ=env)
+        async with app.run_test(size=(120, 36)) as pilot:
+            app.open_project(project.id)
+            await wait_until(lambda: _state(app, project.id)[0] == "done", START, "SessionStart")
+            own = store.get_project(project.id).claude_session_id
+            session = app.sessions.session(project.id)
+            assert session is not None
+            before = set(processes_of(env["WXTUI_TEST_CLAUDE_RUN"]))
+
+            # <- at the empty prompt: Claude's agents view is off, nothing new starts
+            app.sessions.write(project.id, b"\x1b[D")
+            await asyncio.sleep(2.0)  # Give a daemon or background session time to appear.
+            assert not any(
+                b"claude" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                for pid in set(processes_of(env["WXTUI_TEST_CLAUDE_RUN"])) - before
+                if Path(f"/proc/{pid}").exists()
+            ), "no new claude process"
+
+            # a claude -p run by a tool, even handed the session's own settings
+            argv = Path(f"/proc/{session.pty.pid}/cmdline").read_bytes().decode().split("\0")
+            settings = argv[argv.index("--settings") + 1]
+            nested = shlex.join(["claude", "-p", "say hi", "--settings", settings])
+            await _prompt(pilot, app, project.id, f"RUN-NESTED {nested}")
+            await wait_until(lambda: _state(app, project.id)[0] == "needs-permission")
+            app.sessions.write(project.id, b"\r")
+            await wait_until(lambda: _state(app, project.id) == ("done", "Tool finished."), START)
+            assert any("say hi" in str(body) for _, _, body in stub.requests), "nested ran"
+            assert store.get_project(project.id).claude_session_id == own
+            assert [c.claude_session_id for c in store.conversation_history(project.id)] == [own]
+            await app.sessions.stop_all()
+
+
+def _random_words(row: str) -> str:
+    """Claude names each finished turn with a random verb ("✻ Sautéed for 0s")."""
+    return re.sub(r"^(\S) \S+ for (\d+s)", r"\1 <verb> for \2", row)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+async def test_claude_painted_as_tmux_shows_it_after_every_step(
+    tmp_path: Path, workspace: Path
+) -> None:
+    """Claude's slash menu is taller than the space left after a few exchanges, so the
+    screen scrolls: every row must be repainted."""
+    with claude_world(tmp_path, [workspace]) as (_stub, env):
+        argv = ["claude"]
+        comparison = PaintedComparison(argv, workspace, 100, 24, env=env, mask=_random_words)
+        try:
+            async with comparison.app.run_test(size=(100, 24), headless=False):
+                comparison.app.start()
+                await comparison.agree(settle="❯", timeout=START)
+                for text in ("first question", "second question", "third question", "fourth"):
+                    await comparison.send(text.encode(), settle=text)
+                    await asyncio.sleep(0.2)
+                    await comparison.send(b"\r", settle=f"Reply to: {text}", timeout=20)
+                await comparison.send(b"/", settle="/clear", timeout=10)
+                await comparison.send(b"c", timeout=10)
+                await comparison.send(b"\x7f\x7f", timeout=10)
+        finally:
+            comparison.close()
