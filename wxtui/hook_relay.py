@@ -10,9 +10,10 @@ first: wxtui accepts the event only when its own claude process ran the hook), t
 the hook's JSON as Claude gave it on standard input.
 """
 
+# The C module behind ``socket``: the Python wrapper's imports (enum, selectors...)
+# would cost more than everything else this script does.
+import _socket
 import os
-import socket
-import sys
 
 MAX_EVENT = 8 * 1024 * 1024  # Larger events are dropped, not relayed.
 CONNECT_TIMEOUT = 0.2
@@ -39,14 +40,21 @@ def relay() -> None:
     project = os.environ.get("WXTUI_PROJECT_ID", "")
     if not path or not project or any(ch.isspace() for ch in project):
         return
-    event = sys.stdin.buffer.read(MAX_EVENT + 1)
-    if len(event) > MAX_EVENT:
+    chunks = []
+    size = 0
+    while size <= MAX_EVENT and (chunk := os.read(0, 1 << 16)):
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > MAX_EVENT:
         return
     header = f"wxtui-hook 1 {project} {','.join(map(str, _ancestors()))}\n".encode()
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+    connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
         connection.settimeout(CONNECT_TIMEOUT)
         connection.connect(path)
-        connection.sendall(header + event)
+        connection.sendall(header + b"".join(chunks))
+    finally:
+        connection.close()
 
 
 if __name__ == "__main__":

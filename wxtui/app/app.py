@@ -38,7 +38,12 @@ from wxtui.app.sidebar import (
     exit_marker,
     inert,
 )
-from wxtui.app.terminal_driver import WxtuiDriver, notify_host_terminal, terminal_gone
+from wxtui.app.terminal_driver import (
+    WxtuiDriver,
+    notify_host_terminal,
+    set_host_title,
+    terminal_gone,
+)
 from wxtui.errors import WxtuiError
 from wxtui.project_sessions import ProjectSessions
 from wxtui.session_lock import LockHeld
@@ -144,6 +149,7 @@ class WxtuiApp(App[int]):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self._on_terminate_signal)
         self._collector.install()
+        set_host_title(self, self.title)
         self.reload()
         self.tree.focus()
         self.set_interval(self._poll_interval, self._poll_store)
@@ -265,7 +271,10 @@ class WxtuiApp(App[int]):
         if pane.project_id == self._current:
             self._update_sub_title(pane)
         waiting = sum(1 for p in self.query(SessionPane) if p.urgency is not None)
-        self.title = f"{self._base_title} ({waiting})" if waiting else self._base_title
+        title = f"{self._base_title} ({waiting})" if waiting else self._base_title
+        if title != self.title:
+            self.title = title
+            set_host_title(self, title)
 
     def _announce(self, pane: SessionPane) -> None:
         """A session that starts needing the user while another pane is shown: a toast

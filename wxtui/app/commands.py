@@ -22,7 +22,8 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Restart session", "restart_session", "Restart the selected project's session"),
     ("Stop session", "stop_session", "Stop the selected project's session"),
     ("Filter sidebar", "filter", "Filter projects and milestones by name"),
-    ("Next session needing attention", "next_attention", "Jump to a session with news"),
+    ("Next session needing attention", "next_attention", "Jump to the session that needs you most"),
+    ("Inbox", "inbox", "Every session that needs you, with reason and age"),
     ("Help", "help", "Show the key map"),
     ("Quit", "quit", "End every session and quit"),
 )

@@ -16,8 +16,9 @@ KEYMAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("ctrl+q", "quit (sessions end; conversations resume next time)"),
             ("ctrl+]", "back to the sidebar, cursor on the current project"),
             ("alt+1 … alt+9", "switch to project 1-9"),
-            ("ctrl+\\", "next session that needs attention"),
+            ("ctrl+\\", "the session that needs you most"),
             ("F1", "this help"),
+            ("F2", "inbox: every session that needs you"),
         ),
     ),
     (

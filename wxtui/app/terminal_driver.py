@@ -51,6 +51,17 @@ class WxtuiDriver(LinuxDriver):
             self._writer_thread.start()
 
 
+def _printable(text: str, limit: int = 200) -> str:
+    return "".join(ch for ch in text if ch.isprintable() and ch != ";")[:limit]
+
+
+def set_host_title(app: App[object], title: str) -> None:
+    """The window (and tab) title of the terminal wxtui runs in (OSC 2)."""
+    driver = app._driver
+    if driver is not None and not app.is_headless:
+        driver.write(f"\x1b]2;{_printable(title)}\x1b\\")
+
+
 def notify_host_terminal(app: App[object], title: str, body: str) -> None:
     """A desktop notification through the terminal wxtui runs in (OSC 9 for iTerm2,
     WezTerm, Windows Terminal, kitty; OSC 777 for VTE terminals and foot). Terminals
@@ -58,9 +69,7 @@ def notify_host_terminal(app: App[object], title: str, body: str) -> None:
     driver = app._driver
     if driver is None or app.is_headless:
         return
-    clean = [
-        "".join(ch for ch in text if ch.isprintable() and ch != ";")[:200] for text in (title, body)
-    ]
+    clean = [_printable(title), _printable(body)]
     driver.write(f"\x1b]9;{clean[0]}: {clean[1]}\x1b\\\x1b]777;notify;{clean[0]};{clean[1]}\x1b\\")
 
 
