@@ -210,7 +210,7 @@ async def flood_stall(path: Path, tmp: Path) -> float:
         async with app.run_test(size=(COLUMNS, LINES)) as pilot:
             await pilot.pause()
             loop = asyncio.get_running_loop()
-            app.open_project(project.id)
+            await app.show_project(project.id)
             view = app._pane(project.id).view
             while not any(MARKER in row for row in view.emulator.display()):
                 tick = loop.time()
@@ -441,8 +441,8 @@ async def wxtui_latency(samples: int, tmp: Path, flood: str | None) -> list[floa
         app = WxtuiApp(store, poll_interval=60)
         results = []
         async with app.run_test(size=(160, 45)) as pilot:
-            app.open_project(other.id)
-            app.open_project(echo.id)
+            await app.show_project(other.id)
+            await app.show_project(echo.id)
             view = app._pane(echo.id).view
             ready = "streaming line" if flood == "same" else "ready"
             await until(lambda: ready in "".join(view.emulator.display()))
@@ -552,7 +552,7 @@ async def _switch_and_idle(tmp: Path, idle_seconds: float) -> tuple[list[float],
         switches = []
         async with app.run_test(size=(160, 45)) as pilot:
             for project_id in ids:
-                app.open_project(project_id)
+                await app.show_project(project_id)
             await asyncio.sleep(1.0)
             await pilot.pause()
             for _round in range(3):
@@ -769,7 +769,7 @@ async def flood_lag(tmp: Path, sessions: int, seconds: float) -> tuple[float, in
         worst = 0.0
         async with app.run_test(size=(160, 45)):
             for project_id in ids:
-                app.open_project(project_id)
+                await app.show_project(project_id)
             await asyncio.sleep(1.0)  # Every session started and flooding.
             loop = asyncio.get_running_loop()
             end = loop.time() + seconds

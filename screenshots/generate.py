@@ -48,9 +48,9 @@ def _text(app: WxtuiApp, project_id: str) -> str:
 
 
 async def main_screen(app: WxtuiApp, pilot, ids: dict) -> None:
-    app.open_project(ids["legacy-reports"])
+    await app.show_project(ids["legacy-reports"])
     await _wait_for(lambda: "> " in _text(app, ids["legacy-reports"]))
-    app.open_project(ids["billing-service"])
+    await app.show_project(ids["billing-service"])
     await _wait_for(lambda: "> " in _text(app, ids["billing-service"]))
 
 

@@ -160,3 +160,39 @@ def test_the_child_sees_the_pane_not_the_outer_terminal(tmp_path: Path) -> None:
         app.keys("C-q")
     finally:
         app.kill()
+
+
+def test_keys_in_one_burst_go_where_they_would_go_one_at_a_time(tmp_path: Path) -> None:
+    db = tmp_path / "wxtui.db"
+    with Store.open(db) as store:
+        for name in ("alpha", "beta", "gamma"):
+            store.add_project(name, str(tmp_path), command="bash --norc --noprofile")
+        store.add_milestone(store.list_projects()[0].id, "first step")
+    env = program_env(tmp_path)
+    command = shlex.join(
+        ["env", "-i", *(f"{k}={v}" for k, v in env.items()), WXTUI, "--db", str(db)]
+    )
+    app = Tmux("burst")
+    try:
+        app.start(command, 80, 24)
+        app.wait_for("gamma")
+        screen = app.wait_for("f1 Help")
+        footer = screen.rstrip("\n").split("\n")[-1]
+        assert "^q Quit" in footer and "f1 Help" in footer, "the footer keeps Quit and Help"
+        # One call: open alpha, back to the sidebar, two lines down (first step, beta).
+        app.keys("Enter", "C-]", "Down", "Down")
+        app.wait_for("wxtui — alpha")
+        app.keys("Enter", "e", "c", "h", "o", " ", "b", "u", "r", "s", "t", "Enter")
+        app.wait_for("wxtui — beta")
+        screen = app.wait_for("▎burst")
+        assert "^[[B" not in screen, "the arrows never reached a shell"
+        app.keys("C-]", "Up", "Up", "Enter")
+        app.wait_for("wxtui — alpha")
+        deadline = time.monotonic() + 10
+        while "burst" in (screen := app.screen()):  # Until alpha's pane is painted.
+            assert time.monotonic() < deadline, screen
+            time.sleep(0.05)
+        assert "^[[B" not in screen, "alpha's shell got nothing"
+        app.keys("C-q")
+    finally:
+        app.kill()

@@ -68,7 +68,7 @@ async def test_prompt_then_permission_then_error_then_clear(
         project = store.add_project("real", str(workspace))
         app = make_app(store, environ=env)
         async with app.run_test(size=(120, 36)) as pilot:
-            app.open_project(project.id)
+            await app.show_project(project.id)
             await wait_until(lambda: _state(app, project.id)[0] == "done", START, "SessionStart")
             first_id = store.get_project(project.id).claude_session_id
             assert first_id is not None
@@ -137,7 +137,7 @@ async def test_a_nested_claude_p_leaves_the_project_id_alone_and_left_arrow_star
         project = store.add_project("nested", str(workspace))
         app = make_app(store, environ=env)
         async with app.run_test(size=(120, 36)) as pilot:
-            app.open_project(project.id)
+            await app.show_project(project.id)
             await wait_until(lambda: _state(app, project.id)[0] == "done", START, "SessionStart")
             own = store.get_project(project.id).claude_session_id
             session = app.sessions.session(project.id)

@@ -60,9 +60,9 @@ async def test_crashing_children_are_contained(
     )
     app = make_app(store)
     async with app.run_test(size=(120, 36)):
-        app.open_project(steady.id)
+        await app.show_project(steady.id)
         await wait_until(lambda: "steady-up" in pane_text(app, steady.id))
-        app.open_project(crash.id)
+        await app.show_project(crash.id)
         await wait_until(lambda: pane(app, crash.id).state is SessionState.EXITED, message="exit")
         assert pane(app, crash.id).returncode == code
         assert f"exited with code {code}" in pane_text(app, crash.id)
@@ -81,7 +81,7 @@ async def test_program_dying_in_alternate_screen_restores_main_screen(
     )
     app = make_app(store)
     async with app.run_test(size=(120, 36)):
-        app.open_project(project.id)
+        await app.show_project(project.id)
         await wait_until(lambda: pane(app, project.id).state is SessionState.EXITED)
         emulator = pane(app, project.id).view.emulator
         assert not emulator.screen.in_alternate_screen
@@ -100,8 +100,8 @@ async def test_flooding_session_does_not_starve_the_others(store: Store, tmp_pat
     )
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.open_project(flood.id)
-        app.open_project(calm.id)
+        await app.show_project(flood.id)
+        await app.show_project(calm.id)
         await wait_until(lambda: "calm-up" in pane_text(app, calm.id))
         await pilot.pause()
         for key in ("h", "e", "y", "enter"):
@@ -118,7 +118,7 @@ async def test_child_that_never_reads_its_input(store: Store, tmp_path: Path) ->
     )
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.open_project(project.id)
+        await app.show_project(project.id)
         await wait_until(lambda: "deaf-up" in pane_text(app, project.id))
         view = pane(app, project.id).view
         for _ in range(8):
@@ -137,7 +137,7 @@ async def test_invalid_utf8_and_random_bytes(store: Store, tmp_path: Path) -> No
     )
     app = make_app(store)
     async with app.run_test(size=(120, 36)):
-        app.open_project(project.id)
+        await app.show_project(project.id)
         await wait_until(
             lambda: "survived" in pane_text(app, project.id), message="text after noise"
         )
@@ -213,7 +213,7 @@ async def test_fuzzed_keys_and_pastes_into_a_live_session(store: Store, tmp_path
     ]
     rng = random.Random(11)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.open_project(project.id)
+        await app.show_project(project.id)
         await wait_until(lambda: "fuzz-up" in pane_text(app, project.id))
         await pilot.pause()
         deadline = time.monotonic() + 4

@@ -17,6 +17,7 @@ from wxtui.demo import populate_showcase
 from wxtui.store import Store
 
 SIZE = (120, 34)
+SMALL = (80, 24)
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def test_main_screen_with_live_session(snap_compare, seeded_app) -> None:
     app, ids = seeded_app
 
     async def run_before(pilot) -> None:
-        app.open_project(ids["billing-service"])
+        await app.show_project(ids["billing-service"])
         await wait_until(lambda: "> " in pane_text(app, ids["billing-service"]), message="output")
         await pilot.pause(0.1)
 
@@ -44,7 +45,7 @@ def test_exited_session(snap_compare, store: Store, tmp_path: Path) -> None:
     app = make_app(store, poll_interval=60)
 
     async def run_before(pilot) -> None:
-        app.open_project(project.id)
+        await app.show_project(project.id)
         await wait_until(lambda: app._pane(project.id).state is SessionState.EXITED, message="exit")
         await pilot.pause(0.1)
 
@@ -63,9 +64,14 @@ def test_empty_state(snap_compare, store: Store) -> None:
         ("confirm_delete", ["d"], 0),
         ("milestone_status", ["t"], 2),
         ("help", ["f1"], 0),
+        ("inbox", ["f2"], 0),
     ],
 )
-def test_dialogs(snap_compare, seeded_app, name: str, keys: list[str], cursor_line: int) -> None:
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["120x34", "80x24"])
+def test_dialogs(
+    snap_compare, seeded_app, name: str, keys: list[str], cursor_line: int, size: tuple[int, int]
+) -> None:
+    """Every dialog fits (or scrolls) with its buttons and close keys, down to 80x24."""
     app, _ids = seeded_app
 
     async def run_before(pilot) -> None:
@@ -73,4 +79,4 @@ def test_dialogs(snap_compare, seeded_app, name: str, keys: list[str], cursor_li
         await pilot.press(*keys)
         await pilot.pause(0.1)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -6,8 +6,12 @@ import os
 import shlex
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wxtui.store import Store
+
+if TYPE_CHECKING:
+    from wxtui.app.app import WxtuiApp
 
 DEMO_PROJECTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -81,9 +85,25 @@ def populate_showcase(store: Store, root: Path) -> dict[str, str]:
     return ids
 
 
+def demo_app(store: Store, root: Path, agent: str | None = None) -> WxtuiApp:
+    """The app on a demo store: every session, new projects' too, runs the demo shell
+    (unless ``--agent`` says otherwise), so the demo never starts a real agent."""
+    from wxtui.app.app import WxtuiApp
+
+    new_projects = root / "new-project"
+    new_projects.mkdir(exist_ok=True)
+    shell = demo_command("new project")
+    return WxtuiApp(
+        store,
+        agent=agent or shell,
+        title_suffix="demo",
+        new_project_dir=str(new_projects),
+        new_project_command=shell,
+    )
+
+
 def run_demo(agent: str | None = None) -> int:
     """Ignores ``--db`` and ``WXTUI_DB``: the demo database lives and dies in a temp dir."""
-    from wxtui.app.app import WxtuiApp
     from wxtui.logs import setup_logging
 
     setup_logging()
@@ -93,6 +113,6 @@ def run_demo(agent: str | None = None) -> int:
         os.chmod(root, 0o700)
         with Store.open(root / "wxtui.db") as store:
             populate_demo(store, root)
-            app = WxtuiApp(store, agent=agent, title_suffix="demo")
+            app = demo_app(store, root, agent)
             app.run()
         return app.return_code or 0

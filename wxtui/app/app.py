@@ -14,6 +14,7 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
 from textual.widgets import ContentSwitcher, Header, Input, Static, Tree
 
 from wxtui.app.collector import QuietCollector
@@ -22,7 +23,7 @@ from wxtui.app.dialogs import ConfirmDialog, Field, FormDialog, StatusDialog
 from wxtui.app.footer import StableFooter
 from wxtui.app.help_screen import HelpScreen
 from wxtui.app.inbox import InboxEntry, InboxScreen
-from wxtui.app.keyboard import pass_meta_keys_through
+from wxtui.app.keyboard import handle_key_in_order, pass_meta_keys_through
 from wxtui.app.session_pane import SessionPane, SessionState, pane_id
 from wxtui.app.sidebar import (
     BELL,
@@ -97,12 +98,17 @@ class WxtuiApp(App[int]):
         title_suffix: str = "",
         environ: dict[str, str] | None = None,
         poll_interval: float = DATA_POLL_INTERVAL,
+        new_project_dir: str | None = None,
+        new_project_command: str = "",
     ) -> None:
         pass_meta_keys_through()
         super().__init__(driver_class=WxtuiDriver)
         self.store = store
         self.sessions = ProjectSessions(store, agent=agent, environ=environ)
         self._open_project_id = open_project_id
+        # What the Add project dialog starts with (the demo keeps new projects in its shell).
+        self._new_project_dir = new_project_dir
+        self._new_project_command = new_project_command
         self._current: str | None = None
         self._data_version = -1
         self._poll_interval = poll_interval
@@ -176,6 +182,7 @@ class WxtuiApp(App[int]):
         if self._current is not None and self._current not in known:
             self._current = None
             self.switcher.current = "empty"
+            self.sub_title = ""
         self.query_one("#empty", Static).update(EMPTY_PICK if projects else EMPTY_NO_PROJECTS)
         self._data_version = self.store.data_version()
 
@@ -200,7 +207,13 @@ class WxtuiApp(App[int]):
     # -- sessions ----------------------------------------------------------------
 
     def open_project(self, project_id: str, milestone_id: str | None = None) -> None:
-        """Show the project's one session, starting it if it is not running."""
+        """Show the project's one session soon, starting it if it is not running (for
+        callers that cannot wait; key handlers await :meth:`show_project`)."""
+        self.run_worker(self.show_project(project_id, milestone_id), exclusive=False)
+
+    async def show_project(self, project_id: str, milestone_id: str | None = None) -> None:
+        """Show the project's one session, starting it if it is not running, and focus it
+        at once: keys typed right after (a burst from a script, a fast typist) reach it."""
         try:
             self.store.get_project(project_id)
         except WxtuiError as error:
@@ -210,11 +223,18 @@ class WxtuiApp(App[int]):
         if pane is None:
             pane = SessionPane(project_id, self.sessions.write)
             self._fit(pane)
-            self.switcher.mount(pane)
-        self._show(pane)
+            await self.switcher.mount(pane)
+        self._show(pane, milestone_id)
         if pane.state in (SessionState.NOT_STARTED, SessionState.FAILED, SessionState.ELSEWHERE):
             self._start(pane)
-        self.call_after_refresh(pane.view.focus)
+        if not isinstance(self.screen, ModalScreen):
+            self.screen.set_focus(pane.view)
+
+    async def action_open_selected(self) -> None:
+        """enter in the sidebar: open the selected project or milestone's session."""
+        ref = self.tree.selected_ref
+        if ref is not None:
+            await self.show_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
 
     def _fit(self, pane: SessionPane) -> None:
         """Give a new emulator the pane's size before the child starts."""
@@ -222,7 +242,7 @@ class WxtuiApp(App[int]):
         if size.width > 0 and size.height > 0:
             pane.view.emulator.resize(size.height, size.width)
 
-    def _show(self, pane: SessionPane) -> None:
+    def _show(self, pane: SessionPane, milestone_id: str | None = None) -> None:
         previous = self._pane(self._current) if self._current else None
         if previous is not None and previous is not pane:
             previous.is_current = False
@@ -230,7 +250,10 @@ class WxtuiApp(App[int]):
         self.switcher.current = pane.id
         pane.looked_at()
         self._update_sub_title(pane)
-        self.tree.select_project(pane.project_id)
+        if milestone_id is not None:
+            self.tree.select_ref(NodeRef("milestone", milestone_id, pane.project_id))
+        else:
+            self.tree.select_project(pane.project_id)
 
     def _start(self, pane: SessionPane) -> None:
         emulator = pane.view.emulator
@@ -357,6 +380,14 @@ class WxtuiApp(App[int]):
 
     # -- actions -----------------------------------------------------------------
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+            focused = self.focused
+            if isinstance(focused, (ProjectTree, TerminalView)):
+                await handle_key_in_order(self, event, focused)
+                return
+        await super().on_event(event)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # In the terminal pane, ctrl+p (and every other key but ours) belongs to the child.
         return not (action == "command_palette" and isinstance(self.focused, TerminalView))
@@ -379,20 +410,31 @@ class WxtuiApp(App[int]):
         self._collector.uninstall()
 
     def action_sidebar(self) -> None:
-        self._hide_filter()
+        self.action_clear_filter()
         tree = self.tree
         if self._current is not None:
             tree.select_project(self._current)
-        tree.focus()
+        self.screen.set_focus(tree)  # At once: keys already typed go to the sidebar.
+
+    def action_clear_filter(self) -> None:
+        """Hide the filter box and show every project again (a hidden filter never filters)."""
+        field = self.query_one("#filter", Input)
+        field.remove_class("visible")
+        if field.value or self.tree.filter_text:
+            field.value = ""
+            self.tree.set_filter("")
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
+        """F1 opens the help, and closes it again."""
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
             self.push_screen(HelpScreen())
 
-    def action_switch(self, number: int) -> None:
+    async def action_switch(self, number: int) -> None:
         projects = self.store.list_projects()
         if 1 <= number <= len(projects):
-            self.open_project(projects[number - 1].id)
+            await self.show_project(projects[number - 1].id)
 
     def waiting_sessions(self) -> list[SessionPane]:
         """Sessions whose agent needs the user, most urgent first, oldest first within a
@@ -400,12 +442,12 @@ class WxtuiApp(App[int]):
         panes = [p for p in self.query(SessionPane) if p.urgency is not None]
         return sorted(panes, key=lambda p: (p.urgency, p.agent.since if p.agent else 0.0))
 
-    def action_next_attention(self) -> None:
+    async def action_next_attention(self) -> None:
         waiting = [p for p in self.waiting_sessions() if p.project_id != self._current]
         if waiting:
             pane = waiting[0]
             reason = pane.agent.summary if pane.agent is not None else ""
-            self.open_project(pane.project_id)
+            await self.show_project(pane.project_id)
             self.notify(reason, title=self._project_name(pane.project_id), timeout=3)
             return
         # Other programs: new output, a bell or an exit, in sidebar order.
@@ -416,7 +458,7 @@ class WxtuiApp(App[int]):
             pane = self._pane(project_id)
             if pane is not None and pane.needs_attention and project_id != self._current:
                 why = "bell" if pane.bell else "new output" if pane.unseen_output else "exited"
-                self.open_project(project_id)
+                await self.show_project(project_id)
                 self.notify(why, title=self._project_name(project_id), timeout=3)
                 return
         self.notify("No other session needs attention.", timeout=2)
@@ -446,23 +488,18 @@ class WxtuiApp(App[int]):
         field.add_class("visible")
         field.focus()
 
-    def _hide_filter(self) -> None:
-        self.query_one("#filter", Input).remove_class("visible")
-
     @on(Input.Changed, "#filter")
     def _on_filter_changed(self, event: Input.Changed) -> None:
         self.tree.set_filter(event.value)
 
     @on(Input.Submitted, "#filter")
     def _on_filter_submitted(self, event: Input.Submitted) -> None:
-        self.tree.focus()
+        self.screen.set_focus(self.tree)
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and self.focused is self.query_one("#filter", Input):
-            field = self.query_one("#filter", Input)
-            field.value = ""
-            self._hide_filter()
-            self.tree.focus()
+            self.action_clear_filter()
+            self.screen.set_focus(self.tree)
             event.stop()
 
     def _guarded(self, work: Callable[[], Any]) -> Any:
@@ -480,8 +517,13 @@ class WxtuiApp(App[int]):
             "Add project",
             [
                 Field("name", "Name"),
-                Field("dir", "Workspace directory", os.getcwd()),
-                Field("command", "Agent command (empty: the default)", placeholder="claude"),
+                Field("dir", "Workspace directory", self._new_project_dir or os.getcwd()),
+                Field(
+                    "command",
+                    "Agent command (empty: the default)",
+                    self._new_project_command,
+                    placeholder="claude",
+                ),
             ],
             submit,
             ok_label="Add",
@@ -504,7 +546,7 @@ class WxtuiApp(App[int]):
 
         dialog = FormDialog(
             f"Add milestone to {self._project_name(project_id)}",
-            [Field("name", "Name"), Field("prompt", "Prompt (optional)")],
+            [Field("name", "Name"), Field("prompt", "Prompt (optional)", multiline=True)],
             submit,
             ok_label="Add",
         )
@@ -543,7 +585,7 @@ class WxtuiApp(App[int]):
 
         fields = [
             Field("name", "Name", milestone.element_name),
-            Field("prompt", "Prompt (optional)", milestone.prompt or ""),
+            Field("prompt", "Prompt (optional)", milestone.prompt or "", multiline=True),
         ]
         self.push_screen(
             FormDialog("Edit milestone", fields, submit_milestone), lambda _r: self.reload()
@@ -620,7 +662,7 @@ class WxtuiApp(App[int]):
         if not milestone.prompt:
             self.notify("This milestone has no prompt; add one with e.", severity="warning")
             return
-        self.open_project(ref.project_id, ref.id)
+        await self.show_project(ref.project_id, ref.id)
         pane = self._pane(ref.project_id)
         if pane is None or pane.state is not SessionState.RUNNING:
             return

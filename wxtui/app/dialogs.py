@@ -9,9 +9,9 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from wxtui.errors import WxtuiError
@@ -24,12 +24,16 @@ class Field:
     label: str
     value: str = ""
     placeholder: str = ""
+    multiline: bool = False  # A text editor (enter makes a new line) instead of one line.
 
 
 class FormDialog(ModalScreen[Any]):
     """A titled form; ``submit(values)`` returns the result or raises WxtuiError to show it."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Save"),
+    ]
 
     def __init__(
         self,
@@ -46,18 +50,41 @@ class FormDialog(ModalScreen[Any]):
         self._ok_label = ok_label
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-body"):
+        with VerticalScroll(classes="dialog-body", can_focus=False):
             yield Static(self._title, classes="dialog-title")
             for field in self._fields:
                 yield Label(field.label, classes="field-label")
-                yield Input(field.value, placeholder=field.placeholder, id=f"field-{field.name}")
+                if field.multiline:
+                    area = TextArea(field.value, id=f"field-{field.name}", classes="field-text")
+                    area.show_line_numbers = False
+                    yield area
+                else:
+                    yield Input(
+                        field.value,
+                        placeholder=field.placeholder,
+                        id=f"field-{field.name}",
+                        select_on_focus=False,  # The first key must not replace the name.
+                        compact=True,
+                    )
             yield Static("", id="dialog-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self._ok_label, variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button(self._ok_label, variant="primary", id="ok", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()
 
     def values(self) -> dict[str, str]:
-        return {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self._fields}
+        values = {}
+        for field in self._fields:
+            widget = self.query_one(f"#field-{field.name}")
+            values[field.name] = widget.text if isinstance(widget, TextArea) else widget.value
+        return values
+
+    def on_mount(self) -> None:
+        if self._fields:
+            self.query_one(f"#field-{self._fields[0].name}").focus()
+
+    def action_submit(self) -> None:
+        self._try_submit()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -98,8 +125,9 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(classes="dialog-body"):
             yield Static(self._question, classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self._confirm_label, variant="error", id="yes")
-                yield Button("Cancel", id="no")
+                yield Button(self._confirm_label, variant="error", id="yes", compact=True)
+                yield Button("Cancel", id="no", compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -129,6 +157,7 @@ class StatusDialog(ModalScreen[str | None]):
                 *(Option(status.replace("_", " "), id=status) for status in MILESTONE_STATUSES),
                 id="statuses",
             )
+        yield Footer()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

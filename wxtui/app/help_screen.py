@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 KEYMAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -54,7 +54,7 @@ def keymap_text() -> Text:
     for section, keys in KEYMAP:
         text.append(f"{section}\n", style="bold")
         for key, what in keys:
-            text.append(f"  {key:<26}", style="bold cyan")
+            text.append(f"  {key:<24}", style="bold cyan")
             text.append(f"{what}\n")
         text.append("\n")
     text.rstrip()
@@ -75,6 +75,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog-body help-body"):
             yield Static("wxtui keys", classes="dialog-title")
             yield Static(keymap_text(), id="keymap")
+        yield Footer()
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 
@@ -37,6 +37,7 @@ class InboxScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Close"),
+        Binding("enter", "go", "Go there"),
         Binding("f2", "dismiss(None)", "Close", show=False),
     ]
 
@@ -57,10 +58,15 @@ class InboxScreen(ModalScreen[str | None]):
                 label.append(f"  {entry.reason}")
                 options.append(Option(label, id=entry.project_id))
             yield OptionList(*options, id="inbox-list")
-            yield Static("enter: go there   esc: close", classes="dialog-keys")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+
+    def action_go(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

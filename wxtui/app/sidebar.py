@@ -78,6 +78,9 @@ class ProjectTree(Tree[NodeRef]):
     """Rebuilt from the store on change; the cursor stays on the same project or milestone."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Opens the session and focuses it before the next key is handled.
+        Binding("enter", "app.open_selected", "Open", show=False),
+        Binding("escape", "app.clear_filter", "Clear filter", show=False),
         Binding("a", "app.add_project", "Add project"),
         Binding("m", "app.add_milestone", "Milestone"),
         Binding("e", "app.edit", "Edit"),
@@ -190,3 +193,13 @@ class ProjectTree(Tree[NodeRef]):
 
     def select_project(self, project_id: str) -> None:
         self._move_to(self.project_node(project_id))
+
+    def select_ref(self, ref: NodeRef) -> None:
+        """Move the cursor to a project or milestone (its project if it is filtered out)."""
+        project = self.project_node(ref.project_id)
+        if project is not None and ref.kind == "milestone":
+            for child in project.children:
+                if child.data == ref:
+                    self._move_to(child)
+                    return
+        self._move_to(project)

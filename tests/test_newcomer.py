@@ -1,0 +1,131 @@
+"""What a newcomer meets in the first ten minutes: the demo, the filter, dialogs, help,
+markers and the prompt editor, through the real app (Pilot)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, TextArea
+
+from tests.app_helpers import make_app, pane, pane_text, workspace
+from tests.conftest import FakeClaude, wait_until
+from wxtui.app.dialogs import FormDialog
+from wxtui.app.help_screen import HelpScreen
+from wxtui.app.session_pane import SessionState
+from wxtui.app.sidebar import exit_marker
+from wxtui.demo import demo_app, populate_demo
+from wxtui.store import Store
+
+
+async def test_the_demo_never_starts_a_real_agent(
+    store: Store, tmp_path: Path, fake_claude: FakeClaude
+) -> None:
+    populate_demo(store, tmp_path)
+    app = demo_app(store, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        values = dialog.values()
+        assert values["command"].startswith("/bin/sh"), "the dialog shows the demo shell"
+        assert Path(values["dir"]).is_relative_to(tmp_path)
+        dialog.query_one("#field-name", Input).value = "mine"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        added = next(p for p in store.list_projects() if p.name == "mine")
+        bare = store.add_project("bare", workspace(tmp_path, "bare"))  # no command at all
+        for project in (added, bare):
+            await app.show_project(project.id)
+            await wait_until(lambda p=project: "wxtui demo" in pane_text(app, p.id))
+        assert fake_claude.starts() == [], "claude never ran"
+
+
+async def test_a_filter_never_keeps_filtering_out_of_sight(store: Store, tmp_path: Path) -> None:
+    for name in ("reports", "billing", "mobile"):
+        store.add_project(name, workspace(tmp_path, name))
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("slash", "r", "e", "p", "enter")
+        await pilot.pause()
+        assert [n.data.id for n in app.tree.root.children] == [store.list_projects()[0].id]
+        await pilot.press("escape")  # esc in the sidebar clears it
+        await pilot.pause()
+        assert len(app.tree.root.children) == 3
+        await pilot.press("slash", "m", "o", "b", "enter", "ctrl+right_square_bracket")
+        await pilot.pause()
+        assert not app.query_one("#filter", Input).has_class("visible")
+        assert len(app.tree.root.children) == 3, "hiding the box clears the filter"
+
+
+async def test_f1_closes_help_and_the_palette_has_one_quit(store: Store) -> None:
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        from wxtui.app.commands import WxtuiCommands
+
+        titles = [title for title, _c, _h in WxtuiCommands(app.screen)._targets()]
+        assert [t for t in titles if "quit" in t.lower()] == ["Quit"]
+
+
+async def test_edit_keeps_the_name_and_the_prompt_is_multi_line(
+    store: Store, tmp_path: Path
+) -> None:
+    project = store.add_project("alpha", workspace(tmp_path, "a"), command="sh -c 'exec cat'")
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("end", "2", "enter")  # The first key must not replace the name.
+        await pilot.pause()
+        assert store.get_project(project.id).name == "alpha2"
+        await pilot.press("m")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        dialog.query_one("#field-name", Input).value = "step"
+        area = dialog.query_one("#field-prompt", TextArea)
+        area.focus()
+        await pilot.pause()
+        await pilot.press("o", "n", "e", "enter", "t", "w", "o", "ctrl+s")
+        await pilot.pause()
+        (milestone,) = store.list_milestones(project.id)
+        assert milestone.prompt == "one\ntwo"
+
+
+async def test_send_prompt_to_an_agent_that_died_at_once_leaves_the_milestone_alone(
+    store: Store, tmp_path: Path
+) -> None:
+    project = store.add_project("dies", workspace(tmp_path, "d"), command="sh -c 'echo x; exit 3'")
+    milestone = store.add_milestone(project.id, "m", "do it")
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.tree.cursor_line = 1
+        await pilot.press("p")
+        await wait_until(lambda: pane(app, project.id).state is SessionState.EXITED)
+        await pilot.pause(0.5)
+        assert store.get_milestone(milestone.id).status == "pending"
+
+
+def test_exit_markers_are_red_only_for_failure() -> None:
+    assert exit_marker(0).style == "dim"
+    assert exit_marker(None, stopped=True).detail == "stopped"
+    assert "red" in exit_marker(2).style and exit_marker(2).detail == "exited 2"
+
+
+async def test_deleting_the_open_project_clears_the_header(store: Store, tmp_path: Path) -> None:
+    project = store.add_project("doomed", workspace(tmp_path, "x"), command="sh -c 'exec cat'")
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.show_project(project.id)
+        await pilot.pause()
+        assert app.sub_title.startswith("doomed")
+        await pilot.press("ctrl+right_square_bracket", "d", "y")
+        await wait_until(lambda: not store.list_projects())
+        await pilot.pause()
+        assert "doomed" not in app.sub_title
