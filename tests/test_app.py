@@ -202,7 +202,7 @@ async def test_next_attention_and_inbox_rank_what_claude_needs(seeded, store: St
             lambda: "Answer to finish the report" in str(app.tree.project_node(beta.id).label),
             message="the turn's answer on beta's line",
         )
-        assert str(app.tree.project_node(beta.id).label).startswith("✓")
+        assert str(app.tree.project_node(beta.id).label).startswith("2 ✓")
         assert app.title == "wxtui (1)"
         await pilot.press("ctrl+right_square_bracket")
         await _open_via_sidebar(pilot, app, 3)  # beta shown: its news is seen

@@ -227,3 +227,43 @@ def test_session_history_use_and_state(db: Path, tmp_path: Path) -> None:
     fails(run("session", "use", "p", "not-an-id-of-p", db=db), "never had conversation")
     (listed,) = json.loads(ok(run("session", "list", "--json", db=db)))
     assert listed["claude_session_id"] == "first-id"
+
+
+def test_milestones_by_name_edit_and_unique_names(db: Path, tmp_path: Path) -> None:
+    ok(run("project", "add", "alpha", "--dir", str(tmp_path), db=db))
+    ok(run("project", "add", "beta", "--dir", str(tmp_path), db=db))
+    first = ok(run("milestone", "add", "alpha", "Port models", db=db)).strip()
+    ok(run("milestone", "add", "beta", "Port models", db=db))
+    only = ok(run("milestone", "add", "alpha", "Write docs", db=db)).strip()
+    fails(run("milestone", "add", "alpha", "Write docs", db=db), "already has a milestone")
+    ok(run("milestone", "status", "Write docs", "completed", db=db))
+    fails(run("milestone", "status", "Port models", "completed", db=db), "ambiguous")
+    result = run("milestone", "status", "Port models", "completed", db=db)
+    assert first in result.stderr and "beta/Port models" in result.stderr, "lists candidates"
+    ok(run("milestone", "status", "alpha/Port models", "in_progress", db=db))
+    ok(run("milestone", "edit", first, "--name", "Port all models", "--prompt", "go", db=db))
+    fails(run("milestone", "edit", only, "--name", "Port all models", db=db), "already has")
+    fails(run("milestone", "edit", only, db=db), "nothing to change")
+    shown = json.loads(ok(run("milestone", "list", "alpha", "--json", db=db)))
+    assert [(m["element_name"], m["status"], m["prompt"]) for m in shown] == [
+        ("Port all models", "in_progress", "go"),
+        ("Write docs", "completed", None),
+    ]
+    ok(run("milestone", "remove", "alpha/Write docs", db=db))
+    fails(run("milestone", "remove", "no/such", db=db), "unknown milestone")
+
+
+def test_cli_messages_a_newcomer_meets(db: Path, tmp_path: Path) -> None:
+    assert "no projects" in ok(run("project", "list", db=db))
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    fails(run("project", "add", "p", "--dir", str(a_file), db=db), "not a directory")
+    ok(run("project", "add", "p", "--dir", str(tmp_path), db=db))
+    listing = ok(run("project", "list", db=db)).splitlines()
+    assert listing[0].split() == ["ID", "STATUS", "NAME", "WORKSPACE"]
+    fails(run("project", "edit", "p", db=db), "nothing to change")
+    for command in (["project", "show"], ["milestone", "add"], ["milestone", "status"]):
+        help_text = ok(run(*command, "--help"))
+        positional = help_text.split("positional arguments:")[1].split("options:")[0]
+        for line in positional.strip().splitlines():
+            assert len(line.split(None, 1)) == 2 or line.startswith("    "), help_text

@@ -129,3 +129,46 @@ async def test_deleting_the_open_project_clears_the_header(store: Store, tmp_pat
         await wait_until(lambda: not store.list_projects())
         await pilot.pause()
         assert "doomed" not in app.sub_title
+
+
+async def test_the_sidebar_hides_and_resizes_and_remembers(
+    store: Store, tmp_path: Path, private_user_dirs: Path
+) -> None:
+    from wxtui.app.ui_state import state_path
+
+    state_path().unlink(missing_ok=True)
+    project = store.add_project("alpha", workspace(tmp_path, "a"), command="sh -c 'exec cat'")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        sidebar = app.query_one("#sidebar")
+        assert sidebar.outer_size.width == 28, "at 80 columns the agent keeps 52"
+        await pilot.press("greater_than_sign", "greater_than_sign")
+        await pilot.pause()
+        assert sidebar.outer_size.width == 36
+        await app.show_project(project.id)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert not sidebar.display
+        assert pane(app, project.id).view.size.width == 80
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        sidebar = app.query_one("#sidebar")
+        assert not sidebar.display, "remembered"
+        await pilot.press("ctrl+right_square_bracket")  # The sidebar comes back for it.
+        await pilot.pause()
+        assert sidebar.display and sidebar.outer_size.width == 36
+        assert app.focused is app.tree
+
+
+async def test_a_broken_ui_state_file_is_ignored_and_never_overwritten(store: Store) -> None:
+    from wxtui.app.ui_state import state_path
+
+    path = state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json")
+    app = make_app(store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("greater_than_sign", "f3")
+        await pilot.pause()
+    assert path.read_text() == "{not json"
+    path.unlink()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from wxtui import __version__
-from wxtui.errors import WxtuiError
+from wxtui.errors import InvalidInput, WxtuiError
 from wxtui.models import MILESTONE_STATUSES
 from wxtui.store import Store, default_db_path
 
@@ -20,6 +20,10 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(2, f"wxtui: error: {message}\n")
+
+
+PROJECT_HELP = "project id or exact name"
+MILESTONE_HELP = "milestone id, or its name (unique, or given as PROJECT/NAME)"
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -42,37 +46,41 @@ def _build_parser() -> argparse.ArgumentParser:
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
     )
     add = project.add_parser("add", help="add a project; prints its id")
-    add.add_argument("name")
+    add.add_argument("name", help="the project's name (unique, any Unicode)")
     add.add_argument("--dir", default=".", help="workspace directory (default: current)")
     add.add_argument("--command", default="", help="agent command line for this project")
     listing = project.add_parser("list", help="list projects")
     listing.add_argument("--json", action="store_true")
     show = project.add_parser("show", help="show one project and its milestones")
-    show.add_argument("project")
+    show.add_argument("project", help=PROJECT_HELP)
     show.add_argument("--json", action="store_true")
     edit = project.add_parser("edit", help="change a project")
-    edit.add_argument("project")
+    edit.add_argument("project", help=PROJECT_HELP)
     edit.add_argument("--name")
     edit.add_argument("--dir")
     edit.add_argument("--command")
     remove = project.add_parser("remove", help="delete a project and its milestones")
-    remove.add_argument("project")
+    remove.add_argument("project", help=PROJECT_HELP)
 
     milestone = commands.add_parser("milestone", help="manage milestones").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
     )
     madd = milestone.add_parser("add", help="add a milestone; prints its id")
-    madd.add_argument("project")
-    madd.add_argument("name")
-    madd.add_argument("--prompt")
+    madd.add_argument("project", help=PROJECT_HELP)
+    madd.add_argument("name", help="the milestone's name (unique within the project)")
+    madd.add_argument("--prompt", help="a brief that can be sent into the project's session")
     mlist = milestone.add_parser("list", help="list a project's milestones")
-    mlist.add_argument("project")
+    mlist.add_argument("project", help=PROJECT_HELP)
     mlist.add_argument("--json", action="store_true")
+    medit = milestone.add_parser("edit", help="change a milestone")
+    medit.add_argument("milestone", help=MILESTONE_HELP)
+    medit.add_argument("--name")
+    medit.add_argument("--prompt", help="the new prompt ('' removes it)")
     mstatus = milestone.add_parser("status", help="set a milestone's status")
-    mstatus.add_argument("milestone")
+    mstatus.add_argument("milestone", help=MILESTONE_HELP)
     mstatus.add_argument("status", help=" | ".join(MILESTONE_STATUSES))
     mremove = milestone.add_parser("remove", help="delete a milestone")
-    mremove.add_argument("milestone")
+    mremove.add_argument("milestone", help=MILESTONE_HELP)
 
     session = commands.add_parser("session", help="stored Claude conversations").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
@@ -80,14 +88,14 @@ def _build_parser() -> argparse.ArgumentParser:
     slist = session.add_parser("list", help="the stored conversation of every project")
     slist.add_argument("--json", action="store_true")
     forget = session.add_parser("forget", help="the next start is a fresh conversation")
-    forget.add_argument("project", help="project id or exact name")
+    forget.add_argument("project", help=PROJECT_HELP)
     history = session.add_parser(
         "history", help="every conversation a project has used, oldest first (last: current)"
     )
-    history.add_argument("project", help="project id or exact name")
+    history.add_argument("project", help=PROJECT_HELP)
     history.add_argument("--json", action="store_true")
     use = session.add_parser("use", help="the next start resumes this earlier conversation")
-    use.add_argument("project", help="project id or exact name")
+    use.add_argument("project", help=PROJECT_HELP)
     use.add_argument("id", help="a conversation id from `session history`")
     return parser
 
@@ -114,7 +122,11 @@ def _project_list(store: Store, args: argparse.Namespace) -> None:
     if args.json:
         _print_json([p.to_dict() for p in projects])
         return
-    _print_table([(p.id, p.status, p.name, p.workspace_path) for p in projects])
+    if not projects:
+        print("no projects (add one with: wxtui project add NAME --dir PATH)")
+        return
+    header = ("ID", "STATUS", "NAME", "WORKSPACE")
+    _print_table([header, *((p.id, p.status, p.name, p.workspace_path) for p in projects)])
 
 
 def _project_show(store: Store, args: argparse.Namespace) -> None:
@@ -131,6 +143,8 @@ def _project_show(store: Store, args: argparse.Namespace) -> None:
 
 def _project_edit(store: Store, args: argparse.Namespace) -> None:
     project = store.find_project(args.project)
+    if args.name is None and args.dir is None and args.command is None:
+        raise InvalidInput("nothing to change: give --name, --dir or --command")
     store.edit_project(project.id, name=args.name, workspace_path=args.dir, command=args.command)
 
 
@@ -151,12 +165,19 @@ def _milestone_list(store: Store, args: argparse.Namespace) -> None:
     _print_table([(m.id, m.status, m.element_name) for m in milestones])
 
 
+def _milestone_edit(store: Store, args: argparse.Namespace) -> None:
+    milestone = store.find_milestone(args.milestone)
+    if args.name is None and args.prompt is None:
+        raise InvalidInput("nothing to change: give --name or --prompt")
+    store.edit_milestone(milestone.id, element_name=args.name, prompt=args.prompt)
+
+
 def _milestone_status(store: Store, args: argparse.Namespace) -> None:
-    store.set_milestone_status(args.milestone, args.status)
+    store.set_milestone_status(store.find_milestone(args.milestone).id, args.status)
 
 
 def _milestone_remove(store: Store, args: argparse.Namespace) -> None:
-    store.remove_milestone(args.milestone)
+    store.remove_milestone(store.find_milestone(args.milestone).id)
 
 
 def _session_list(store: Store, args: argparse.Namespace) -> None:
@@ -206,6 +227,7 @@ _HANDLERS: dict[tuple[str, str], Callable[[Store, argparse.Namespace], None]] = 
     ("project", "remove"): _project_remove,
     ("milestone", "add"): _milestone_add,
     ("milestone", "list"): _milestone_list,
+    ("milestone", "edit"): _milestone_edit,
     ("milestone", "status"): _milestone_status,
     ("milestone", "remove"): _milestone_remove,
     ("session", "list"): _session_list,

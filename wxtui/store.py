@@ -116,6 +116,8 @@ def _check_name(name: str, what: str) -> str:
 def check_directory(path: str) -> str:
     """Return the absolute form of an existing directory, or raise InvalidInput."""
     absolute = os.path.abspath(os.path.expanduser(path))
+    if os.path.exists(absolute) and not os.path.isdir(absolute):
+        raise InvalidInput(f"not a directory: {absolute}")
     if not os.path.isdir(absolute):
         raise InvalidInput(f"directory does not exist: {absolute}")
     return absolute
@@ -430,6 +432,7 @@ class Store:
         now = _now()
         with self._write() as db:
             self.get_project(project_id)
+            self._refuse_duplicate_milestone(project_id, element_name)
             milestone_id = self._new_id("milestones")
             db.execute(
                 f"INSERT INTO milestones ({_MILESTONE_COLUMNS}) "
@@ -445,6 +448,38 @@ class Store:
         if row is None:
             raise NotFound(f"unknown milestone: {milestone_id}")
         return Milestone(*row)
+
+    def _refuse_duplicate_milestone(self, project_id: str, name: str) -> None:
+        row = self._db.execute(
+            "SELECT 1 FROM milestones WHERE output_project_id = ? AND element_name = ?",
+            (project_id, name),
+        ).fetchone()
+        if row is not None:
+            raise InvalidInput(f"this project already has a milestone named {name!r}")
+
+    def find_milestone(self, ref: str) -> Milestone:
+        """A milestone by id, else by name: unique in the database, or ``PROJECT/NAME``."""
+        try:
+            return self.get_milestone(ref)
+        except NotFound:
+            pass
+        candidates = [m for m in self.list_milestones() if m.element_name == ref]
+        if not candidates and "/" in ref:
+            project_ref, _, name = ref.partition("/")
+            try:
+                project = self.find_project(project_ref)
+            except NotFound:
+                raise NotFound(f"unknown milestone: {ref}") from None
+            candidates = [m for m in self.list_milestones(project.id) if m.element_name == name]
+        if not candidates:
+            raise NotFound(f"unknown milestone: {ref}")
+        if len(candidates) > 1:
+            names = ", ".join(
+                f"{m.id} ({self.get_project(m.output_project_id).name}/{m.element_name})"
+                for m in candidates
+            )
+            raise InvalidInput(f"milestone name {ref!r} is ambiguous: {names}")
+        return candidates[0]
 
     def list_milestones(self, project_id: str | None = None) -> list[Milestone]:
         if project_id is None:
@@ -469,6 +504,8 @@ class Store:
         )
         new_prompt = milestone.prompt if prompt is None else (prompt or None)
         with self._write() as db:
+            if name != milestone.element_name:
+                self._refuse_duplicate_milestone(milestone.output_project_id, name)
             db.execute(
                 "UPDATE milestones SET element_name = ?, prompt = ?, updated_at = ? WHERE id = ?",
                 (name, new_prompt, _now(), milestone_id),

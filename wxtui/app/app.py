@@ -45,6 +45,7 @@ from wxtui.app.terminal_driver import (
     set_host_title,
     terminal_gone,
 )
+from wxtui.app.ui_state import MAX_SIDEBAR, MIN_SIDEBAR, UiStateFile, default_sidebar_width
 from wxtui.errors import WxtuiError
 from wxtui.project_sessions import ProjectSessions
 from wxtui.session_lock import LockHeld
@@ -83,6 +84,7 @@ class WxtuiApp(App[int]):
         Binding("ctrl+backslash", "next_attention", "Next", key_display="^\\", priority=True),
         Binding("f1", "help", "Help", priority=True),
         Binding("f2", "inbox", "Inbox", priority=True),
+        Binding("f3", "toggle_sidebar", "Sidebar on/off", show=False, priority=True),
         *(
             Binding(f"alt+{n}", f"switch({n})", f"Project {n}", show=False, priority=True)
             for n in range(1, 10)
@@ -113,6 +115,8 @@ class WxtuiApp(App[int]):
         self._data_version = -1
         self._poll_interval = poll_interval
         self._collector = QuietCollector()
+        self._ui_file = UiStateFile()
+        self._ui = self._ui_file.load()
         # Kept at hand: every session's marker change updates it, and a DOM query
         # per change costs more than the change during a flood.
         self._tree = ProjectTree(id="tree")
@@ -129,7 +133,7 @@ class WxtuiApp(App[int]):
         yield Header(icon="▣")
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
-                yield Input(placeholder="filter projects and milestones", id="filter")
+                yield Input(placeholder="filter by name", id="filter")
                 yield self._tree
             with ContentSwitcher(id="panes", initial="empty"):
                 yield Static(EMPTY_PICK, id="empty")
@@ -156,6 +160,7 @@ class WxtuiApp(App[int]):
                 loop.add_signal_handler(signum, self._on_terminate_signal)
         self._collector.install()
         set_host_title(self, self.title)
+        self._apply_sidebar()
         self.reload()
         self.tree.focus()
         self.set_interval(self._poll_interval, self._poll_store)
@@ -410,6 +415,8 @@ class WxtuiApp(App[int]):
         self._collector.uninstall()
 
     def action_sidebar(self) -> None:
+        if self._ui.sidebar_hidden:
+            self.action_toggle_sidebar()
         self.action_clear_filter()
         tree = self.tree
         if self._current is not None:
@@ -423,6 +430,35 @@ class WxtuiApp(App[int]):
         if field.value or self.tree.filter_text:
             field.value = ""
             self.tree.set_filter("")
+
+    def _apply_sidebar(self) -> None:
+        sidebar = self.query_one("#sidebar")
+        width = self._ui.sidebar_width or default_sidebar_width(self.size.width)
+        sidebar.styles.width = width
+        sidebar.display = not self._ui.sidebar_hidden
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._ui.sidebar_width is None and self.screen_stack:
+            self._apply_sidebar()
+
+    def action_toggle_sidebar(self) -> None:
+        """F3: hide the sidebar (the agent gets the whole width) or show it again."""
+        self._ui.sidebar_hidden = not self._ui.sidebar_hidden
+        if self._ui.sidebar_hidden and self.focused is self.tree and self._current is not None:
+            pane = self._pane(self._current)
+            if pane is not None:
+                self.screen.set_focus(pane.view)
+        self._apply_sidebar()
+        self._ui_file.save(self._ui)
+        if not self._ui.sidebar_hidden:
+            self.screen.set_focus(self.tree)
+
+    def action_resize_sidebar(self, delta: int) -> None:
+        """< and > in the sidebar: narrower or wider, remembered across runs."""
+        current = self._ui.sidebar_width or default_sidebar_width(self.size.width)
+        self._ui.sidebar_width = max(MIN_SIDEBAR, min(MAX_SIDEBAR, current + delta))
+        self._apply_sidebar()
+        self._ui_file.save(self._ui)
 
     def action_help(self) -> None:
         """F1 opens the help, and closes it again."""

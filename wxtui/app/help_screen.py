@@ -19,12 +19,13 @@ KEYMAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("ctrl+\\", "the session that needs you most"),
             ("F1", "this help"),
             ("F2", "inbox: every session that needs you"),
+            ("F3", "hide or show the sidebar (remembered)"),
         ),
     ),
     (
         "Sidebar",
         (
-            ("up / down", "move"),
+            ("up / down, j / k", "move"),
             ("enter", "open the project's session (starts it if needed)"),
             ("a", "add project"),
             ("m", "add milestone"),
@@ -36,6 +37,8 @@ KEYMAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("s", "stop session"),
             ("/", "filter by name"),
             ("ctrl+p", "command palette"),
+            ("< / >", "narrower / wider sidebar (remembered)"),
+            ("?", "this help"),
         ),
     ),
     (
@@ -49,9 +52,33 @@ KEYMAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+MARKERS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Claude sessions",
+        (
+            ("○ ◌", "not started, starting"),
+            ("●", "working (the tool it runs follows the name)"),
+            ("⚠", "needs your permission"),
+            ("?", "asks you a question"),
+            ("✓", "done: the turn ended (bright until you look)"),
+            ("✗", "error from the API"),
+            ("✕ ■", "exited (red: failed), stopped"),
+        ),
+    ),
+    (
+        "Other programs",
+        (("● ◆ !", "running, new output, bell"), ("◌", "running in another wxtui")),
+    ),
+    (
+        "Milestones",
+        (("○ ▶ ✓ ✗", "pending, in progress, completed, failed"),),
+    ),
+)
+
+
 def keymap_text() -> Text:
     text = Text()
-    for section, keys in KEYMAP:
+    for section, keys in (*KEYMAP, *MARKERS):
         text.append(f"{section}\n", style="bold")
         for key, what in keys:
             text.append(f"  {key:<24}", style="bold cyan")

@@ -77,19 +77,25 @@ def inert(text: str) -> str:
 class ProjectTree(Tree[NodeRef]):
     """Rebuilt from the store on change; the cursor stays on the same project or milestone."""
 
+    # The footer shows the common keys; help (F1, ?) and the palette list every one.
     BINDINGS: ClassVar[list[BindingType]] = [
         # Opens the session and focuses it before the next key is handled.
         Binding("enter", "app.open_selected", "Open", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("question_mark", "app.help", "Help", show=False),
+        Binding("less_than_sign", "app.resize_sidebar(-4)", "Narrower", show=False),
+        Binding("greater_than_sign", "app.resize_sidebar(4)", "Wider", show=False),
         Binding("escape", "app.clear_filter", "Clear filter", show=False),
         Binding("a", "app.add_project", "Add project"),
         Binding("m", "app.add_milestone", "Milestone"),
         Binding("e", "app.edit", "Edit"),
         Binding("d", "app.delete", "Delete"),
         Binding("p", "app.send_prompt", "Send prompt"),
-        Binding("t", "app.set_status", "Status"),
-        Binding("r", "app.restart_session", "Restart"),
-        Binding("s", "app.stop_session", "Stop"),
-        Binding("slash", "app.filter", "Filter"),
+        Binding("t", "app.set_status", "Status", show=False),
+        Binding("r", "app.restart_session", "Restart", show=False),
+        Binding("s", "app.stop_session", "Stop", show=False),
+        Binding("slash", "app.filter", "Filter", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -128,9 +134,11 @@ class ProjectTree(Tree[NodeRef]):
                 break
 
     def _project_label(self, project_id: str) -> Text:
-        project = next(p for p in self._projects if p.id == project_id)
+        index, project = next((i, p) for i, p in enumerate(self._projects) if p.id == project_id)
         marker = self._markers.get(project_id, NOT_STARTED)
-        label = Text()
+        label = Text(no_wrap=True, overflow="ellipsis")
+        # alt+1 ... alt+9 open the first nine projects: their numbers are shown.
+        label.append(f"{index + 1} " if index < 9 else "  ", style="dim")
         label.append(marker.symbol, style=marker.style)
         label.append(" ")
         label.append(inert(project.name), style="bold")
@@ -140,7 +148,7 @@ class ProjectTree(Tree[NodeRef]):
 
     def _milestone_label(self, milestone: Milestone) -> Text:
         symbol, style = MILESTONE_MARKERS.get(milestone.status, ("?", ""))
-        label = Text()
+        label = Text(no_wrap=True, overflow="ellipsis")
         label.append(symbol, style=style)
         label.append(" ")
         label.append(inert(milestone.element_name))

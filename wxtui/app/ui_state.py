@@ -1,0 +1,71 @@
+"""What the UI remembers between runs (the sidebar's width and whether it is shown).
+
+A small JSON file in the platform's user state directory. A file that cannot be read is
+ignored and left as it is: wxtui then neither trusts nor overwrites it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import platformdirs
+
+log = logging.getLogger(__name__)
+
+MIN_SIDEBAR = 16
+MAX_SIDEBAR = 80
+
+
+@dataclass
+class UiState:
+    sidebar_width: int | None = None  # None: fit the terminal (see default_sidebar_width).
+    sidebar_hidden: bool = False
+
+
+def default_sidebar_width(columns: int) -> int:
+    """36 columns on a wide terminal; on a narrow one the agent keeps at least 52."""
+    return max(MIN_SIDEBAR + 6, min(36, columns - 52))
+
+
+def state_path() -> Path:
+    return Path(platformdirs.user_state_dir("wxtui", appauthor=False)) / "ui.json"
+
+
+class UiStateFile:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or state_path()
+        self._writable = True
+
+    def load(self) -> UiState:
+        try:
+            data = json.loads(self.path.read_text())
+            width = data.get("sidebar_width")
+            state = UiState(
+                sidebar_width=None
+                if width is None
+                else max(MIN_SIDEBAR, min(MAX_SIDEBAR, int(width))),
+                sidebar_hidden=bool(data.get("sidebar_hidden", False)),
+            )
+        except FileNotFoundError:
+            return UiState()
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            log.warning("ignoring %s: %s", self.path, exc)
+            self._writable = False
+            return UiState()
+        return state
+
+    def save(self, state: UiState) -> None:
+        if not self._writable:
+            return
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(".tmp")
+            temporary.write_text(json.dumps(asdict(state)))
+            os.chmod(temporary, 0o600)
+            temporary.replace(self.path)
+        except OSError as exc:
+            log.warning("cannot save %s: %s", self.path, exc)
