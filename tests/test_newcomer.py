@@ -172,3 +172,72 @@ async def test_a_broken_ui_state_file_is_ignored_and_never_overwritten(store: St
         await pilot.pause()
     assert path.read_text() == "{not json"
     path.unlink()
+
+
+async def test_search_the_scrollback_highlights_moves_and_returns_to_live(
+    store: Store, tmp_path: Path
+) -> None:
+    lines = "; ".join(f"echo line {i:03d}{' needle' if i % 40 == 0 else ''}" for i in range(200))
+    project = store.add_project(
+        "logs", workspace(tmp_path, "l"), command=f"sh -c '{lines}; echo end-of-log; exec cat'"
+    )
+    app = make_app(store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.show_project(project.id)
+        await wait_until(lambda: "end-of-log" in pane_text(app, project.id))
+        view = pane(app, project.id).view
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.press(*"NEEDLE", "enter")
+        await pilot.pause()
+        assert view.searching and view.current_match is not None
+        shown = [str(view.render_line(y).text) for y in range(view.size.height)]
+        assert "1/5" not in shown[0] and "5/5" in shown[0], shown[0]
+        assert any("line 160 needle" in row for row in shown), "the newest match is in view"
+        row = next(y for y, text in enumerate(shown) if "line 160 needle" in text)
+        styles = [seg.style for seg in view.render_line(row) if "needle" in seg.text]
+        assert styles and styles[0].bgcolor is not None, "the match is highlighted"
+        for _ in range(4):
+            await pilot.press("n")
+        await pilot.pause()
+        shown = [str(view.render_line(y).text) for y in range(view.size.height)]
+        assert "1/5" in shown[0] and any("line 000 needle" in r for r in shown)
+        await pilot.press("N")
+        await pilot.pause()
+        assert "2/5" in str(view.render_line(0).text)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not view.searching and view.scroll_offset_lines == 0
+        assert "end-of-log" in "".join(
+            str(view.render_line(y).text) for y in range(view.size.height)
+        )
+
+
+async def test_drag_selects_and_copies_and_f5_copies_the_screen(
+    store: Store, tmp_path: Path
+) -> None:
+    project = store.add_project(
+        "sel",
+        workspace(tmp_path, "s"),
+        command="sh -c 'echo alpha beta gamma; echo second line here; exec cat'",
+    )
+    app = make_app(store)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # The terminal's clipboard is not reachable here.
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.show_project(project.id)
+        await wait_until(lambda: "second line here" in pane_text(app, project.id))
+        view = pane(app, project.id).view
+        await pilot.mouse_down(view, offset=(6, 0))
+        await pilot.hover(view, offset=(5, 1))
+        await pilot.mouse_up(view, offset=(5, 1))
+        await pilot.pause()
+        assert copied == ["beta gamma\nsecond"]
+        shown = [seg for seg in view.render_line(0) if "beta" in seg.text]
+        assert shown and shown[0].style.reverse, "the selection is highlighted"
+        await pilot.press("x")  # A key clears the selection (and reaches the child).
+        await pilot.pause()
+        assert not any(seg.style and seg.style.reverse for seg in view.render_line(0))
+        await pilot.press("f5")
+        await pilot.pause()
+        assert copied[-1].startswith("alpha beta gamma\nsecond line here")

@@ -85,6 +85,8 @@ class WxtuiApp(App[int]):
         Binding("f1", "help", "Help", priority=True),
         Binding("f2", "inbox", "Inbox", priority=True),
         Binding("f3", "toggle_sidebar", "Sidebar on/off", show=False, priority=True),
+        Binding("f4", "search", "Search", show=False, priority=True),
+        Binding("f5", "copy_screen", "Copy screen", show=False, priority=True),
         *(
             Binding(f"alt+{n}", f"switch({n})", f"Project {n}", show=False, priority=True)
             for n in range(1, 10)
@@ -459,6 +461,25 @@ class WxtuiApp(App[int]):
         self._ui.sidebar_width = max(MIN_SIDEBAR, min(MAX_SIDEBAR, current + delta))
         self._apply_sidebar()
         self._ui_file.save(self._ui)
+
+    def action_search(self) -> None:
+        """F4: search the open pane's scrollback (n / N move, esc back to live)."""
+        pane = self._pane(self._current) if self._current else None
+        if pane is None:
+            self.notify("Open a session first.", timeout=2)
+            return
+        pane.open_search()
+
+    def action_copy_screen(self) -> None:
+        """F5: the open pane's visible screen to the clipboard."""
+        pane = self._pane(self._current) if self._current else None
+        if pane is not None:
+            pane.view.copy_screen()
+
+    @on(TerminalView.Copied)
+    def _on_copied(self, event: TerminalView.Copied) -> None:
+        lines = event.text.count("\n") + 1
+        self.notify(f"copied {len(event.text)} characters ({lines} lines)", timeout=2)
 
     def action_help(self) -> None:
         """F1 opens the help, and closes it again."""

@@ -24,6 +24,9 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Filter sidebar", "filter", "Filter projects and milestones by name"),
     ("Next session needing attention", "next_attention", "Jump to the session that needs you most"),
     ("Inbox", "inbox", "Every session that needs you, with reason and age"),
+    ("Search the scrollback", "search", "Find text in the open session's scrollback (F4)"),
+    ("Hide or show the sidebar", "toggle_sidebar", "F3; remembered across runs"),
+    ("Copy the screen", "copy_screen", "The open session's visible screen to the clipboard (F5)"),
     ("Help", "help", "Show the key map"),
     ("Quit", "quit", "End every session and quit"),
 )

@@ -20,6 +20,7 @@ KEYMAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("F1", "this help"),
             ("F2", "inbox: every session that needs you"),
             ("F3", "hide or show the sidebar (remembered)"),
+            ("F4", "search the scrollback: n older, N newer, esc live"),
         ),
     ),
     (
@@ -46,6 +47,8 @@ KEYMAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("every other key", "goes to the agent"),
             ("shift+pgup / pgdn, wheel", "scroll back (any key returns)"),
+            ("mouse drag", "select and copy (when the program does not use the mouse)"),
+            ("F5", "copy the visible screen"),
             ("enter (after exit)", "restart, resuming the conversation"),
         ),
     ),

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum
 
+from textual import events
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+from textual.widgets import Input
 
 from wxtui.agent_state import AgentState, AgentStatus
 from wxtui.terminal.widget import TerminalView
@@ -83,6 +85,32 @@ class SessionPane(Widget):
 
     def compose(self):
         yield self.view
+        yield Input(placeholder="search the scrollback (enter)", id="search", classes="search")
+
+    # -- scrollback search (F4) -----------------------------------------------
+
+    def open_search(self) -> None:
+        field = self.query_one("#search", Input)
+        field.add_class("visible")
+        field.value = self.view.search_query
+        self.screen.set_focus(field)
+
+    def _close_search_box(self) -> None:
+        self.query_one("#search", Input).remove_class("visible")
+        self.screen.set_focus(self.view)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._close_search_box()
+        if not event.value:
+            self.view.end_search()
+        elif self.view.search(event.value) == 0:
+            self.notify(f"no match for {event.value!r}", timeout=2)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape" and self.screen.focused is self.query_one("#search", Input):
+            event.stop()
+            self._close_search_box()
 
     def _input(self, data: bytes) -> None:
         if self.state is SessionState.RUNNING:

@@ -141,6 +141,18 @@ def runs_to_strip(runs: Runs, width: int, styles: StyleCache) -> Strip:
     return Strip(segments, width)
 
 
+def with_highlights(strip: Strip, spans: list[tuple[int, int, Style]]) -> Strip:
+    """The strip with each span of cells ``[start, end)`` restyled (search matches)."""
+    for start, end, style in spans:
+        end = min(end, strip.cell_length)
+        if start >= end:
+            continue
+        left, middle, right = strip.divide([start, end, strip.cell_length])
+        marked = Strip([Segment(seg.text, (seg.style or Style()) + style) for seg in middle])
+        strip = Strip.join([left, marked, right])
+    return strip
+
+
 def with_cursor(strip: Strip, x: int, style: Style) -> Strip:
     """The strip with the cell at ``x`` restyled as the cursor."""
     if x >= strip.cell_length:

@@ -23,8 +23,14 @@ from textual.widget import Widget
 
 from wxtui.terminal.emulator import TerminalEmulator
 from wxtui.terminal.keys import encode_key
-from wxtui.terminal.render import StyleCache, runs_to_strip, with_cursor
-from wxtui.terminal.row import Row
+from wxtui.terminal.render import (
+    StyleCache,
+    grid_width,
+    runs_to_strip,
+    with_cursor,
+    with_highlights,
+)
+from wxtui.terminal.row import Row, runs_text
 from wxtui.terminal.screen import DEFAULT_SCROLLBACK
 
 log = logging.getLogger(__name__)
@@ -43,6 +49,23 @@ WHEEL_LINES = 3
 _BLOCK_CURSOR = Style(reverse=True)
 _LINE_CURSOR = Style(underline=True, bold=True)
 _MARKER_STYLE = Style(reverse=True, bold=True)
+_MATCH_STYLE = Style(bgcolor="yellow", color="black")
+_CURRENT_MATCH_STYLE = Style(bgcolor="bright_magenta", color="black", bold=True)
+_SELECTION_STYLE = Style(reverse=True)
+
+
+def _cell_index(text: str, cell: int) -> int:
+    """The index in ``text`` where cell ``cell`` begins (wide characters take two)."""
+    if text.isascii():
+        return min(cell, len(text))
+    cells = 0
+    for index, ch in enumerate(text):
+        if cells >= cell:
+            return index
+        cells += grid_width(ch)
+    return len(text)
+
+
 _NO_SPACING = Spacing(0, 0, 0, 0)
 
 
@@ -84,6 +107,18 @@ class TerminalView(Widget, can_focus=True):
             super().__init__()
             self.view = view
             self.title = title
+
+    class Copied(Message):
+        """Text went to the clipboard (a selection, or the screen)."""
+
+        def __init__(self, view: TerminalView, text: str) -> None:
+            super().__init__()
+            self.view = view
+            self.text = text
+
+        @property
+        def control(self) -> TerminalView:
+            return self.view
 
     class Resized(Message):
         """The pane's size changed; the child's terminal should follow."""
@@ -132,6 +167,15 @@ class TerminalView(Widget, can_focus=True):
         self._cursor_row = 0
         self._cursor_strip: Strip | None = None
         self._mouse_buttons = 0
+        # Scrollback search: matches as (line, first cell, end cell), lines counted from
+        # the oldest history line; the current one is shown and highlighted apart.
+        self._matches: list[tuple[int, int, int]] = []
+        self._matches_by_line: dict[int, list[tuple[int, int]]] = {}
+        self._match = -1
+        self.search_query = ""
+        # A mouse selection: (line, cell) where the drag began and where it is now.
+        self._selection: tuple[tuple[int, int], tuple[int, int]] | None = None
+        self._dragging = False
 
     # -- output --------------------------------------------------------------
 
@@ -211,7 +255,8 @@ class TerminalView(Widget, can_focus=True):
         changed = self._changed_rows()
         if not self.display or not self.is_mounted:
             return
-        if self.scroll_offset_lines or len(changed) >= self.emulator.lines:
+        marked = self.search_query or self._selection is not None
+        if self.scroll_offset_lines or marked or len(changed) >= self.emulator.lines:
             self.refresh()
             return
         width = self.size.width
@@ -314,6 +359,8 @@ class TerminalView(Widget, can_focus=True):
     def _render_line(self, y: int) -> Strip:
         width = self.size.width
         screen = self.emulator.screen
+        if self.search_query or self._selection is not None:
+            return self._search_line(y, width)
         if self.scroll_offset_lines:
             return self._history_line(y, width)
         if y >= screen.lines:
@@ -358,6 +405,158 @@ class TerminalView(Widget, can_focus=True):
     def watch_scroll_offset_lines(self) -> None:
         self.refresh()
 
+    # -- scrollback search ---------------------------------------------------
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.search_query)
+
+    def _all_lines(self) -> list[str]:
+        history = self.emulator.screen.scrollback
+        return [runs_text(runs) for runs in history] + self.emulator.display()
+
+    def search(self, query: str) -> int:
+        """Find ``query`` (ignoring case) in the scrollback and the screen; show the most
+        recent match. Returns the number of matches."""
+        self.search_query = query
+        self._matches = []
+        if query:
+            needle = query.casefold()
+            for index, text in enumerate(self._all_lines()):
+                folded = text.casefold()
+                start = folded.find(needle)
+                while start >= 0:
+                    first = grid_width(text[:start]) if not text.isascii() else start
+                    last = first + grid_width(text[start : start + len(query)])
+                    self._matches.append((index, first, last))
+                    start = folded.find(needle, start + max(1, len(needle)))
+        self._matches_by_line = {}
+        for line, first, last in self._matches:
+            self._matches_by_line.setdefault(line, []).append((first, last))
+        self._match = len(self._matches) - 1
+        self._show_match()
+        return len(self._matches)
+
+    def search_step(self, older: bool) -> None:
+        """``n`` goes to the next older match, ``N`` to the next newer one (wrapping)."""
+        if self._matches:
+            self._match = (self._match + (-1 if older else 1)) % len(self._matches)
+            self._show_match()
+
+    def end_search(self) -> None:
+        """Back to the live view."""
+        self.search_query = ""
+        self._matches = []
+        self._matches_by_line = {}
+        self._match = -1
+        self.scroll_offset_lines = 0
+        self.refresh()
+
+    @property
+    def current_match(self) -> tuple[int, int, int] | None:
+        """The shown match: (line counted from the oldest history line, first, end cell)."""
+        return self._matches[self._match] if self._matches else None
+
+    def _show_match(self) -> None:
+        """Scroll so the current match sits in view (a third from the top when it can)."""
+        history = len(self.emulator.screen.scrollback)
+        if self._matches:
+            line = self._matches[self._match][0]
+            top = max(0, min(line - self.size.height // 3, history))
+            self.scroll_offset_lines = history - top
+        self.refresh()
+
+    # -- selection and copy --------------------------------------------------------
+
+    def _position(self, event: events.MouseEvent) -> tuple[int, int]:
+        """A mouse position as (line counted from the oldest history line, cell)."""
+        history = len(self.emulator.screen.scrollback)
+        line = history - self.scroll_offset_lines + max(0, min(event.y, self.size.height - 1))
+        return line, max(0, min(event.x, self.emulator.columns))
+
+    def _ordered_selection(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        if self._selection is None:
+            return None
+        start, end = sorted(self._selection)
+        return start, end
+
+    def _selected_span(self, line: int, width: int) -> list[tuple[int, int, Style]]:
+        ordered = self._ordered_selection()
+        if ordered is None:
+            return []
+        (first_line, first_cell), (last_line, last_cell) = ordered
+        if not first_line <= line <= last_line:
+            return []
+        start = first_cell if line == first_line else 0
+        end = last_cell + 1 if line == last_line else width
+        return [(start, end, _SELECTION_STYLE)]
+
+    @property
+    def selected_text(self) -> str:
+        """The selected cells' text, lines joined by newlines, trailing blanks dropped."""
+        ordered = self._ordered_selection()
+        if ordered is None:
+            return ""
+        (first_line, first_cell), (last_line, last_cell) = ordered
+        lines = self._all_lines()
+        picked = []
+        for line in range(first_line, min(last_line, len(lines) - 1) + 1):
+            text = lines[line]
+            start = _cell_index(text, first_cell) if line == first_line else 0
+            end = _cell_index(text, last_cell + 1) if line == last_line else len(text)
+            picked.append(text[start:end].rstrip())
+        return "\n".join(picked)
+
+    def clear_selection(self) -> None:
+        if self._selection is not None:
+            self._selection = None
+            self.refresh()
+
+    def copy_selection(self) -> str:
+        """To the system clipboard (OSC 52 through the terminal wxtui runs in)."""
+        text = self.selected_text
+        if text:
+            self.app.copy_to_clipboard(text)
+            self.post_message(self.Copied(self, text))
+        return text
+
+    def copy_screen(self) -> str:
+        """The whole visible screen (or the scrolled-back view) to the clipboard."""
+        history = len(self.emulator.screen.scrollback)
+        top = history - self.scroll_offset_lines
+        lines = self._all_lines()[top : top + self.size.height]
+        text = "\n".join(line.rstrip() for line in lines).rstrip("\n")
+        self.app.copy_to_clipboard(text)
+        self.post_message(self.Copied(self, text))
+        return text
+
+    def _search_line(self, y: int, width: int) -> Strip:
+        screen = self.emulator.screen
+        history = screen.scrollback
+        index = len(history) - self.scroll_offset_lines + y
+        if index < len(history):
+            strip = runs_to_strip(history[index], width, self._styles)
+        elif index - len(history) < screen.lines:
+            strip = runs_to_strip(screen.buffer[index - len(history)].runs(), width, self._styles)
+        else:
+            return self._blank_strip(width)
+        current = self.current_match
+        spans = [
+            (first, last, _CURRENT_MATCH_STYLE if (index, first, last) == current else _MATCH_STYLE)
+            for first, last in self._matches_by_line.get(index, ())
+        ]
+        spans.extend(self._selected_span(index, width))
+        strip = with_highlights(strip, spans) if spans else strip
+        if y == 0 and self.search_query:
+            count = len(self._matches)
+            where = f"{self._match + 1}/{count}" if count else "no match"
+            marker = f" search {self.search_query!r}: {where}  n older  N newer  esc live "
+            start = max(0, width - len(marker))
+            strip = Strip.join(
+                [strip.crop(0, start), Strip([Segment(marker[: width - start], _MARKER_STYLE)])]
+            )
+        return strip
+
     # -- geometry ------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
@@ -399,6 +598,14 @@ class TerminalView(Widget, can_focus=True):
             return
         event.stop()
         event.prevent_default()
+        self.clear_selection()
+        if self.searching:
+            if event.key in ("n", "N"):
+                self.search_step(older=event.key == "n")
+                return
+            self.end_search()
+            if event.key in ("escape", "enter"):
+                return  # Back to the live view; other keys go on to the child.
         history_free = not self.emulator.screen.in_alternate_screen
         if event.key in ("shift+pageup", "shift+pagedown") and history_free:
             page = max(1, self.size.height - 1)
@@ -459,6 +666,13 @@ class TerminalView(Widget, can_focus=True):
             button = {1: 0, 2: 1, 3: 2}.get(event.button, 0)
             self._mouse_buttons = button + 1
             self._mouse_report(button, event)
+        elif event.button == 1:  # The child did not ask for the mouse: a drag selects.
+            event.stop()
+            position = self._position(event)
+            self._selection = (position, position)
+            self._dragging = True
+            self.capture_mouse()
+            self.refresh()
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if self.emulator.mouse_tracking:
@@ -466,8 +680,20 @@ class TerminalView(Widget, can_focus=True):
             button = {1: 0, 2: 1, 3: 2}.get(event.button, 0)
             self._mouse_buttons = 0
             self._mouse_report(button, event, release=True)
+        elif self._dragging:
+            event.stop()
+            self._dragging = False
+            self.release_mouse()
+            if self._selection is not None and self._selection[0] != self._selection[1]:
+                self.copy_selection()
+            else:
+                self.clear_selection()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging and self._selection is not None:
+            self._selection = (self._selection[0], self._position(event))
+            self.refresh()
+            return
         tracking = self.emulator.mouse_tracking
         if tracking == 1003 or (tracking == 1002 and self._mouse_buttons):
             button = (self._mouse_buttons - 1) if self._mouse_buttons else 3
