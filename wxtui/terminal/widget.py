@@ -54,6 +54,14 @@ _CURRENT_MATCH_STYLE = Style(bgcolor="bright_magenta", color="black", bold=True)
 _SELECTION_STYLE = Style(reverse=True)
 
 
+def _with_marker(strip: Strip, width: int, marker: str) -> Strip:
+    """The strip with ``marker`` over its right end (where the view is, and its keys)."""
+    start = max(0, width - len(marker))
+    return Strip.join(
+        [strip.crop(0, start), Strip([Segment(marker[: width - start], _MARKER_STYLE)])]
+    )
+
+
 def _cell_index(text: str, cell: int) -> int:
     """The index in ``text`` where cell ``cell`` begins (wide characters take two)."""
     if text.isascii():
@@ -359,10 +367,8 @@ class TerminalView(Widget, can_focus=True):
     def _render_line(self, y: int) -> Strip:
         width = self.size.width
         screen = self.emulator.screen
-        if self.search_query or self._selection is not None:
-            return self._search_line(y, width)
-        if self.scroll_offset_lines:
-            return self._history_line(y, width)
+        if self.scroll_offset_lines or self.search_query or self._selection is not None:
+            return self._view_line(y, width)
         if y >= screen.lines:
             return self._blank_strip(width)
         line = screen.buffer[y]
@@ -381,25 +387,6 @@ class TerminalView(Widget, can_focus=True):
             if self._cursor_strip is not None:
                 _release(self._cursor_strip)  # Built for one frame only.
             self._cursor_strip = strip
-        return strip
-
-    def _history_line(self, y: int, width: int) -> Strip:
-        screen = self.emulator.screen
-        history = screen.scrollback
-        index = len(history) - self.scroll_offset_lines + y
-        if index < len(history):
-            strip = runs_to_strip(history[index], width, self._styles)
-        elif index - len(history) < screen.lines:
-            line = screen.buffer[index - len(history)]
-            strip = runs_to_strip(line.runs(), width, self._styles)
-        else:
-            strip = self._blank_strip(width)
-        if y == 0:
-            marker = f" scrolled back {self.scroll_offset_lines} lines "
-            start = max(0, width - len(marker))
-            strip = Strip.join(
-                [strip.crop(0, start), Strip([Segment(marker[: width - start], _MARKER_STYLE)])]
-            )
         return strip
 
     def watch_scroll_offset_lines(self) -> None:
@@ -530,7 +517,9 @@ class TerminalView(Widget, can_focus=True):
         self.post_message(self.Copied(self, text))
         return text
 
-    def _search_line(self, y: int, width: int) -> Strip:
+    def _view_line(self, y: int, width: int) -> Strip:
+        """Line ``y`` of the view over history and screen (scrolled back, searching or
+        selecting), with matches and the selection highlighted and a marker on top."""
         screen = self.emulator.screen
         history = screen.scrollback
         index = len(history) - self.scroll_offset_lines + y
@@ -539,23 +528,25 @@ class TerminalView(Widget, can_focus=True):
         elif index - len(history) < screen.lines:
             strip = runs_to_strip(screen.buffer[index - len(history)].runs(), width, self._styles)
         else:
-            return self._blank_strip(width)
+            strip = self._blank_strip(width)
         current = self.current_match
         spans = [
             (first, last, _CURRENT_MATCH_STYLE if (index, first, last) == current else _MATCH_STYLE)
             for first, last in self._matches_by_line.get(index, ())
         ]
         spans.extend(self._selected_span(index, width))
-        strip = with_highlights(strip, spans) if spans else strip
-        if y == 0 and self.search_query:
-            count = len(self._matches)
-            where = f"{self._match + 1}/{count}" if count else "no match"
-            marker = f" search {self.search_query!r}: {where}  n older  N newer  esc live "
-            start = max(0, width - len(marker))
-            strip = Strip.join(
-                [strip.crop(0, start), Strip([Segment(marker[: width - start], _MARKER_STYLE)])]
-            )
+        if spans:
+            strip = with_highlights(strip, spans)
+        if y == 0 and (self.search_query or self.scroll_offset_lines):
+            strip = _with_marker(strip, width, self._marker())
         return strip
+
+    def _marker(self) -> str:
+        if not self.search_query:
+            return f" scrolled back {self.scroll_offset_lines} lines "
+        count = len(self._matches)
+        where = f"{self._match + 1}/{count}" if count else "no match"
+        return f" search {self.search_query!r}: {where}  n older  N newer  esc live "
 
     # -- geometry ------------------------------------------------------------
 
