@@ -69,8 +69,9 @@ async def test_f1_closes_help_and_the_palette_has_one_quit(store: Store) -> None
         assert not isinstance(app.screen, HelpScreen)
         from wxtui.app.commands import WxtuiCommands
 
-        titles = [title for title, _c, _h in WxtuiCommands(app.screen)._targets()]
-        assert [t for t in titles if "quit" in t.lower()] == ["Quit"]
+        ours = [title for title, _c, _h in WxtuiCommands(app.screen).targets()]
+        system = [command.title for command in app.get_system_commands(app.screen)]
+        assert [t for t in ours + system if "quit" in t.lower()] == ["Quit"]
 
 
 async def test_edit_keeps_the_name_and_the_prompt_is_multi_line(
@@ -241,3 +242,14 @@ async def test_drag_selects_and_copies_and_f5_copies_the_screen(
         await pilot.press("f5")
         await pilot.pause()
         assert copied[-1].startswith("alpha beta gamma\nsecond line here")
+
+
+async def test_long_names_end_in_an_ellipsis(store: Store, tmp_path: Path) -> None:
+    store.add_project("a-very-long-project-name-that-does-not-fit", workspace(tmp_path, "l"))
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        (node,) = app.tree.root.children
+        label = str(node.label)
+        assert label.endswith("…") and "a-very-long" in label
+        assert len(label) + 2 <= app.query_one("#sidebar").size.width

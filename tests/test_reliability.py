@@ -282,7 +282,9 @@ def test_killing_wxtui_ends_children_and_keeps_the_database(
         assert sid is not None
         assert "started pid" in log.read_text()
         # The next start resumes the same conversation.
-        tmux.end_session()
+        # A new server: starting a session while the last one's server exits can fail.
+        tmux.kill()
+        tmux = Tmux("reliability-again")
         tmux.start(f"env {env} {wxtui} --db {db} --open p; sleep 60")
         wait_until_sync(lambda: len(fake_claude.starts()) == 2, message="second start")
         assert fake_claude.starts()[1]["argv"] == ["--resume", sid]

@@ -41,8 +41,5 @@ class Tmux:
                 raise AssertionError(f"{text!r} never appeared on screen:\n{screen}")
             time.sleep(0.05)
 
-    def end_session(self) -> None:
-        self.run("kill-session", "-t", self.name)
-
     def kill(self) -> None:
         subprocess.run([*self.base, "kill-server"], capture_output=True, env=self.env)

@@ -7,14 +7,14 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from textual import events, on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, Header, Input, Static, Tree
 
 from wxtui.app.collector import QuietCollector
@@ -398,6 +398,14 @@ class WxtuiApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # In the terminal pane, ctrl+p (and every other key but ours) belongs to the child.
         return not (action == "command_palette" and isinstance(self.focused, TerminalView))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, with its Quit saying what quitting does here."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit":
+                yield SystemCommand("Quit", "End every session and quit", command.callback)
+            else:
+                yield command
 
     def _on_terminate_signal(self) -> None:
         self.call_later(self.action_quit)

@@ -28,12 +28,11 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Hide or show the sidebar", "toggle_sidebar", "F3; remembered across runs"),
     ("Copy the screen", "copy_screen", "The open session's visible screen to the clipboard (F5)"),
     ("Help", "help", "Show the key map"),
-    ("Quit", "quit", "End every session and quit"),
 )
 
 
 class WxtuiCommands(Provider):
-    def _targets(self) -> list[tuple[str, object, str]]:
+    def targets(self) -> list[tuple[str, object, str]]:
         app: WxtuiApp = self.app  # type: ignore[assignment]
         targets: list[tuple[str, object, str]] = []
         for project in app.store.list_projects():
@@ -53,12 +52,12 @@ class WxtuiCommands(Provider):
         return targets
 
     async def discover(self) -> Hits:
-        for title, callback, help_text in self._targets():
+        for title, callback, help_text in self.targets():
             yield DiscoveryHit(title, callback, help=help_text)  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, callback, help_text in self._targets():
+        for title, callback, help_text in self.targets():
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)  # type: ignore[arg-type]

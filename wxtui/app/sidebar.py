@@ -74,6 +74,10 @@ def inert(text: str) -> str:
     return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
 
 
+PROJECT_INDENT = 2  # The expand/collapse icon.
+MILESTONE_INDENT = 4  # The guide lines.
+
+
 class ProjectTree(Tree[NodeRef]):
     """Rebuilt from the store on change; the cursor stays on the same project or milestone."""
 
@@ -144,7 +148,7 @@ class ProjectTree(Tree[NodeRef]):
         label.append(inert(project.name), style="bold")
         if marker.detail:
             label.append(f" {marker.detail}", style=marker.detail_style or marker.style)
-        return label
+        return self._fit(label, PROJECT_INDENT)
 
     def _milestone_label(self, milestone: Milestone) -> Text:
         symbol, style = MILESTONE_MARKERS.get(milestone.status, ("?", ""))
@@ -154,7 +158,18 @@ class ProjectTree(Tree[NodeRef]):
         label.append(inert(milestone.element_name))
         if milestone.id in self._review:
             label.append(" ready for review", style="bold cyan")
+        return self._fit(label, MILESTONE_INDENT)
+
+    def _fit(self, label: Text, indent: int) -> Text:
+        """Cut a label that is wider than the sidebar with an ellipsis."""
+        room = self.scrollable_content_region.width - indent
+        if room > 1 and label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
         return label
+
+    def on_resize(self) -> None:
+        if self._projects:
+            self._rebuild()
 
     def _matches(self, text: str) -> bool:
         return self.filter_text.casefold() in text.casefold()
