@@ -78,8 +78,6 @@ def _reset_child_state(cwd: str | None) -> None:
 
 def _describe_exit(status: int) -> int:
     """Map a wait status to a return code in the subprocess convention (-N for signal N)."""
-    if os.WIFSIGNALED(status):
-        return -os.WTERMSIG(status)
     return os.waitstatus_to_exitcode(status)
 
 

@@ -21,10 +21,6 @@ class LockHeld(WxtuiError):
         self.pid = pid
 
 
-def lock_dir_for(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".locks")
-
-
 class ProjectLock:
     """Held for as long as a project's session lives in this process."""
 

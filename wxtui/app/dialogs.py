@@ -116,16 +116,15 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, *, confirm_label: str = "Delete") -> None:
+    def __init__(self, question: str) -> None:
         super().__init__(classes="dialog")
         self._question = question
-        self._confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body"):
             yield Static(self._question, classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self._confirm_label, variant="error", id="yes", compact=True)
+                yield Button("Delete", variant="error", id="yes", compact=True)
                 yield Button("Cancel", id="no", compact=True)
         yield Footer()
 

@@ -78,7 +78,6 @@ class SessionPane(Widget):
         self.returncode: int | None = None
         self.window_title = ""  # The program's window title.
         self.stopped = False  # Stopped on purpose (s, restart, quit), not an exit of its own.
-        self.message = ""
         self.is_current = False
         self._send = writer
         self.view = TerminalView(reserved_keys=RESERVED_KEYS, writer=self._input)
@@ -153,11 +152,9 @@ class SessionPane(Widget):
     def started(self) -> None:
         self.returncode = None
         self.stopped = False
-        self.message = ""
         self.state = SessionState.RUNNING
 
     def failed(self, message: str, state: SessionState = SessionState.FAILED) -> None:
-        self.message = message
         self.state = state
         self.banner(f"{message}; press enter to try again", style="1;31")
 

@@ -73,9 +73,6 @@ class TerminalEmulator:
     def title(self) -> str:
         return self.screen.title
 
-    def has_mode(self, mode: int) -> bool:
-        return mode in self.screen.mode
-
     @property
     def application_cursor_keys(self) -> bool:
         return DECCKM in self.screen.mode

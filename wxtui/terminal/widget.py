@@ -314,13 +314,6 @@ class TerminalView(Widget, can_focus=True):
     def _on_title(self, title: str) -> None:
         self.post_message(self.TitleChanged(self, title))
 
-    def invalidate(self) -> None:
-        """Forget every cached row (after a theme or size change)."""
-        self._strips.clear()
-        self._styles.clear()
-        self._blank = None
-        self.refresh()
-
     # -- rendering -----------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
@@ -445,12 +438,14 @@ class TerminalView(Widget, can_focus=True):
         return self._matches[self._match] if self._matches else None
 
     def _show_match(self) -> None:
-        """Scroll so the current match sits in view (a third from the top when it can)."""
+        """Scroll so the current match is in view (a third from the top when it was not)."""
         history = len(self.emulator.screen.scrollback)
         if self._matches:
             line = self._matches[self._match][0]
-            top = max(0, min(line - self.size.height // 3, history))
-            self.scroll_offset_lines = history - top
+            shown_top = history - self.scroll_offset_lines
+            if not shown_top <= line < shown_top + self.size.height:
+                top = max(0, min(line - self.size.height // 3, history))
+                self.scroll_offset_lines = history - top
         self.refresh()
 
     # -- selection and copy --------------------------------------------------------
