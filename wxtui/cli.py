@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from wxtui import __version__
+from wxtui.config import Config, config_path, load_config
 from wxtui.errors import InvalidInput, WxtuiError
 from wxtui.models import MILESTONE_STATUSES
 from wxtui.store import Store, default_db_path
@@ -81,6 +82,12 @@ def _build_parser() -> argparse.ArgumentParser:
     mstatus.add_argument("status", help=" | ".join(MILESTONE_STATUSES))
     mremove = milestone.add_parser("remove", help="delete a milestone")
     mremove.add_argument("milestone", help=MILESTONE_HELP)
+
+    config = commands.add_parser("config", help="the settings file").add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    config.add_parser("path", help="print where the settings file is ($WXTUI_CONFIG overrides)")
+    config.add_parser("check", help="check the settings file; exit 2 naming the line if wrong")
 
     session = commands.add_parser("session", help="stored Claude conversations").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
@@ -249,6 +256,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from wxtui.demo import run_demo
 
             return run_demo(agent=args.agent)
+        if args.group == "config":
+            return _config(args.action)
         db_path = default_db_path(args.db, os.environ)
         if args.group is None:
             return _run_tui(db_path, args.agent, args.open)
@@ -261,15 +270,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def load_checked_config() -> Config:
+    """The settings file, its keys checked against the app's bindings."""
+    from wxtui.app.app import WxtuiApp
+    from wxtui.app.keymap import check_keymap
+    from wxtui.app.sidebar import ProjectTree
+
+    path = config_path(os.environ)
+    config = load_config(path)
+    check_keymap(config.keys, WxtuiApp.BINDINGS, ProjectTree.BINDINGS, path)
+    return config
+
+
+def _config(action: str) -> int:
+    if action == "path":
+        print(config_path(os.environ))
+        return 0
+    config = load_checked_config()
+    print(f"{config.path}: ok")
+    return 0
+
+
 def _run_tui(db_path: Path, agent: str | None, open_ref: str | None) -> int:
     from wxtui.app.app import WxtuiApp
     from wxtui.logs import setup_logging
 
+    config = load_checked_config()  # A broken settings file stops here, untouched.
     store = Store.open(db_path)
     setup_logging()
     try:
         open_project = store.find_project(open_ref).id if open_ref else None
-        app = WxtuiApp(store, agent=agent, open_project_id=open_project)
+        app = WxtuiApp(store, agent=agent, open_project_id=open_project, config=config)
         app.run()
     finally:
         store.close()

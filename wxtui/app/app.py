@@ -46,6 +46,7 @@ from wxtui.app.terminal_driver import (
     terminal_gone,
 )
 from wxtui.app.ui_state import MAX_SIDEBAR, MIN_SIDEBAR, UiStateFile, default_sidebar_width
+from wxtui.config import Config, save_theme
 from wxtui.errors import WxtuiError
 from wxtui.project_sessions import ProjectSessions
 from wxtui.session_lock import LockHeld
@@ -79,16 +80,39 @@ class WxtuiApp(App[int]):
     TITLE = "wxtui"
     COMMANDS = App.COMMANDS | {WxtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+right_square_bracket", "sidebar", "Sidebar", key_display="^]", priority=True),
-        Binding("ctrl+backslash", "next_attention", "Next", key_display="^\\", priority=True),
-        Binding("f1", "help", "Help", priority=True),
-        Binding("f2", "inbox", "Inbox", priority=True),
-        Binding("f3", "toggle_sidebar", "Sidebar on/off", show=False, priority=True),
-        Binding("f4", "search", "Search", show=False, priority=True),
-        Binding("f5", "copy_screen", "Copy screen", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding(
+            "ctrl+right_square_bracket",
+            "sidebar",
+            "Sidebar",
+            id="sidebar",
+            key_display="^]",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+backslash",
+            "next_attention",
+            "Next",
+            id="next-attention",
+            key_display="^\\",
+            priority=True,
+        ),
+        Binding("f1", "help", "Help", id="help", priority=True),
+        Binding("f2", "inbox", "Inbox", id="inbox", priority=True),
+        Binding(
+            "f3", "toggle_sidebar", "Sidebar on/off", id="toggle-sidebar", show=False, priority=True
+        ),
+        Binding("f4", "search", "Search", id="search", show=False, priority=True),
+        Binding("f5", "copy_screen", "Copy screen", id="copy-screen", show=False, priority=True),
         *(
-            Binding(f"alt+{n}", f"switch({n})", f"Project {n}", show=False, priority=True)
+            Binding(
+                f"alt+{n}",
+                f"switch({n})",
+                f"Project {n}",
+                show=False,
+                priority=True,
+                id=f"project-{n}",
+            )
             for n in range(1, 10)
         ),
     ]
@@ -104,11 +128,20 @@ class WxtuiApp(App[int]):
         poll_interval: float = DATA_POLL_INTERVAL,
         new_project_dir: str | None = None,
         new_project_command: str = "",
+        config: Config | None = None,
     ) -> None:
         pass_meta_keys_through()
         super().__init__(driver_class=WxtuiDriver)
+        self.config = config or Config()
         self.store = store
-        self.sessions = ProjectSessions(store, agent=agent, environ=environ)
+        env = os.environ if environ is None else environ
+        # SPEC order: the project's command, --agent, WXTUI_AGENT; then the settings file.
+        default_agent = agent or (None if env.get("WXTUI_AGENT") else self.config.agent)
+        self.sessions = ProjectSessions(store, agent=default_agent, environ=environ)
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        if self.config.theme and self.config.theme in self.available_themes:
+            self.theme = self.config.theme
         self._open_project_id = open_project_id
         # What the Add project dialog starts with (the demo keeps new projects in its shell).
         self._new_project_dir = new_project_dir
@@ -126,8 +159,9 @@ class WxtuiApp(App[int]):
             self.title = f"wxtui {title_suffix}"
         self._base_title = self.title
         self._announced: dict[str, object] = {}
-        env = os.environ if environ is None else environ
-        self._desktop_notifications = env.get("WXTUI_NOTIFY", "1") not in ("0", "off", "no")
+        self._desktop_notifications = self.config.notifications and env.get(
+            "WXTUI_NOTIFY", "1"
+        ) not in ("0", "off", "no")
 
     # -- layout ------------------------------------------------------------------
 
@@ -407,6 +441,15 @@ class WxtuiApp(App[int]):
             else:
                 yield command
 
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the palette is saved: the settings file's only rewritten line."""
+        path = self.config.path
+        if path is not None and theme != self.config.theme and self.is_running:
+            try:
+                save_theme(path, theme)
+            except OSError as exc:
+                self.notify(f"theme not saved: {exc}", severity="warning")
+
     def _on_terminate_signal(self) -> None:
         self.call_later(self.action_quit)
 
@@ -443,7 +486,11 @@ class WxtuiApp(App[int]):
 
     def _apply_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")
-        width = self._ui.sidebar_width or default_sidebar_width(self.size.width)
+        width = (
+            self._ui.sidebar_width
+            or self.config.sidebar_width
+            or default_sidebar_width(self.size.width)
+        )
         sidebar.styles.width = width
         sidebar.display = not self._ui.sidebar_hidden
 
@@ -465,7 +512,11 @@ class WxtuiApp(App[int]):
 
     def action_resize_sidebar(self, delta: int) -> None:
         """< and > in the sidebar: narrower or wider, remembered across runs."""
-        current = self._ui.sidebar_width or default_sidebar_width(self.size.width)
+        current = (
+            self._ui.sidebar_width
+            or self.config.sidebar_width
+            or default_sidebar_width(self.size.width)
+        )
         self._ui.sidebar_width = max(MIN_SIDEBAR, min(MAX_SIDEBAR, current + delta))
         self._apply_sidebar()
         self._ui_file.save(self._ui)

@@ -84,22 +84,30 @@ class ProjectTree(Tree[NodeRef]):
     # The footer shows the common keys; help (F1, ?) and the palette list every one.
     BINDINGS: ClassVar[list[BindingType]] = [
         # Opens the session and focuses it before the next key is handled.
-        Binding("enter", "app.open_selected", "Open", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("question_mark", "app.help", "Help", show=False),
-        Binding("less_than_sign", "app.resize_sidebar(-4)", "Narrower", show=False),
-        Binding("greater_than_sign", "app.resize_sidebar(4)", "Wider", show=False),
-        Binding("escape", "app.clear_filter", "Clear filter", show=False),
-        Binding("a", "app.add_project", "Add project"),
-        Binding("m", "app.add_milestone", "Milestone"),
-        Binding("e", "app.edit", "Edit"),
-        Binding("d", "app.delete", "Delete"),
-        Binding("p", "app.send_prompt", "Send prompt"),
-        Binding("t", "app.set_status", "Status", show=False),
-        Binding("r", "app.restart_session", "Restart", show=False),
-        Binding("s", "app.stop_session", "Stop", show=False),
-        Binding("slash", "app.filter", "Filter", show=False),
+        Binding("enter", "app.open_selected", "Open", show=False, id="open-selected"),
+        Binding("j", "cursor_down", "Down", show=False, id="cursor-down"),
+        Binding("k", "cursor_up", "Up", show=False, id="cursor-up"),
+        Binding("question_mark", "app.help", "Help", show=False, id="sidebar-help"),
+        Binding(
+            "less_than_sign",
+            "app.resize_sidebar(-4)",
+            "Narrower",
+            show=False,
+            id="sidebar-narrower",
+        ),
+        Binding(
+            "greater_than_sign", "app.resize_sidebar(4)", "Wider", show=False, id="sidebar-wider"
+        ),
+        Binding("escape", "app.clear_filter", "Clear filter", show=False, id="clear-filter"),
+        Binding("a", "app.add_project", "Add project", id="add-project"),
+        Binding("m", "app.add_milestone", "Milestone", id="add-milestone"),
+        Binding("e", "app.edit", "Edit", id="edit"),
+        Binding("d", "app.delete", "Delete", id="delete"),
+        Binding("p", "app.send_prompt", "Send prompt", id="send-prompt"),
+        Binding("t", "app.set_status", "Status", show=False, id="set-status"),
+        Binding("r", "app.restart_session", "Restart", show=False, id="restart-session"),
+        Binding("s", "app.stop_session", "Stop", show=False, id="stop-session"),
+        Binding("slash", "app.filter", "Filter", show=False, id="filter"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

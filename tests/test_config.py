@@ -1,0 +1,92 @@
+"""The settings file: checked with a one-line error naming the line, never rewritten
+except for the theme the user picks, and applied by the app."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.app_helpers import make_app
+from tests.test_cli import fails, ok, run
+from wxtui.app.inbox import InboxScreen
+from wxtui.config import Config, load_config
+from wxtui.store import Store
+
+
+def _run_with(config: Path, *args: str, db: Path | None = None):
+    return run(*args, db=db, env={"WXTUI_CONFIG": str(config)})
+
+
+def test_config_path_and_a_good_file(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    assert ok(_run_with(config, "config", "path")).strip() == str(config)
+    config.write_text(
+        'theme = "nord"\nagent = "claude --model x"\nnotifications = false\n'
+        'sidebar_width = 30\n\n[keys]\ninbox = "f6"\nadd-project = "A"\n'
+    )
+    assert "ok" in ok(_run_with(config, "config", "check"))
+    loaded = load_config(config)
+    assert (loaded.theme, loaded.agent, loaded.notifications, loaded.sidebar_width) == (
+        "nord",
+        "claude --model x",
+        False,
+        30,
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "line"),
+    [
+        ('theme = "nord"\ncolour = 3\n', "unknown setting 'colour'", 2),
+        ("theme = [\n", "not valid TOML", None),
+        ('notifications = "yes"\n', "notifications must be a bool", 1),
+        ('[keys]\nno-such-binding = "f6"\n', "unknown binding id", 2),
+        ('\n[keys]\ninbox = "ctrl+a"\n', "passes to Claude", 3),
+        ('[keys]\nadd-project = "m"\n', "is add-milestone's key", 2),
+    ],
+)
+def test_a_bad_file_is_one_line_naming_the_line_and_is_never_rewritten(
+    tmp_path: Path, content: str, message: str, line: int | None
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(content)
+    result = _run_with(config, "config", "check")
+    fails(result, message)
+    if line is not None:
+        assert f"{config}:{line}:" in result.stderr
+    db = tmp_path / "wxtui.db"
+    fails(_run_with(config, db=db), message)  # The TUI refuses to start, saying why.
+    assert config.read_text() == content
+    assert not db.exists()
+
+
+async def test_the_app_applies_keys_agent_and_saves_only_the_theme_line(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "config.toml"
+    content = '# mine\nagent = "sh -c \'echo from-config; exec cat\'"\n\n[keys]\ninbox = "f6"\n'
+    path.write_text(content)
+    config = load_config(path)
+    assert isinstance(config, Config)
+    project = store.add_project("p", str(tmp_path))
+    app = make_app(
+        store, config=config, environ={k: v for k, v in os.environ.items() if k != "WXTUI_AGENT"}
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not isinstance(app.screen, InboxScreen)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+        await pilot.press("escape")
+        await app.show_project(project.id)
+        from tests.app_helpers import pane_text
+        from tests.conftest import wait_until
+
+        await wait_until(lambda: "from-config" in pane_text(app, project.id))
+        app.theme = "nord"
+        await pilot.pause()
+    assert path.read_text() == 'theme = "nord"\n' + content

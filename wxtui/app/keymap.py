@@ -1,0 +1,59 @@
+"""Remapping keys by binding id (``[keys]`` in config.toml), checked before it is used.
+
+App-wide keys work inside the terminal pane, so they may only take keys Claude Code and
+readline leave free (SPEC): ctrl+], ctrl+\\, ctrl+^, F1-F12, alt+digits (and ctrl+q).
+Sidebar keys may be anything that does not collide with another sidebar key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from textual.binding import Binding
+
+from wxtui.config import ConfigError, key_line
+
+FREE_IN_THE_PANE = re.compile(
+    r"(ctrl\+right_square_bracket|ctrl\+backslash|ctrl\+circumflex_accent|ctrl\+q"
+    r"|f([1-9]|1[0-2])|alt\+[0-9])"
+)
+
+
+def _bindings(bindings: Iterable[object]) -> dict[str, Binding]:
+    return {b.id: b for b in bindings if isinstance(b, Binding) and b.id}
+
+
+def check_keymap(
+    keys: Mapping[str, str],
+    app_bindings: Iterable[object],
+    sidebar_bindings: Iterable[object],
+    path: Path,
+) -> None:
+    """ConfigError (with the line) for an unknown id, a collision or a key the pane needs."""
+    scopes = {"app": _bindings(app_bindings), "sidebar": _bindings(sidebar_bindings)}
+    for binding_id in keys:
+        if not any(binding_id in scope for scope in scopes.values()):
+            line = key_line(path, binding_id)
+            known = ", ".join(sorted({*scopes["app"], *scopes["sidebar"]}))
+            raise ConfigError(f"{path}:{line}: unknown binding id {binding_id!r} (known: {known})")
+    for name, scope in scopes.items():
+        owners: dict[str, list[str]] = {}
+        for binding_id, binding in scope.items():
+            remapped = keys.get(binding_id)
+            for key in (remapped or binding.key).split(","):
+                key = key.strip()
+                if name == "app" and remapped and not FREE_IN_THE_PANE.fullmatch(key):
+                    raise ConfigError(
+                        f"{path}:{key_line(path, binding_id)}: {key!r} for {binding_id} is a key "
+                        "the terminal pane passes to Claude; use ctrl+], ctrl+\\, ctrl+^, "
+                        "F1-F12 or alt+digits"
+                    )
+                owners.setdefault(key, []).append(binding_id)
+        for key, ids in owners.items():
+            changed = [binding_id for binding_id in ids if binding_id in keys]
+            if len(ids) > 1 and changed:
+                other = next(binding_id for binding_id in ids if binding_id != changed[0])
+                line = key_line(path, changed[0])
+                raise ConfigError(f"{path}:{line}: {key!r} for {changed[0]} is {other}'s key")
