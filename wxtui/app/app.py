@@ -21,9 +21,10 @@ from wxtui.app.collector import QuietCollector
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.dialogs import ConfirmDialog, Field, FormDialog, StatusDialog
 from wxtui.app.footer import StableFooter
-from wxtui.app.help_screen import HelpScreen
+from wxtui.app.help_screen import SIDEBAR_EXTRA, TERMINAL_KEYS, HelpScreen, Section
 from wxtui.app.inbox import InboxEntry, InboxScreen
 from wxtui.app.keyboard import handle_key_in_order, pass_meta_keys_through
+from wxtui.app.keymap import key_rows
 from wxtui.app.session_pane import SessionPane, SessionState, pane_id
 from wxtui.app.sidebar import (
     BELL,
@@ -80,12 +81,20 @@ class WxtuiApp(App[int]):
     TITLE = "wxtui"
     COMMANDS = App.COMMANDS | {WxtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="quit",
+            tooltip="quit (sessions end; conversations resume next time)",
+            priority=True,
+        ),
         Binding(
             "ctrl+right_square_bracket",
             "sidebar",
             "Sidebar",
             id="sidebar",
+            tooltip="back to the sidebar, cursor on the current project",
             key_display="^]",
             priority=True,
         ),
@@ -94,16 +103,46 @@ class WxtuiApp(App[int]):
             "next_attention",
             "Next",
             id="next-attention",
+            tooltip="the session that needs you most",
             key_display="^\\",
             priority=True,
         ),
-        Binding("f1", "help", "Help", id="help", priority=True),
-        Binding("f2", "inbox", "Inbox", id="inbox", priority=True),
+        Binding("f1", "help", "Help", id="help", tooltip="this help", priority=True),
         Binding(
-            "f3", "toggle_sidebar", "Sidebar on/off", id="toggle-sidebar", show=False, priority=True
+            "f2",
+            "inbox",
+            "Inbox",
+            id="inbox",
+            tooltip="inbox: every session that needs you",
+            priority=True,
         ),
-        Binding("f4", "search", "Search", id="search", show=False, priority=True),
-        Binding("f5", "copy_screen", "Copy screen", id="copy-screen", show=False, priority=True),
+        Binding(
+            "f3",
+            "toggle_sidebar",
+            "Sidebar on/off",
+            id="toggle-sidebar",
+            tooltip="hide or show the sidebar (remembered)",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "f4",
+            "search",
+            "Search",
+            id="search",
+            tooltip="search the scrollback: n older, N newer, esc live",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "f5",
+            "copy_screen",
+            "Copy screen",
+            id="copy-screen",
+            tooltip="copy the visible screen",
+            show=False,
+            priority=True,
+        ),
         *(
             Binding(
                 f"alt+{n}",
@@ -521,6 +560,15 @@ class WxtuiApp(App[int]):
         self._apply_sidebar()
         self._ui_file.save(self._ui)
 
+    def key_sections(self) -> tuple[Section, ...]:
+        """The help's key tables, from the bindings themselves (as the user remapped them)."""
+        keys = self.config.keys
+        return (
+            ("Anywhere", tuple(key_rows(self.BINDINGS, keys))),
+            ("Sidebar", (*SIDEBAR_EXTRA, *key_rows(ProjectTree.BINDINGS, keys))),
+            TERMINAL_KEYS,
+        )
+
     def action_search(self) -> None:
         """F4: search the open pane's scrollback (n / N move, esc back to live)."""
         pane = self._pane(self._current) if self._current else None
@@ -545,7 +593,7 @@ class WxtuiApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         else:
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.key_sections()))
 
     async def action_switch(self, number: int) -> None:
         projects = self.store.list_projects()

@@ -9,51 +9,22 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-KEYMAP: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+Section = tuple[str, tuple[tuple[str, str], ...]]
+
+# What the bindings do not say: keys that belong to the agent, and the mouse.
+TERMINAL_KEYS: Section = (
+    "Terminal",
     (
-        "Anywhere",
-        (
-            ("ctrl+q", "quit (sessions end; conversations resume next time)"),
-            ("ctrl+]", "back to the sidebar, cursor on the current project"),
-            ("alt+1 … alt+9", "switch to project 1-9"),
-            ("ctrl+\\", "the session that needs you most"),
-            ("F1", "this help"),
-            ("F2", "inbox: every session that needs you"),
-            ("F3", "hide or show the sidebar (remembered)"),
-            ("F4", "search the scrollback: n older, N newer, esc live"),
-        ),
-    ),
-    (
-        "Sidebar",
-        (
-            ("up / down, j / k", "move"),
-            ("enter", "open the project's session (starts it if needed)"),
-            ("a", "add project"),
-            ("m", "add milestone"),
-            ("e", "edit project or milestone"),
-            ("d", "delete project or milestone"),
-            ("p", "send the milestone's prompt to the session"),
-            ("t", "set milestone status"),
-            ("r", "restart session"),
-            ("s", "stop session"),
-            ("/", "filter by name"),
-            ("ctrl+p", "command palette"),
-            ("< / >", "narrower / wider sidebar (remembered)"),
-            ("?", "this help"),
-        ),
-    ),
-    (
-        "Terminal",
-        (
-            ("every other key", "goes to the agent"),
-            ("shift+pgup / pgdn, wheel", "scroll back (any key returns)"),
-            ("mouse drag", "select and copy (when the program does not use the mouse)"),
-            ("F5", "copy the visible screen"),
-            ("enter (after exit)", "restart, resuming the conversation"),
-        ),
+        ("every other key", "goes to the agent"),
+        ("shift+pgup / pgdn, wheel", "scroll back (any key returns)"),
+        ("mouse drag", "select and copy (when the program does not use the mouse)"),
+        ("enter (after exit)", "restart, resuming the conversation"),
     ),
 )
-
+SIDEBAR_EXTRA: tuple[tuple[str, str], ...] = (
+    ("up / down", "move"),
+    ("ctrl+p", "command palette"),
+)
 
 MARKERS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -79,9 +50,9 @@ MARKERS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-def keymap_text() -> Text:
+def keymap_text(sections: tuple[Section, ...]) -> Text:
     text = Text()
-    for section, keys in (*KEYMAP, *MARKERS):
+    for section, keys in (*sections, *MARKERS):
         text.append(f"{section}\n", style="bold")
         for key, what in keys:
             text.append(f"  {key:<24}", style="bold cyan")
@@ -98,13 +69,15 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "dismiss", "Close"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, sections: tuple[Section, ...]) -> None:
+        """``sections``: the key tables, built from the bindings (see WxtuiApp.key_sections)."""
         super().__init__(classes="dialog")
+        self.sections = sections
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-body help-body"):
             yield Static("wxtui keys", classes="dialog-title")
-            yield Static(keymap_text(), id="keymap")
+            yield Static(keymap_text(self.sections), id="keymap")
         yield Footer()
 
     async def action_dismiss(self, result: None = None) -> None:

@@ -57,3 +57,45 @@ def check_keymap(
                 other = next(binding_id for binding_id in ids if binding_id != changed[0])
                 line = key_line(path, changed[0])
                 raise ConfigError(f"{path}:{line}: {key!r} for {changed[0]} is {other}'s key")
+
+
+_KEY_NAMES = {
+    "right_square_bracket": "]",
+    "backslash": "\\",
+    "circumflex_accent": "^",
+    "question_mark": "?",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "slash": "/",
+    "escape": "esc",
+}
+
+
+def key_display(key: str) -> str:
+    """``ctrl+right_square_bracket`` as a user writes it: ``ctrl+]``; ``f1`` as ``F1``."""
+    shown = []
+    for one in key.split(","):
+        parts = one.strip().split("+")
+        parts[-1] = _KEY_NAMES.get(parts[-1], parts[-1])
+        if re.fullmatch(r"f\d+", parts[-1]):
+            parts[-1] = parts[-1].upper()
+        shown.append("+".join(parts))
+    return " / ".join(shown)
+
+
+def key_rows(bindings: Iterable[object], keys: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(key as shown, what it does) for each binding with an id, as remapped; the nine
+    project keys as one row."""
+    rows = []
+    projects = []
+    for binding in bindings:
+        if not isinstance(binding, Binding) or not binding.id:
+            continue
+        key = key_display(keys.get(binding.id, binding.key))
+        if binding.id.startswith("project-"):
+            projects.append(key)
+            continue
+        rows.append((key, binding.tooltip or binding.description))
+    if projects:
+        rows.append((f"{projects[0]} … {projects[-1]}", "switch to project 1-9"))
+    return rows

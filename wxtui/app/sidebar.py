@@ -84,30 +84,74 @@ class ProjectTree(Tree[NodeRef]):
     # The footer shows the common keys; help (F1, ?) and the palette list every one.
     BINDINGS: ClassVar[list[BindingType]] = [
         # Opens the session and focuses it before the next key is handled.
-        Binding("enter", "app.open_selected", "Open", show=False, id="open-selected"),
-        Binding("j", "cursor_down", "Down", show=False, id="cursor-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="cursor-up"),
-        Binding("question_mark", "app.help", "Help", show=False, id="sidebar-help"),
+        Binding(
+            "enter",
+            "app.open_selected",
+            "Open",
+            show=False,
+            id="open-selected",
+            tooltip="open the project's session (starts it if needed)",
+        ),
+        Binding("j", "cursor_down", "Down", show=False, id="cursor-down", tooltip="move down"),
+        Binding("k", "cursor_up", "Up", show=False, id="cursor-up", tooltip="move up"),
+        Binding(
+            "question_mark", "app.help", "Help", show=False, id="sidebar-help", tooltip="this help"
+        ),
         Binding(
             "less_than_sign",
             "app.resize_sidebar(-4)",
             "Narrower",
             show=False,
             id="sidebar-narrower",
+            tooltip="narrower sidebar (remembered)",
         ),
         Binding(
-            "greater_than_sign", "app.resize_sidebar(4)", "Wider", show=False, id="sidebar-wider"
+            "greater_than_sign",
+            "app.resize_sidebar(4)",
+            "Wider",
+            show=False,
+            id="sidebar-wider",
+            tooltip="wider sidebar (remembered)",
         ),
-        Binding("escape", "app.clear_filter", "Clear filter", show=False, id="clear-filter"),
-        Binding("a", "app.add_project", "Add project", id="add-project"),
-        Binding("m", "app.add_milestone", "Milestone", id="add-milestone"),
-        Binding("e", "app.edit", "Edit", id="edit"),
-        Binding("d", "app.delete", "Delete", id="delete"),
-        Binding("p", "app.send_prompt", "Send prompt", id="send-prompt"),
-        Binding("t", "app.set_status", "Status", show=False, id="set-status"),
-        Binding("r", "app.restart_session", "Restart", show=False, id="restart-session"),
-        Binding("s", "app.stop_session", "Stop", show=False, id="stop-session"),
-        Binding("slash", "app.filter", "Filter", show=False, id="filter"),
+        Binding(
+            "escape",
+            "app.clear_filter",
+            "Clear filter",
+            show=False,
+            id="clear-filter",
+            tooltip="clear the filter",
+        ),
+        Binding("a", "app.add_project", "Add project", id="add-project", tooltip="add project"),
+        Binding("m", "app.add_milestone", "Milestone", id="add-milestone", tooltip="add milestone"),
+        Binding("e", "app.edit", "Edit", id="edit", tooltip="edit project or milestone"),
+        Binding("d", "app.delete", "Delete", id="delete", tooltip="delete project or milestone"),
+        Binding(
+            "p",
+            "app.send_prompt",
+            "Send prompt",
+            id="send-prompt",
+            tooltip="send the milestone's prompt to the session",
+        ),
+        Binding(
+            "t",
+            "app.set_status",
+            "Status",
+            show=False,
+            id="set-status",
+            tooltip="set milestone status",
+        ),
+        Binding(
+            "r",
+            "app.restart_session",
+            "Restart",
+            show=False,
+            id="restart-session",
+            tooltip="restart session",
+        ),
+        Binding(
+            "s", "app.stop_session", "Stop", show=False, id="stop-session", tooltip="stop session"
+        ),
+        Binding("slash", "app.filter", "Filter", show=False, id="filter", tooltip="filter by name"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
