@@ -36,13 +36,19 @@ async def _started(sessions: ProjectSessions, project_id: str, sink: RecordingSi
     return session.pty.pid
 
 
-async def test_claude_gets_per_launch_settings_removed_at_exit(
-    fake_claude: FakeClaude, store: Store, tmp_path: Path
-) -> None:
+async def _running_claude(store: Store, tmp_path: Path):
+    """A project whose fake claude is started and has reported its SessionStart."""
     project = store.add_project("p", str(tmp_path))
     sessions = ProjectSessions(store)
     sink = RecordingSink()
     await _started(sessions, project.id, sink)
+    return project, sessions, sink
+
+
+async def test_claude_gets_per_launch_settings_removed_at_exit(
+    fake_claude: FakeClaude, store: Store, tmp_path: Path
+) -> None:
+    project, sessions, sink = await _running_claude(store, tmp_path)
     start = fake_claude.starts()[-1]
     settings = Path(start["settings"])
     assert stat.S_IMODE(settings.stat().st_mode) == 0o600
@@ -61,10 +67,7 @@ async def test_claude_gets_per_launch_settings_removed_at_exit(
 async def test_states_follow_the_hooks(
     fake_claude: FakeClaude, store: Store, tmp_path: Path
 ) -> None:
-    project = store.add_project("p", str(tmp_path))
-    sessions = ProjectSessions(store)
-    sink = RecordingSink()
-    await _started(sessions, project.id, sink)
+    project, sessions, sink = await _running_claude(store, tmp_path)
     assert sink.statuses[0].state is AgentState.STARTING
     assert not sink.statuses[-1].attention, "ready for a prompt is no news"
 
@@ -92,10 +95,7 @@ async def test_states_follow_the_hooks(
 async def test_clear_stores_the_new_conversation_and_a_restart_resumes_it(
     fake_claude: FakeClaude, store: Store, tmp_path: Path
 ) -> None:
-    project = store.add_project("p", str(tmp_path))
-    sessions = ProjectSessions(store)
-    sink = RecordingSink()
-    await _started(sessions, project.id, sink)
+    project, sessions, sink = await _running_claude(store, tmp_path)
     first = store.get_project(project.id).claude_session_id
     sessions.write(project.id, b"clear\r")
     await wait_until(lambda: "cleared to" in sink.text)
@@ -117,10 +117,7 @@ async def test_clear_stores_the_new_conversation_and_a_restart_resumes_it(
 async def test_a_nested_claude_run_by_a_tool_leaves_the_project_id_alone(
     fake_claude: FakeClaude, store: Store, tmp_path: Path
 ) -> None:
-    project = store.add_project("p", str(tmp_path))
-    sessions = ProjectSessions(store)
-    sink = RecordingSink()
-    await _started(sessions, project.id, sink)
+    project, sessions, sink = await _running_claude(store, tmp_path)
     own = store.get_project(project.id).claude_session_id
     sessions.write(project.id, b"nested\r")
     await wait_until(lambda: "nested done" in sink.text)
