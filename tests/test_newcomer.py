@@ -253,3 +253,22 @@ async def test_long_names_end_in_an_ellipsis(store: Store, tmp_path: Path) -> No
         label = str(node.label)
         assert label.endswith("…") and "a-very-long" in label
         assert len(label) + 2 <= app.query_one("#sidebar").size.width
+
+
+async def test_an_item_deleted_from_the_cli_meanwhile_never_breaks_an_action(
+    store: Store, tmp_path: Path
+) -> None:
+    project = store.add_project("p", workspace(tmp_path, "p"), command="sh -c 'exec cat'")
+    app = make_app(store, poll_interval=60)  # No poll in between: the sidebar is stale.
+    async with app.run_test(size=(120, 36)) as pilot:
+        for key in ("e", "d", "t", "p"):
+            milestone = store.add_milestone(project.id, f"gone {key}", "prompt")
+            app.reload()
+            app.tree.cursor_line = 1
+            with Store.open(store.path) as other:  # The CLI, another connection.
+                other.remove_milestone(milestone.id)
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.is_running
+            assert not isinstance(app.screen, FormDialog)
+            assert len(app.tree.project_node(project.id).children) == 0, "the sidebar caught up"

@@ -48,7 +48,7 @@ from wxtui.app.terminal_driver import (
 )
 from wxtui.app.ui_state import MAX_SIDEBAR, MIN_SIDEBAR, UiStateFile, default_sidebar_width
 from wxtui.config import Config, save_theme
-from wxtui.errors import WxtuiError
+from wxtui.errors import NotFound, WxtuiError
 from wxtui.project_sessions import ProjectSessions
 from wxtui.session_lock import LockHeld
 from wxtui.store import Store
@@ -667,8 +667,14 @@ class WxtuiApp(App[int]):
             event.stop()
 
     def _guarded(self, work: Callable[[], Any]) -> Any:
+        """Store work from an action: an item deleted meanwhile (by the CLI, between two
+        polls) is a notification and a fresh sidebar, never an exception."""
         try:
             return work()
+        except NotFound as error:
+            self.notify(str(error), severity="warning")
+            self.reload()
+            return None
         except WxtuiError as error:
             self.notify(str(error), severity="error")
             return None
@@ -721,7 +727,9 @@ class WxtuiApp(App[int]):
         if ref is None:
             return
         if ref.kind == "project":
-            project = self.store.get_project(ref.id)
+            project = self._guarded(lambda: self.store.get_project(ref.id))
+            if project is None:
+                return
 
             def submit_project(values: dict[str, str]) -> str:
                 return self.store.edit_project(
@@ -740,7 +748,9 @@ class WxtuiApp(App[int]):
                 FormDialog("Edit project", fields, submit_project), lambda _r: self.reload()
             )
             return
-        milestone = self.store.get_milestone(ref.id)
+        milestone = self._guarded(lambda: self.store.get_milestone(ref.id))
+        if milestone is None:
+            return
 
         def submit_milestone(values: dict[str, str]) -> str:
             return self.store.edit_milestone(
@@ -765,7 +775,10 @@ class WxtuiApp(App[int]):
             if self.sessions.is_alive(ref.id):
                 question += "\nIts running session will be stopped."
         else:
-            question = f"Delete milestone {inert(self.store.get_milestone(ref.id).element_name)}?"
+            milestone = self._guarded(lambda: self.store.get_milestone(ref.id))
+            if milestone is None:
+                return
+            question = f"Delete milestone {inert(milestone.element_name)}?"
 
         async def confirmed(answer: bool | None) -> None:
             if not answer:
@@ -788,7 +801,9 @@ class WxtuiApp(App[int]):
         if ref is None or ref.kind != "milestone":
             self.notify("Select a milestone first.", severity="warning")
             return
-        milestone = self.store.get_milestone(ref.id)
+        milestone = self._guarded(lambda: self.store.get_milestone(ref.id))
+        if milestone is None:
+            return
 
         def chosen(status: str | None) -> None:
             if status:
@@ -822,7 +837,9 @@ class WxtuiApp(App[int]):
         if ref is None or ref.kind != "milestone":
             self.notify("Select a milestone with a prompt first.", severity="warning")
             return
-        milestone = self.store.get_milestone(ref.id)
+        milestone = self._guarded(lambda: self.store.get_milestone(ref.id))
+        if milestone is None:
+            return
         if not milestone.prompt:
             self.notify("This milestone has no prompt; add one with e.", severity="warning")
             return
