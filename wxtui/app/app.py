@@ -405,14 +405,14 @@ class WxtuiApp(App[int]):
     def _marker(pane: SessionPane) -> ProjectMarker:
         state = pane.state
         agent = pane.agent
-        if agent is not None and state in (SessionState.RUNNING, SessionState.EXITED):
+        if state is SessionState.EXITED:
+            return exit_marker(pane.returncode, stopped=pane.stopped)
+        if agent is not None and state is SessionState.RUNNING:
             return agent_marker(agent, seen=pane.status_seen)
         if state is SessionState.RUNNING:
             if pane.bell:
                 return BELL
             return UNSEEN if pane.unseen_output else RUNNING
-        if state is SessionState.EXITED:
-            return exit_marker(pane.returncode, stopped=pane.stopped)
         if state is SessionState.FAILED:
             return FAILED
         if state is SessionState.ELSEWHERE:
@@ -523,14 +523,17 @@ class WxtuiApp(App[int]):
             field.value = ""
             self.tree.set_filter("")
 
-    def _apply_sidebar(self) -> None:
-        sidebar = self.query_one("#sidebar")
-        width = (
+    def _sidebar_width(self) -> int:
+        """As the user left it, else as the settings say, else fitted to the terminal."""
+        return (
             self._ui.sidebar_width
             or self.config.sidebar_width
             or default_sidebar_width(self.size.width)
         )
-        sidebar.styles.width = width
+
+    def _apply_sidebar(self) -> None:
+        sidebar = self.query_one("#sidebar")
+        sidebar.styles.width = self._sidebar_width()
         sidebar.display = not self._ui.sidebar_hidden
 
     def on_resize(self, event: events.Resize) -> None:
@@ -551,12 +554,7 @@ class WxtuiApp(App[int]):
 
     def action_resize_sidebar(self, delta: int) -> None:
         """< and > in the sidebar: narrower or wider, remembered across runs."""
-        current = (
-            self._ui.sidebar_width
-            or self.config.sidebar_width
-            or default_sidebar_width(self.size.width)
-        )
-        self._ui.sidebar_width = max(MIN_SIDEBAR, min(MAX_SIDEBAR, current + delta))
+        self._ui.sidebar_width = max(MIN_SIDEBAR, min(MAX_SIDEBAR, self._sidebar_width() + delta))
         self._apply_sidebar()
         self._ui_file.save(self._ui)
 

@@ -54,11 +54,8 @@ def exit_marker(returncode: int | None, stopped: bool = False) -> ProjectMarker:
 
 
 def agent_marker(status: AgentStatus, seen: bool) -> ProjectMarker:
-    """A Claude session's marker: its state's symbol and colour, and the reason."""
-    if status.state is AgentState.EXITED:
-        code = status.reason.removeprefix("code ")
-        stopped = status.reason == "stopped"
-        return exit_marker(int(code) if code.lstrip("-").isdigit() else None, stopped)
+    """A running Claude session's marker: its state's symbol and colour, and the reason
+    (an exited one is shown by :func:`exit_marker`, from its exit code)."""
     look = LOOKS[status.state]
     style = look.style
     if status.state is AgentState.DONE and (seen or not status.attention):

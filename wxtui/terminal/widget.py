@@ -442,18 +442,22 @@ class TerminalView(Widget, can_focus=True):
         history = len(self.emulator.screen.scrollback)
         if self._matches:
             line = self._matches[self._match][0]
-            shown_top = history - self.scroll_offset_lines
+            shown_top = self._top_line
             if not shown_top <= line < shown_top + self.size.height:
                 top = max(0, min(line - self.size.height // 3, history))
                 self.scroll_offset_lines = history - top
         self.refresh()
 
+    @property
+    def _top_line(self) -> int:
+        """The view's first line, counted from the oldest history line."""
+        return len(self.emulator.screen.scrollback) - self.scroll_offset_lines
+
     # -- selection and copy --------------------------------------------------------
 
     def _position(self, event: events.MouseEvent) -> tuple[int, int]:
         """A mouse position as (line counted from the oldest history line, cell)."""
-        history = len(self.emulator.screen.scrollback)
-        line = history - self.scroll_offset_lines + max(0, min(event.y, self.size.height - 1))
+        line = self._top_line + max(0, min(event.y, self.size.height - 1))
         return line, max(0, min(event.x, self.emulator.columns))
 
     def _ordered_selection(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -504,8 +508,7 @@ class TerminalView(Widget, can_focus=True):
 
     def copy_screen(self) -> str:
         """The whole visible screen (or the scrolled-back view) to the clipboard."""
-        history = len(self.emulator.screen.scrollback)
-        top = history - self.scroll_offset_lines
+        top = self._top_line
         lines = self._all_lines()[top : top + self.size.height]
         text = "\n".join(line.rstrip() for line in lines).rstrip("\n")
         self.app.copy_to_clipboard(text)
@@ -517,7 +520,7 @@ class TerminalView(Widget, can_focus=True):
         selecting), with matches and the selection highlighted and a marker on top."""
         screen = self.emulator.screen
         history = screen.scrollback
-        index = len(history) - self.scroll_offset_lines + y
+        index = self._top_line + y
         if index < len(history):
             strip = runs_to_strip(history[index], width, self._styles)
         elif index - len(history) < screen.lines:
