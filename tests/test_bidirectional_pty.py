@@ -127,14 +127,17 @@ async def test_exit_reported_when_grandchild_keeps_terminal() -> None:
 
 async def test_no_fd_or_process_leaks_over_many_sessions() -> None:
     before = _open_fds()
+    pids = []
     for _ in range(30):
         c = Collector()
         pty = c.spawn(["sh", "-c", "echo hi; sleep 30"])
+        pids.append(pty.pid)
         await wait_until(lambda c=c: b"hi" in c.output)
         await pty.close(grace=0.5)
     assert _open_fds() == before
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    for pid in pids:  # every child was reaped: none is left as a zombie
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 async def test_write_buffer_is_bounded_when_child_does_not_read() -> None:

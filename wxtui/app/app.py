@@ -194,6 +194,7 @@ class WxtuiApp(App[int]):
         # Kept at hand: every session's marker change updates it, and a DOM query
         # per change costs more than the change during a flood.
         self._tree = ProjectTree(id="tree")
+        self._empty = Static(EMPTY_PICK, id="empty")
         if title_suffix:
             self.title = f"wxtui {title_suffix}"
         self._base_title = self.title
@@ -211,7 +212,7 @@ class WxtuiApp(App[int]):
                 yield Input(placeholder="filter by name", id="filter")
                 yield self._tree
             with ContentSwitcher(id="panes", initial="empty"):
-                yield Static(EMPTY_PICK, id="empty")
+                yield self._empty
         yield StableFooter()
 
     @property
@@ -263,10 +264,12 @@ class WxtuiApp(App[int]):
             self._current = None
             self.switcher.current = "empty"
             self.sub_title = ""
-        self.query_one("#empty", Static).update(EMPTY_PICK if projects else EMPTY_NO_PROJECTS)
+        self._empty.update(EMPTY_PICK if projects else EMPTY_NO_PROJECTS)
         self._data_version = self.store.data_version()
 
     def _poll_store(self) -> None:
+        if not self._tree.is_attached:
+            return  # the app is closing: its widgets are gone
         try:
             version = self.store.data_version()
         except Exception:
