@@ -15,13 +15,13 @@ def make_app(store: Store, **kwargs) -> WxtuiApp:
 
 
 def pane(app: WxtuiApp, project_id: str) -> SessionPane:
-    found = app._pane(project_id)
+    found = app.pane_for(project_id)
     assert found is not None, f"no pane for {project_id}"
     return found
 
 
 def pane_text(app: WxtuiApp, project_id: str) -> str:
-    found = app._pane(project_id)
+    found = app.pane_for(project_id)
     return "" if found is None else "\n".join(found.view.emulator.display())
 
 

@@ -2,7 +2,7 @@
 
 Installed as an executable named ``claude`` on PATH by the tests. It records
 argv (without ``--settings``), the settings file, cwd and pid to ``$FAKE_CLAUDE_LOG``
-(one JSON line per start), creates the transcript file Claude would create for
+(one JSON line per start), echoes input lines with control characters in caret form, creates the transcript file Claude would create for
 ``--session-id``, and refuses ids listed in ``$FAKE_CLAUDE_REFUSE`` the way Claude does.
 
 Given ``--settings FILE``, it runs the hook commands there as Claude does (through
@@ -91,7 +91,8 @@ def main() -> int:
             return 0
         if line.startswith("exit "):
             return int(line.split()[1])
-        print(f"echo: {line}", flush=True)
+        shown = "".join(f"^{chr(ord(c) + 64)}" if ord(c) < 32 else c for c in line)
+        print(f"echo: {shown}", flush=True)  # control characters in caret form, as received
         if line == "permission":
             tool_input = {"command": "rm -rf build", "description": "Clean"}
             fire("PreToolUse", tool_name="Bash", tool_input=tool_input)

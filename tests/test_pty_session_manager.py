@@ -28,8 +28,7 @@ def test_create_session_with_output_project_id() -> None:
     assert isinstance(session, PTYSession)
     assert session.output_project_id == "proj-1"
     assert session.pty is pty and session.claude_session_id == "c-1"
-    assert not hasattr(session, "milestone_id")
-    assert manager._output_project_to_session == {"proj-1": session_id}
+    assert manager.get_session_by_output_project("proj-1") is session
 
 
 def test_get_session_by_output_project() -> None:

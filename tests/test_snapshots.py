@@ -46,7 +46,9 @@ def test_exited_session(snap_compare, store: Store, tmp_path: Path) -> None:
 
     async def run_before(pilot) -> None:
         await app.show_project(project.id)
-        await wait_until(lambda: app._pane(project.id).state is SessionState.EXITED, message="exit")
+        await wait_until(
+            lambda: app.pane_for(project.id).state is SessionState.EXITED, message="exit"
+        )
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -234,20 +234,20 @@ async def test_floods_paint_at_half_rate_but_typing_gets_full_rate() -> None:
         view.focus()
         flood = b"x" * (terminal_widget.FLOOD_BYTES + 1)
         view.feed(flood)
-        await wait_until(lambda: view._frame_handle is None, message="first frame")
+        await wait_until(lambda: view.next_frame_at is None, message="first frame")
         loop = asyncio.get_running_loop()
         view.feed(b"more")
-        assert view._frame_handle is not None
-        expected = max(loop.time(), view._last_frame + terminal_widget.FLOOD_FRAME_INTERVAL)
-        assert view._frame_handle.when() == pytest.approx(expected, abs=0.002)
+        assert view.next_frame_at is not None
+        expected = max(loop.time(), view.last_frame_at + terminal_widget.FLOOD_FRAME_INTERVAL)
+        assert view.next_frame_at == pytest.approx(expected, abs=0.002)
         await pilot.press("a")  # No child: the key goes nowhere, but it counts as typing.
-        last_frame = view._last_frame
+        last_frame = view.last_frame_at
         view.feed(b"echo")
         expected = max(loop.time(), last_frame + terminal_widget.FRAME_INTERVAL)
-        if view._frame_handle is None:  # Due already: painted at once.
-            assert view._last_frame == pytest.approx(expected, abs=0.002)
+        if view.next_frame_at is None:  # Due already: painted at once.
+            assert view.last_frame_at == pytest.approx(expected, abs=0.002)
         else:
-            assert view._frame_handle.when() == pytest.approx(expected, abs=0.002)
+            assert view.next_frame_at == pytest.approx(expected, abs=0.002)
 
 
 async def test_rows_scrolled_away_leave_no_cyclic_garbage() -> None:
@@ -264,7 +264,7 @@ async def test_rows_scrolled_away_leave_no_cyclic_garbage() -> None:
         for batch in range(6):
             view.feed("".join(f"batch {batch} line {i}\r\n" for i in range(12)).encode())
             await pilot.pause()
-            await wait_until(lambda: view._frame_handle is None, message="frame")
+            await wait_until(lambda: view.next_frame_at is None, message="frame")
             await pilot.pause()
         gc.collect()
         gc.disable()
@@ -272,7 +272,7 @@ async def test_rows_scrolled_away_leave_no_cyclic_garbage() -> None:
             gc.set_debug(gc.DEBUG_SAVEALL)
             for batch in range(6, 12):
                 view.feed("".join(f"batch {batch} line {i}\r\n" for i in range(12)).encode())
-                await wait_until(lambda: view._frame_handle is None, message="frame")
+                await wait_until(lambda: view.next_frame_at is None, message="frame")
                 await pilot.pause()
             gc.collect()
             cyclic_strips = [o for o in gc.garbage if isinstance(o, Strip)]

@@ -253,7 +253,7 @@ class WxtuiApp(App[int]):
         milestones = {p.id: self.store.list_milestones(p.id) for p in projects}
         self.tree.populate(projects, milestones, self.store.milestones_ready_for_review())
         for project in projects:
-            pane = self._pane(project.id)
+            pane = self.pane_for(project.id)
             if pane is not None:
                 self.tree.set_marker(project.id, self._marker(pane))
         known = {p.id for p in projects}
@@ -277,7 +277,8 @@ class WxtuiApp(App[int]):
         if version != self._data_version:
             self.reload()
 
-    def _pane(self, project_id: str) -> SessionPane | None:
+    def pane_for(self, project_id: str) -> SessionPane | None:
+        """The project's pane, if it has been opened in this app."""
         panes = self.query(f"#{pane_id(project_id)}")
         return panes.first(SessionPane) if panes else None
 
@@ -302,7 +303,7 @@ class WxtuiApp(App[int]):
         except WxtuiError as error:
             self.notify(str(error), severity="error")
             return
-        pane = self._pane(project_id)
+        pane = self.pane_for(project_id)
         if pane is None:
             pane = SessionPane(project_id, self.sessions.write)
             self._fit(pane)
@@ -326,7 +327,7 @@ class WxtuiApp(App[int]):
             pane.view.emulator.resize(size.height, size.width)
 
     def _show(self, pane: SessionPane, milestone_id: str | None = None) -> None:
-        previous = self._pane(self._current) if self._current else None
+        previous = self.pane_for(self._current) if self._current else None
         if previous is not None and previous is not pane:
             previous.is_current = False
         self._current = pane.project_id
@@ -547,7 +548,7 @@ class WxtuiApp(App[int]):
         """F3: hide the sidebar (the agent gets the whole width) or show it again."""
         self._ui.sidebar_hidden = not self._ui.sidebar_hidden
         if self._ui.sidebar_hidden and self.focused is self.tree and self._current is not None:
-            pane = self._pane(self._current)
+            pane = self.pane_for(self._current)
             if pane is not None:
                 self.screen.set_focus(pane.view)
         self._apply_sidebar()
@@ -572,7 +573,7 @@ class WxtuiApp(App[int]):
 
     def action_search(self) -> None:
         """F4: search the open pane's scrollback (n / N move, esc back to live)."""
-        pane = self._pane(self._current) if self._current else None
+        pane = self.pane_for(self._current) if self._current else None
         if pane is None:
             self.notify("Open a session first.", timeout=2)
             return
@@ -580,7 +581,7 @@ class WxtuiApp(App[int]):
 
     def action_copy_screen(self) -> None:
         """F5: the open pane's visible screen to the clipboard."""
-        pane = self._pane(self._current) if self._current else None
+        pane = self.pane_for(self._current) if self._current else None
         if pane is not None:
             pane.view.copy_screen()
 
@@ -620,7 +621,7 @@ class WxtuiApp(App[int]):
         start = order.index(self._current) + 1 if self._current in order else 0
         for offset in range(len(order)):
             project_id = order[(start + offset) % len(order)]
-            pane = self._pane(project_id)
+            pane = self.pane_for(project_id)
             if pane is not None and pane.needs_attention and project_id != self._current:
                 why = "bell" if pane.bell else "new output" if pane.unseen_output else "exited"
                 await self.show_project(project_id)
@@ -785,7 +786,7 @@ class WxtuiApp(App[int]):
             if not answer:
                 return
             if ref.kind == "project":
-                pane = self._pane(ref.id)
+                pane = self.pane_for(ref.id)
                 if pane is not None:
                     await self._discard_pane(pane)
                 else:
@@ -817,7 +818,7 @@ class WxtuiApp(App[int]):
         project_id = self._selected_project_id()
         if project_id is None:
             return
-        pane = self._pane(project_id)
+        pane = self.pane_for(project_id)
         if pane is None:
             self.open_project(project_id)
             return
@@ -845,7 +846,7 @@ class WxtuiApp(App[int]):
             self.notify("This milestone has no prompt; add one with e.", severity="warning")
             return
         await self.show_project(ref.project_id, ref.id)
-        pane = self._pane(ref.project_id)
+        pane = self.pane_for(ref.project_id)
         if pane is None or pane.state is not SessionState.RUNNING:
             return
         view = pane.view

@@ -235,6 +235,17 @@ class TerminalView(Widget, can_focus=True):
         self.emulator.feed_text(text)
         self._schedule_frame()
 
+    @property
+    def next_frame_at(self) -> float | None:
+        """Loop time of the frame waiting to be painted, or None when the screen is up to
+        date: what frame pacing decided, for tests and benchmarks."""
+        return None if self._frame_handle is None else self._frame_handle.when()
+
+    @property
+    def last_frame_at(self) -> float:
+        """Loop time of the last frame painted."""
+        return self._last_frame
+
     def _schedule_frame(self) -> None:
         try:
             loop = asyncio.get_running_loop()
