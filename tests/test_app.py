@@ -46,8 +46,8 @@ def _pid(text: str) -> int:
 
 async def _open_via_sidebar(pilot, app, line: int) -> None:
     """Put the sidebar cursor on a tree line and press enter."""
-    app.tree.focus()
-    app.tree.cursor_line = line
+    app.project_tree.focus()
+    app.project_tree.cursor_line = line
     await pilot.press("enter")
 
 
@@ -65,8 +65,8 @@ async def test_milestones_of_a_project_share_one_process(
         assert isinstance(app.focused, TerminalView)
 
         await pilot.press("ctrl+right_square_bracket")
-        assert app.focused is app.tree
-        assert app.tree.selected_ref.id == alpha.id, "cursor on the current project"
+        assert app.focused is app.project_tree
+        assert app.project_tree.selected_ref.id == alpha.id, "cursor on the current project"
 
         await _open_via_sidebar(pilot, app, 2)
         await pilot.pause()
@@ -111,7 +111,7 @@ async def test_exit_then_enter_restarts_with_resume(
         await pilot.pause()
         text = pane_text(app, alpha.id)
         assert "exited with code 3" in text and "ready" in text, "last screen stays visible"
-        assert "exited 3" in str(app.tree.project_node(alpha.id).label)
+        assert "exited 3" in str(app.project_tree.project_node(alpha.id).label)
         await pilot.press("enter")
         await wait_until(lambda: len(fake_claude.starts()) == 2, message="restart")
         sid = store.get_project(alpha.id).claude_session_id
@@ -174,12 +174,13 @@ async def test_background_output_of_other_programs_marks_the_project_and_next_ju
             lambda: "ping" in pane_text(app, alpha.id), message="hidden session keeps running"
         )
         await wait_until(
-            lambda: "◆" in str(app.tree.project_node(alpha.id).label), message="unseen marker"
+            lambda: "◆" in str(app.project_tree.project_node(alpha.id).label),
+            message="unseen marker",
         )
         await pilot.press("ctrl+backslash")
         await pilot.pause()
         assert app.current_project_id == alpha.id
-        assert "●" in str(app.tree.project_node(alpha.id).label)
+        assert "●" in str(app.project_tree.project_node(alpha.id).label)
 
 
 async def test_next_attention_and_inbox_rank_what_claude_needs(seeded, store: Store) -> None:
@@ -193,10 +194,10 @@ async def test_next_attention_and_inbox_rank_what_claude_needs(seeded, store: St
         await _open_via_sidebar(pilot, app, 0)  # alpha shown, beta in the background
         app.sessions.write(beta.id, b"finish the report\r")
         await wait_until(
-            lambda: "Answer to finish" in str(app.tree.project_node(beta.id).label),
+            lambda: "Answer to finish" in str(app.project_tree.project_node(beta.id).label),
             message="the turn's answer on beta's line (cut to the sidebar's width)",
         )
-        assert str(app.tree.project_node(beta.id).label).startswith("2 ✓")
+        assert str(app.project_tree.project_node(beta.id).label).startswith("2 ✓")
         assert app.title == "wxtui (1)"
         await pilot.press("ctrl+right_square_bracket")
         await _open_via_sidebar(pilot, app, 3)  # beta shown: its news is seen
@@ -211,7 +212,7 @@ async def test_next_attention_and_inbox_rank_what_claude_needs(seeded, store: St
         await pilot.press("ctrl+right_square_bracket")
         await _open_via_sidebar(pilot, app, 3)
         await wait_until(lambda: pane(app, alpha.id).urgency == 0, message="needs permission")
-        label = str(app.tree.project_node(alpha.id).label)
+        label = str(app.project_tree.project_node(alpha.id).label)
         assert "⚠" in label and "Bash: rm" in label
         assert pane(app, alpha.id).agent.reason == "Bash: rm -rf build"
         await pilot.press("f2")
@@ -244,7 +245,7 @@ async def test_add_project_dialog_validates(store: Store, tmp_path: Path, fake_c
         assert not isinstance(app.screen, FormDialog)
         [project] = store.list_projects()
         assert project.name == "gamma" and project.workspace_path == str(tmp_path)
-        assert app.tree.selected_ref.id == project.id
+        assert app.project_tree.selected_ref.id == project.id
         await pilot.press("a")
         app.screen.query_one("#field-name").value = "gamma"
         app.screen.query_one("#field-dir").value = str(tmp_path)
@@ -258,7 +259,7 @@ async def test_add_edit_and_status_of_milestones(seeded, store: Store) -> None:
     alpha = seeded["alpha"]
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.tree.cursor_line = 0
+        app.project_tree.cursor_line = 0
         await pilot.press("m")
         app.screen.query_one("#field-name").value = "third"
         app.screen.query_one("#field-prompt").value = "do three"
@@ -266,26 +267,26 @@ async def test_add_edit_and_status_of_milestones(seeded, store: Store) -> None:
         await pilot.pause()
         names = [m.element_name for m in store.list_milestones(alpha.id)]
         assert names == ["first", "second", "third"]
-        app.tree.cursor_line = 1
+        app.project_tree.cursor_line = 1
         await pilot.press("e")
         assert isinstance(app.screen, FormDialog)
         app.screen.query_one("#field-name").value = "first, renamed"
         await _ok(pilot)
         await pilot.pause()
         assert store.get_milestone(seeded["a1"].id).element_name == "first, renamed"
-        app.tree.cursor_line = 1
+        app.project_tree.cursor_line = 1
         await pilot.press("t")
         assert isinstance(app.screen, StatusDialog)
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert store.get_milestone(seeded["a1"].id).status == "completed"
-        assert "✓" in str(app.tree.cursor_node.label)
+        assert "✓" in str(app.project_tree.cursor_node.label)
 
 
 async def test_edit_project_refuses_duplicate_name(seeded, store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.tree.cursor_line = 0
+        app.project_tree.cursor_line = 0
         await pilot.press("e")
         app.screen.query_one("#field-name").value = "beta"
         await _ok(pilot)
@@ -316,11 +317,11 @@ async def test_delete_project_stops_its_session(seeded, store: Store) -> None:
 async def test_delete_milestone_asks_first(seeded, store: Store) -> None:
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.tree.cursor_line = 2
+        app.project_tree.cursor_line = 2
         await pilot.press("d")
         await pilot.press("n")
         assert len(store.list_milestones(seeded["alpha"].id)) == 2
-        app.tree.cursor_line = 2
+        app.project_tree.cursor_line = 2
         await pilot.press("d")
         await pilot.press("y")
         await pilot.pause()
@@ -331,7 +332,7 @@ async def test_send_prompt_pastes_then_submits(seeded, store: Store) -> None:
     alpha, a1 = seeded["alpha"], seeded["a1"]
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.tree.cursor_line = 1
+        app.project_tree.cursor_line = 1
         await pilot.press("p")
         await wait_until(
             lambda: "echo: Write the first thing" in pane_text(app, alpha.id),
@@ -339,7 +340,9 @@ async def test_send_prompt_pastes_then_submits(seeded, store: Store) -> None:
         )
         await wait_until(lambda: store.get_milestone(a1.id).status == "in_progress")
         await wait_until(
-            lambda: "ready for review" in str(app.tree.project_node(alpha.id).children[0].label)
+            lambda: (
+                "ready for review" in str(app.project_tree.project_node(alpha.id).children[0].label)
+            )
         )
 
 
@@ -405,11 +408,11 @@ async def test_help_screen_and_filter(seeded, store: Store) -> None:
         for key in "only":
             await pilot.press(key)
         await pilot.pause()
-        labels = [str(node.label) for node in app.tree.root.children]
+        labels = [str(node.label) for node in app.project_tree.root.children]
         assert len(labels) == 1 and "beta" in labels[0]
         await pilot.press("escape")
         await pilot.pause()
-        assert len(app.tree.root.children) == 2
+        assert len(app.project_tree.root.children) == 2
 
 
 async def test_open_flag_starts_focused(seeded, store: Store) -> None:
@@ -427,7 +430,7 @@ async def test_changes_from_another_process_appear(seeded, store: Store, tmp_pat
         with Store.open(store.path) as cli_store:
             cli_store.add_project("from-cli", str(tmp_path))
         await wait_until(
-            lambda: any("from-cli" in str(n.label) for n in app.tree.root.children),
+            lambda: any("from-cli" in str(n.label) for n in app.project_tree.root.children),
             message="external project",
         )
 
@@ -454,7 +457,7 @@ async def test_restart_and_stop_from_the_sidebar(
             lambda: pane(app, alpha.id).state is SessionState.EXITED, message="stopped"
         )
         assert not app.sessions.is_alive(alpha.id)
-        assert "stopped" in str(app.tree.project_node(alpha.id).label)
+        assert "stopped" in str(app.project_tree.project_node(alpha.id).label)
         assert "session stopped" in pane_text(app, alpha.id)
 
 
@@ -474,6 +477,6 @@ async def test_cli_writes_while_the_tui_runs(seeded, store: Store, tmp_path: Pat
             )
             assert result.returncode == 0, result.stderr
         await wait_until(
-            lambda: len(app.tree.project_node(seeded["alpha"].id).children) == 7,
+            lambda: len(app.project_tree.project_node(seeded["alpha"].id).children) == 7,
             message="milestones added from the CLI",
         )

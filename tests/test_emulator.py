@@ -222,6 +222,13 @@ def test_1048_saves_and_restores_cursor() -> None:
     assert (t.screen.cursor.y, t.screen.cursor.x) == (2, 3)
 
 
+def test_decsc_saves_the_pen_and_decrc_restores_it() -> None:
+    t = Term(20, 3).feed("\x1b[1;31m\x1b7\x1b[0;32mgreen\x1b8r")
+    assert t.row(0) == "rreen"
+    assert t.cell(0, 0).attrs.fg == 1 and t.cell(0, 0).attrs.bold
+    assert t.cell(0, 1).attrs.fg == 2 and not t.cell(0, 1).attrs.bold
+
+
 def test_alternate_screen_keeps_no_scrollback() -> None:
     t = Term(10, 3).feed("\x1b[?1049h" + "x\r\n" * 20 + "\x1b[?1049l")
     assert len(t.screen.scrollback) == 0

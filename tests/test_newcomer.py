@@ -48,14 +48,14 @@ async def test_a_filter_never_keeps_filtering_out_of_sight(store: Store, tmp_pat
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("slash", "r", "e", "p", "enter")
         await pilot.pause()
-        assert [n.data.id for n in app.tree.root.children] == [store.list_projects()[0].id]
+        assert [n.data.id for n in app.project_tree.root.children] == [store.list_projects()[0].id]
         await pilot.press("escape")  # esc in the sidebar clears it
         await pilot.pause()
-        assert len(app.tree.root.children) == 3
+        assert len(app.project_tree.root.children) == 3
         await pilot.press("slash", "m", "o", "b", "enter", "ctrl+right_square_bracket")
         await pilot.pause()
         assert not app.query_one("#filter", Input).has_class("visible")
-        assert len(app.tree.root.children) == 3, "hiding the box clears the filter"
+        assert len(app.project_tree.root.children) == 3, "hiding the box clears the filter"
 
 
 async def test_f1_closes_help_and_the_palette_has_one_quit(store: Store) -> None:
@@ -106,7 +106,7 @@ async def test_send_prompt_to_an_agent_that_died_at_once_leaves_the_milestone_al
     milestone = store.add_milestone(project.id, "m", "do it")
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.tree.cursor_line = 1
+        app.project_tree.cursor_line = 1
         await pilot.press("p")
         await wait_until(lambda: pane(app, project.id).state is SessionState.EXITED)
         await pilot.pause(0.5)
@@ -158,7 +158,7 @@ async def test_the_sidebar_hides_and_resizes_and_remembers(
         await pilot.press("ctrl+right_square_bracket")  # The sidebar comes back for it.
         await pilot.pause()
         assert sidebar.display and sidebar.outer_size.width == 36
-        assert app.focused is app.tree
+        assert app.focused is app.project_tree
 
 
 async def test_a_broken_ui_state_file_is_ignored_and_never_overwritten(store: Store) -> None:
@@ -249,7 +249,7 @@ async def test_long_names_end_in_an_ellipsis(store: Store, tmp_path: Path) -> No
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        (node,) = app.tree.root.children
+        (node,) = app.project_tree.root.children
         label = str(node.label)
         assert label.endswith("…") and "a-very-long" in label
         assert len(label) + 2 <= app.query_one("#sidebar").size.width
@@ -264,11 +264,13 @@ async def test_an_item_deleted_from_the_cli_meanwhile_never_breaks_an_action(
         for key in ("e", "d", "t", "p"):
             milestone = store.add_milestone(project.id, f"gone {key}", "prompt")
             app.reload()
-            app.tree.cursor_line = 1
+            app.project_tree.cursor_line = 1
             with Store.open(store.path) as other:  # The CLI, another connection.
                 other.remove_milestone(milestone.id)
             await pilot.press(key)
             await pilot.pause()
             assert app.is_running
             assert not isinstance(app.screen, FormDialog)
-            assert len(app.tree.project_node(project.id).children) == 0, "the sidebar caught up"
+            assert len(app.project_tree.project_node(project.id).children) == 0, (
+                "the sidebar caught up"
+            )

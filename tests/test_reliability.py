@@ -127,7 +127,7 @@ async def test_child_that_never_reads_its_input(store: Store, tmp_path: Path) ->
         assert any("not reading its input" in str(n.message) for n in app._notifications)
         assert app.sessions.session(project.id).pty.pending_input <= 4 * 1024 * 1024
         await pilot.press("ctrl+right_square_bracket")
-        assert app.focused is app.tree, "the app still answers"
+        assert app.focused is app.project_tree, "the app still answers"
 
 
 async def test_invalid_utf8_and_random_bytes(store: Store, tmp_path: Path) -> None:
@@ -409,10 +409,13 @@ async def test_hostile_names_in_the_sidebar_hold_no_control_characters(
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        for node in (app.tree.root.children[0], app.tree.root.children[0].children[0]):
+        for node in (
+            app.project_tree.root.children[0],
+            app.project_tree.root.children[0].children[0],
+        ):
             assert not any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in str(node.label))
         for y in range(5):
-            strip = app.tree.render_line(y)
+            strip = app.project_tree.render_line(y)
             assert not any(
                 ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for seg in strip for ch in seg.text
             )

@@ -77,7 +77,7 @@ def test_dialogs(
     app, _ids = seeded_app
 
     async def run_before(pilot) -> None:
-        app.tree.cursor_line = cursor_line
+        app.project_tree.cursor_line = cursor_line
         await pilot.press(*keys)
         await pilot.pause(0.1)
 

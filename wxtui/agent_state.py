@@ -140,7 +140,8 @@ class AgentTracker:
     def hook(self, event: Mapping[str, Any]) -> AgentStatus | None:
         name = event.get("hook_event_name")
         self.hooks_seen = True
-        tool = event.get("tool_name") if isinstance(event.get("tool_name"), str) else "a tool"
+        named = event.get("tool_name")
+        tool = named if isinstance(named, str) else "a tool"
         if name == "SessionStart":
             return self._set(AgentState.DONE, "ready for a prompt")
         if name == "UserPromptSubmit":

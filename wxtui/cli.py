@@ -204,7 +204,12 @@ def _session_list(store: Store, args: argparse.Namespace) -> None:
         return
     _print_table(
         [
-            (r["output_project_id"], r["claude_session_id"] or "-", r["state"], r["name"])
+            (
+                str(r["output_project_id"]),
+                r["claude_session_id"] or "-",
+                str(r["state"]),
+                str(r["name"]),
+            )
             for r in rows
         ]
     )

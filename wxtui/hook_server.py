@@ -65,7 +65,8 @@ def _peer_uid(writer: asyncio.StreamWriter) -> int | None:
         creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     except OSError:
         return None
-    return struct.unpack("3i", creds)[1]
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    return int(uid)
 
 
 class HookServer:

@@ -256,7 +256,7 @@ class Store:
 
     def data_version(self) -> int:
         """Changes whenever another connection commits: cheap change detection for the UI."""
-        return self._db.execute("PRAGMA data_version").fetchone()[0]
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
     # -- projects ----------------------------------------------------------------
 

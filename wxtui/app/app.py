@@ -216,7 +216,8 @@ class WxtuiApp(App[int]):
         yield StableFooter()
 
     @property
-    def tree(self) -> ProjectTree:
+    def project_tree(self) -> ProjectTree:
+        """The sidebar's tree of projects and milestones."""
         return self._tree
 
     @property
@@ -238,7 +239,7 @@ class WxtuiApp(App[int]):
         set_host_title(self, self.title)
         self._apply_sidebar()
         self.reload()
-        self.tree.focus()
+        self.project_tree.focus()
         self.set_interval(self._poll_interval, self._poll_store)
         if not self.is_headless and sys.__stdin__ is not None:
             self.set_interval(TERMINAL_CHECK_INTERVAL, self._check_terminal)
@@ -251,11 +252,11 @@ class WxtuiApp(App[int]):
         """Re-read the store into the sidebar (after our writes, or another process's)."""
         projects = self.store.list_projects()
         milestones = {p.id: self.store.list_milestones(p.id) for p in projects}
-        self.tree.populate(projects, milestones, self.store.milestones_ready_for_review())
+        self.project_tree.populate(projects, milestones, self.store.milestones_ready_for_review())
         for project in projects:
             pane = self.pane_for(project.id)
             if pane is not None:
-                self.tree.set_marker(project.id, self._marker(pane))
+                self.project_tree.set_marker(project.id, self._marker(pane))
         known = {p.id for p in projects}
         for pane in list(self.query(SessionPane)):
             if pane.project_id not in known:
@@ -316,7 +317,7 @@ class WxtuiApp(App[int]):
 
     async def action_open_selected(self) -> None:
         """enter in the sidebar: open the selected project or milestone's session."""
-        ref = self.tree.selected_ref
+        ref = self.project_tree.selected_ref
         if ref is not None:
             await self.show_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
 
@@ -335,9 +336,9 @@ class WxtuiApp(App[int]):
         pane.looked_at()
         self._update_sub_title(pane)
         if milestone_id is not None:
-            self.tree.select_ref(NodeRef("milestone", milestone_id, pane.project_id))
+            self.project_tree.select_ref(NodeRef("milestone", milestone_id, pane.project_id))
         else:
-            self.tree.select_project(pane.project_id)
+            self.project_tree.select_project(pane.project_id)
 
     def _start(self, pane: SessionPane) -> None:
         emulator = pane.view.emulator
@@ -454,7 +455,7 @@ class WxtuiApp(App[int]):
             self.open_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
 
     def _selected(self) -> NodeRef | None:
-        return self.tree.selected_ref
+        return self.project_tree.selected_ref
 
     def _selected_project_id(self) -> str | None:
         ref = self._selected()
@@ -476,7 +477,7 @@ class WxtuiApp(App[int]):
         # In the terminal pane, ctrl+p (and every other key but ours) belongs to the child.
         return not (action == "command_palette" and isinstance(self.focused, TerminalView))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own palette entries, with its Quit saying what quitting does here."""
         for command in super().get_system_commands(screen):
             if command.title == "Quit":
@@ -514,7 +515,7 @@ class WxtuiApp(App[int]):
         if self._ui.sidebar_hidden:
             self.action_toggle_sidebar()
         self.action_clear_filter()
-        tree = self.tree
+        tree = self.project_tree
         if self._current is not None:
             tree.select_project(self._current)
         self.screen.set_focus(tree)  # At once: keys already typed go to the sidebar.
@@ -523,9 +524,9 @@ class WxtuiApp(App[int]):
         """Hide the filter box and show every project again (a hidden filter never filters)."""
         field = self.query_one("#filter", Input)
         field.remove_class("visible")
-        if field.value or self.tree.filter_text:
+        if field.value or self.project_tree.filter_text:
             field.value = ""
-            self.tree.set_filter("")
+            self.project_tree.set_filter("")
 
     def _sidebar_width(self) -> int:
         """As the user left it, else as the settings say, else fitted to the terminal."""
@@ -547,14 +548,18 @@ class WxtuiApp(App[int]):
     def action_toggle_sidebar(self) -> None:
         """F3: hide the sidebar (the agent gets the whole width) or show it again."""
         self._ui.sidebar_hidden = not self._ui.sidebar_hidden
-        if self._ui.sidebar_hidden and self.focused is self.tree and self._current is not None:
+        if (
+            self._ui.sidebar_hidden
+            and self.focused is self.project_tree
+            and self._current is not None
+        ):
             pane = self.pane_for(self._current)
             if pane is not None:
                 self.screen.set_focus(pane.view)
         self._apply_sidebar()
         self._ui_file.save(self._ui)
         if not self._ui.sidebar_hidden:
-            self.screen.set_focus(self.tree)
+            self.screen.set_focus(self.project_tree)
 
     def action_resize_sidebar(self, delta: int) -> None:
         """< and > in the sidebar: narrower or wider, remembered across runs."""
@@ -621,9 +626,9 @@ class WxtuiApp(App[int]):
         start = order.index(self._current) + 1 if self._current in order else 0
         for offset in range(len(order)):
             project_id = order[(start + offset) % len(order)]
-            pane = self.pane_for(project_id)
-            if pane is not None and pane.needs_attention and project_id != self._current:
-                why = "bell" if pane.bell else "new output" if pane.unseen_output else "exited"
+            other = self.pane_for(project_id)
+            if other is not None and other.needs_attention and project_id != self._current:
+                why = "bell" if other.bell else "new output" if other.unseen_output else "exited"
                 await self.show_project(project_id)
                 self.notify(why, title=self._project_name(project_id), timeout=3)
                 return
@@ -656,16 +661,16 @@ class WxtuiApp(App[int]):
 
     @on(Input.Changed, "#filter")
     def _on_filter_changed(self, event: Input.Changed) -> None:
-        self.tree.set_filter(event.value)
+        self.project_tree.set_filter(event.value)
 
     @on(Input.Submitted, "#filter")
     def _on_filter_submitted(self, event: Input.Submitted) -> None:
-        self.screen.set_focus(self.tree)
+        self.screen.set_focus(self.project_tree)
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and self.focused is self.query_one("#filter", Input):
             self.action_clear_filter()
-            self.screen.set_focus(self.tree)
+            self.screen.set_focus(self.project_tree)
             event.stop()
 
     def _guarded(self, work: Callable[[], Any]) -> Any:
@@ -705,7 +710,7 @@ class WxtuiApp(App[int]):
     def _after_project_dialog(self, project_id: str | None) -> None:
         if project_id:
             self.reload()
-            self.tree.select_project(project_id)
+            self.project_tree.select_project(project_id)
 
     def action_add_milestone(self) -> None:
         project_id = self._selected_project_id()

@@ -76,7 +76,10 @@ class FormDialog(ModalScreen[Any]):
         values = {}
         for field in self._fields:
             widget = self.query_one(f"#field-{field.name}")
-            values[field.name] = widget.text if isinstance(widget, TextArea) else widget.value
+            if isinstance(widget, TextArea):
+                values[field.name] = widget.text
+            elif isinstance(widget, Input):
+                values[field.name] = widget.value
         return values
 
     def on_mount(self) -> None:

@@ -34,7 +34,7 @@ class StableFooter(Footer):
     def compose(self) -> ComposeResult:
         yield from sorted(super().compose(), key=_rank)
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[object]) -> None:
         if not isinstance(screen.focused, TerminalView):
             self._terminal_keys = None
             super().bindings_changed(screen)

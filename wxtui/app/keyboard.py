@@ -9,6 +9,7 @@ readline's word motions), so those sequences are mapped to alt+<key> instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from textual import events
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
@@ -30,10 +31,11 @@ META_KEYS = {f"\x1b{ch}": f"alt+{ch}" for ch in "0123456789bf"}
 
 def pass_meta_keys_through() -> None:
     for sequence, key in META_KEYS.items():
-        ANSI_SEQUENCES_KEYS[sequence] = (_KeyName(key),)  # type: ignore[assignment]
+        table = cast(dict[str, tuple[_KeyName, ...]], ANSI_SEQUENCES_KEYS)
+        table[sequence] = (_KeyName(key),)
 
 
-async def handle_key_in_order(app: App[object], event: events.Key, focused: Widget) -> None:
+async def handle_key_in_order(app: App[Any], event: events.Key, focused: Widget) -> None:
     """Handle a key for the sidebar or a terminal pane completely, before the next key.
 
     Textual runs app-level (priority) bindings at once but hands other keys to the

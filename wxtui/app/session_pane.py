@@ -10,6 +10,7 @@ from collections.abc import Callable
 from enum import Enum
 
 from textual import events
+from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -82,7 +83,7 @@ class SessionPane(Widget):
         self._send = writer
         self.view = TerminalView(reserved_keys=RESERVED_KEYS, writer=self._input)
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield self.view
         yield Input(placeholder="search the scrollback (enter)", id="search", classes="search")
 

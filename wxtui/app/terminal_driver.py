@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import select
+from typing import Any
 
 from textual.app import App
 from textual.drivers._writer_thread import WriterThread
@@ -43,9 +44,13 @@ class WxtuiDriver(LinuxDriver):
     """``LinuxDriver`` whose output never blocks the app once the terminal is gone."""
 
     def start_application_mode(self) -> None:
-        super().start_application_mode()
+        super().start_application_mode()  # type: ignore[no-untyped-call]
         started = self._writer_thread
-        if started is not None and not isinstance(started, DrainingWriterThread):
+        if (
+            started is not None
+            and not isinstance(started, DrainingWriterThread)
+            and self._file is not None
+        ):
             started.stop()  # Writes what it has queued (the terminal is there at start).
             self._writer_thread = DrainingWriterThread(self._file)
             self._writer_thread.start()
@@ -55,14 +60,14 @@ def _printable(text: str, limit: int = 200) -> str:
     return "".join(ch for ch in text if ch.isprintable() and ch != ";")[:limit]
 
 
-def set_host_title(app: App[object], title: str) -> None:
+def set_host_title(app: App[Any], title: str) -> None:
     """The window (and tab) title of the terminal wxtui runs in (OSC 2)."""
     driver = app._driver
     if driver is not None and not app.is_headless:
         driver.write(f"\x1b]2;{_printable(title)}\x1b\\")
 
 
-def notify_host_terminal(app: App[object], title: str, body: str) -> None:
+def notify_host_terminal(app: App[Any], title: str, body: str) -> None:
     """A desktop notification through the terminal wxtui runs in (OSC 9 for iTerm2,
     WezTerm, Windows Terminal, kitty; OSC 777 for VTE terminals and foot). Terminals
     that know neither ignore both. ``App`` has no public way to write raw output."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from typing import Any
 
 from pyte import charsets
 from pyte import modes as mo
@@ -72,7 +73,12 @@ _SIMPLE_CSI: dict[str, str] = {
 DEC_SPECIAL_GRAPHICS = str.maketrans(
     dict(zip(range(0x5F, 0x7F), "▮◆▒␉␌␍␊°±␤␋┘┐┌└┼⎺⎻─⎼⎽├┤┴┬│≤≥π≠£·", strict=True))
 )
-_CHARSETS = {"0": DEC_SPECIAL_GRAPHICS, "B": charsets.LAT1_MAP, "A": charsets.LAT1_MAP}
+# str.translate tables: pyte keeps its own as strings, ours is a mapping.
+_CHARSETS: dict[str, Any] = {
+    "0": DEC_SPECIAL_GRAPHICS,
+    "B": charsets.LAT1_MAP,
+    "A": charsets.LAT1_MAP,
+}
 
 
 class StreamParser:

@@ -145,6 +145,7 @@ class Row:
 
     def runs(self, trim: bool = False) -> Runs:
         """The row as runs; with ``trim``, trailing default blanks are left out."""
+        text: str | list[str]
         if self.special is None:
             text = self.text
         else:

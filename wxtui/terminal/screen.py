@@ -26,10 +26,10 @@ from wxtui.terminal.row import (
     Char,
     Row,
     Runs,
-    intern_attrs,
     runs_text,
 )
 from wxtui.terminal.scrollback import Scrollback
+from wxtui.terminal.sgr import Pen, Pens
 
 __all__ = ["DEFAULT_ATTRS", "Attrs", "Char", "Row", "Runs", "TerminalScreen", "runs_text"]
 
@@ -56,24 +56,6 @@ def char_width(ch: str) -> int:
     return width
 
 
-_CACHE_LIMIT = 4096
-_TRANSITIONS_PER_PEN = 64
-
-
-class Pen:
-    """The attributes text is written in, remembering where each SGR sequence leads.
-
-    Output repeats the same few colour changes; with the transitions kept on the pen
-    itself, an SGR that was seen before from this pen is one small dict lookup.
-    """
-
-    __slots__ = ("after", "attrs")
-
-    def __init__(self, attrs: Attrs) -> None:
-        self.attrs = attrs
-        self.after: dict[str, Pen] = {}
-
-
 class TerminalScreen(pyte.Screen):
     """The screen model: main and alternate buffers and scrollback."""
 
@@ -81,17 +63,20 @@ class TerminalScreen(pyte.Screen):
         self.scrollback = Scrollback(scrollback)
         self.on_scrollback: Callable[[int], None] | None = None
         self._main_buffer: list[Row] | None = None
-        self._pens: dict[Attrs, Pen] = {}
+        self._pens = Pens()
+        self.pen: Pen = self._pens.default  # What text is written with (pyte's cursor.attrs).
+        self._saved_pens: list[Pen] = []  # Alongside pyte's cursor savepoints.
         self.cursor_shape = 0
         self.responder: Callable[[str], None] | None = None
         self.last_char = ""
         super().__init__(columns, lines)
-        self.buffer: list[Row] = self._new_buffer()
+        # Rows instead of pyte's dicts of cells: every method touching cells is ours.
+        self.buffer: list[Row] = self._new_buffer()  # type: ignore[assignment]
 
     # -- state ---------------------------------------------------------------
 
     @property
-    def default_char(self) -> Char:
+    def default_char(self) -> Char:  # type: ignore[override]  # our Char, not pyte's
         return BLANK
 
     def reset(self) -> None:
@@ -102,18 +87,8 @@ class TerminalScreen(pyte.Screen):
         self.reset_pen()
         self.cursor_shape = 0
 
-    def pen(self, attrs: Attrs) -> Pen:
-        pen = self._pens.get(attrs)
-        if pen is None:
-            if len(self._pens) > _CACHE_LIMIT:
-                # Endless truecolour: start over, but keep the default pen and what it learnt.
-                default = self._pens[DEFAULT_ATTRS]
-                self._pens = {DEFAULT_ATTRS: default}
-            pen = self._pens[attrs] = Pen(attrs)
-        return pen
-
     def reset_pen(self) -> None:
-        self.cursor.attrs = self.pen(DEFAULT_ATTRS)
+        self.pen = self._pens.default
 
     @property
     def in_alternate_screen(self) -> bool:
@@ -145,7 +120,7 @@ class TerminalScreen(pyte.Screen):
             end = x + len(data)
             if end <= self.columns and mo.IRM not in self.mode:
                 # Fits on the row: the common case, without the wrapping loop.
-                self.buffer[cursor.y].put(x, data, cursor.attrs.attrs)
+                self.buffer[cursor.y].put(x, data, self.pen.attrs)
                 cursor.x = end
             else:
                 self._draw_narrow(data)
@@ -164,7 +139,7 @@ class TerminalScreen(pyte.Screen):
         """Characters one cell wide each: written a whole row's worth at a time."""
         cursor = self.cursor
         columns = self.columns
-        attrs = cursor.attrs.attrs
+        attrs = self.pen.attrs
         insert = mo.IRM in self.mode
         while data:
             if cursor.x >= columns:
@@ -217,7 +192,7 @@ class TerminalScreen(pyte.Screen):
         columns = self.columns
         if columns < 2:
             return
-        attrs = cursor.attrs.attrs
+        attrs = self.pen.attrs
         insert = mo.IRM in self.mode
         while chars:
             if cursor.x + 2 > columns:
@@ -334,7 +309,7 @@ class TerminalScreen(pyte.Screen):
 
     def _blank_attrs(self) -> Attrs:
         """What erased cells look like: the pen's colours, never its protection."""
-        attrs = self.cursor.attrs.attrs
+        attrs = self.pen.attrs
         if attrs.bg == "default" and not attrs.reverse:
             return DEFAULT_ATTRS  # Blanks that look default are default: rows stay one run.
         return attrs._replace(protected=False) if attrs.protected else attrs
@@ -387,21 +362,21 @@ class TerminalScreen(pyte.Screen):
 
     def set_protection(self, on: bool) -> None:
         """DECSCA: characters written from now on are (or are not) kept by DECSED/DECSEL."""
-        attrs = self.cursor.attrs.attrs
+        attrs = self.pen.attrs
         if attrs.protected != on:
-            self.cursor.attrs = self.pen(intern_attrs(attrs._replace(protected=on)))
+            self.pen = self._pens.with_attrs(self.pen, protected=on)
 
     def erase_characters(self, count: int | None = None) -> None:
         x = self.cursor.x
-        self.buffer[self.cursor.y].erase(x, x + (count or 1), self.cursor.attrs.attrs)
+        self.buffer[self.cursor.y].erase(x, x + (count or 1), self.pen.attrs)
 
     def insert_characters(self, count: int | None = None) -> None:
         x = min(self.cursor.x, self.columns - 1)
-        self.buffer[self.cursor.y].insert_blanks(x, count or 1, self.cursor.attrs.attrs)
+        self.buffer[self.cursor.y].insert_blanks(x, count or 1, self.pen.attrs)
 
     def delete_characters(self, count: int | None = None) -> None:
         x = min(self.cursor.x, self.columns - 1)
-        self.buffer[self.cursor.y].delete_cells(x, count or 1, self.cursor.attrs.attrs)
+        self.buffer[self.cursor.y].delete_cells(x, count or 1, self.pen.attrs)
 
     def alignment_display(self) -> None:
         """DECALN: fill the screen with E's (keeping each cell's style)."""
@@ -453,7 +428,14 @@ class TerminalScreen(pyte.Screen):
             if SAVE_CURSOR_MODE in shifted:
                 self.restore_cursor()
 
+    def save_cursor(self) -> None:
+        """DECSC: the pen is saved with the cursor."""
+        super().save_cursor()
+        self._saved_pens.append(self.pen)
+
     def restore_cursor(self) -> None:
+        if self.savepoints and self._saved_pens:
+            self.pen = self._saved_pens.pop()
         super().restore_cursor()
         self._clamp_cursor()
 
@@ -511,78 +493,7 @@ class TerminalScreen(pyte.Screen):
 
     def apply_sgr(self, params: str) -> None:
         """SGR with colon sub-parameters, dim, overline and palette-preserving colours."""
-        pen = self.cursor.attrs
-        after = pen.after.get(params)
-        if after is None:
-            after = self.pen(self._compute_sgr(pen.attrs, params))
-            # Most colour changes start from the default pen (after a reset): it learns more.
-            limit = _TRANSITIONS_PER_PEN * (16 if pen.attrs is DEFAULT_ATTRS else 1)
-            if len(pen.after) < limit:
-                pen.after[params] = after
-        self.cursor.attrs = after
-
-    def _compute_sgr(self, attrs: Attrs, params: str) -> Attrs:
-        if params in ("", "0") and attrs.link is None and not attrs.protected:
-            return DEFAULT_ATTRS
-        items = params.split(";") if params else ["0"]
-        if (
-            items[0] in ("38", "48")
-            and len(items) in (3, 5)
-            and (len(items), items[1]) in ((5, "2"), (3, "5"))
-        ):
-            # One colour alone, the common case that misses the cache: skip the general loop.
-            colour = _colour(items[1:])
-            if colour is not None:
-                fields = (
-                    (colour, *attrs[1:]) if items[0] == "38" else (attrs[0], colour, *attrs[2:])
-                )
-                return intern_attrs(tuple.__new__(Attrs, fields))
-        changes: dict[str, object] = {}
-        i = 0
-        count = len(items)
-        while i < count:
-            item = items[i]
-            i += 1
-            if ":" in item:
-                sub = item.split(":")
-                code = _int(sub[0])
-                if code in (38, 48):
-                    colour = _colour(sub[1:])
-                    if colour is not None:
-                        changes["fg" if code == 38 else "bg"] = colour
-                elif code == 4:
-                    changes["underscore"] = _int(sub[1]) != 0 if len(sub) > 1 else True
-                continue
-            code = _int(item)
-            if code == 0:
-                attrs = DEFAULT_ATTRS._replace(link=attrs.link, protected=attrs.protected)
-                changes.clear()
-            elif 30 <= code <= 37:
-                changes["fg"] = code - 30
-            elif 40 <= code <= 47:
-                changes["bg"] = code - 40
-            elif 90 <= code <= 97:
-                changes["fg"] = code - 82
-            elif 100 <= code <= 107:
-                changes["bg"] = code - 92
-            elif code in (38, 48, 58):
-                kind = _int(items[i]) if i < count else 0
-                take = 2 if kind == 5 else 4 if kind == 2 else 1
-                colour = _colour(items[i : i + take])
-                i += take
-                if colour is not None and code != 58:
-                    changes["fg" if code == 38 else "bg"] = colour
-            elif code in _SGR_FLAGS:
-                field, value = _SGR_FLAGS[code]
-                changes[field] = value
-            elif code == 22:
-                changes["bold"] = changes["dim"] = False
-            elif code == 39:
-                changes["fg"] = "default"
-            elif code == 49:
-                changes["bg"] = "default"
-        # Equal attribute sets become one object, so their cell caches are shared.
-        return intern_attrs(attrs._replace(**changes) if changes else attrs)
+        self.pen = self._pens.after(self.pen, params)
 
     def select_graphic_rendition(self, *attrs: int, **kwargs: object) -> None:
         if kwargs.get("private"):
@@ -590,55 +501,4 @@ class TerminalScreen(pyte.Screen):
         self.apply_sgr(";".join(map(str, attrs)))
 
     def set_link(self, url: str | None) -> None:
-        self.cursor.attrs = self.pen(
-            intern_attrs(self.cursor.attrs.attrs._replace(link=url or None))
-        )
-
-
-_SGR_FLAGS: dict[int, tuple[str, bool]] = {
-    1: ("bold", True),
-    2: ("dim", True),
-    3: ("italics", True),
-    4: ("underscore", True),
-    5: ("blink", True),
-    6: ("blink", True),
-    7: ("reverse", True),
-    9: ("strikethrough", True),
-    21: ("underscore", True),
-    23: ("italics", False),
-    24: ("underscore", False),
-    25: ("blink", False),
-    27: ("reverse", False),
-    29: ("strikethrough", False),
-    53: ("overline", True),
-    55: ("overline", False),
-}
-
-
-def _int(text: str) -> int:
-    if len(text) > 9:
-        text = text.lstrip("0")[:10]  # Leading zeros mean nothing.
-    if not text or not text.isdigit():
-        return 0
-    return int(text)
-
-
-def _colour(args: list[str]) -> int | str | None:
-    """``5;n`` / ``2;r;g;b`` (and the colon form ``2::r:g:b`` with a colour-space id)."""
-    if not args:
-        return None
-    kind = _int(args[0])
-    if kind == 5 and len(args) >= 2:
-        index = _int(args[1])
-        return index if 0 <= index <= 255 else None
-    if kind == 2 and len(args) >= 4:
-        r, g, b = args[-3:]
-        return f"{_channel(r):02x}{_channel(g):02x}{_channel(b):02x}"
-    return None
-
-
-def _channel(text: str) -> int:
-    try:
-        return min(255, int(text))  # Parameters are ASCII digits (or empty): see the parser.
-    except ValueError:
-        return 0
+        self.pen = self._pens.with_attrs(self.pen, link=url or None)

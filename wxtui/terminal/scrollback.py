@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
+from typing import cast
 
 from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs
 
@@ -132,7 +133,7 @@ class Scrollback:
         runs = []
         start = 0
         for i in range(2, len(line), 2):
-            end = line[i]
+            end = cast(int, line[i])
             attrs = intern_attrs(tuple.__new__(Attrs, styles[line[i + 1]]))  # type: ignore[index]
             runs.append((text[start:end], attrs))  # type: ignore[index]
             start = end

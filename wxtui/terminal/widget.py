@@ -351,12 +351,11 @@ class TerminalView(Widget, can_focus=True):
         ):
             return super().render_lines(crop)
         filters = self.get_line_filters()
-        background = self.background_colors[1] if filters else None
         strips = []
         for y in crop.line_range:
             strip = self.render_line(y)
             for line_filter in filters:
-                strip = strip.apply_filter(line_filter, background)
+                strip = strip.apply_filter(line_filter, self.background_colors[1])
             strips.append(strip)
         x1, x2 = crop.column_span
         if (x1, x2) != (0, self.size.width):
