@@ -90,3 +90,35 @@ async def test_the_app_applies_keys_agent_and_saves_only_the_theme_line(
         app.theme = "nord"
         await pilot.pause()
     assert path.read_text() == 'theme = "nord"\n' + content
+
+
+async def test_a_remapped_app_key_moves_in_the_pane_and_in_the_palette(
+    store: Store, tmp_path: Path
+) -> None:
+    """The pane leaves exactly the app's keys (as remapped) to the app, and the palette
+    names the key the user chose."""
+    from textual.widgets import Tree
+
+    from tests.app_helpers import pane_text
+    from tests.conftest import wait_until
+    from wxtui.app.commands import WxtuiCommands
+    from wxtui.terminal.widget import TerminalView
+
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\nsidebar = "f6"\n')
+    config = load_config(path)
+    assert isinstance(config, Config)
+    project = store.add_project("p", str(tmp_path), command="sh -c 'echo ready; exec cat'")
+    app = make_app(store, config=config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.show_project(project.id)
+        await wait_until(lambda: "ready" in pane_text(app, project.id))
+        await pilot.press("ctrl+right_square_bracket")
+        await wait_until(lambda: "^]" in pane_text(app, project.id), message="ctrl+] to cat")
+        assert isinstance(app.focused, TerminalView)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.focused, Tree)
+        entries = {title: help for title, _c, help in WxtuiCommands(app.screen).targets()}
+        assert entries["Back to the sidebar, cursor on the current project"] == "key: F6"
+        assert entries["Add project"] == "key: a"

@@ -255,9 +255,12 @@ def test_device_attribute_and_status_replies() -> None:
 
 
 def test_mode_query_reports_synchronized_output() -> None:
-    t = Term().feed("\x1b[?2026$p\x1b[?2026h\x1b[?2026$p")
-    assert t.replies == [b"\x1b[?2026;2$y", b"\x1b[?2026;1$y"]
-    assert t.emulator.synchronized
+    t = Term().feed("\x1b[?2026$p\x1b[?2026h\x1b[?2026$pheld")
+    assert t.replies == [b"\x1b[?2026;2$y"]
+    assert t.emulator.holding and t.row(0) == "", "an open update's output is held back"
+    t.feed("\x1b[?2026l")
+    assert t.replies == [b"\x1b[?2026;2$y", b"\x1b[?2026;1$y"], "answered when it ends"
+    assert not t.emulator.holding and t.row(0) == "held"
 
 
 # -- geometry -------------------------------------------------------------------------

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from wxtui.terminal.keys import encode_key
+from wxtui.terminal.keys import encode_key, encode_mouse
 
 TABLE = [
     # key, character, application cursor mode, bytes
@@ -72,3 +72,13 @@ def test_key_encoding(key: str, character: str | None, app_cursor: bool, expecte
 def test_every_ctrl_letter() -> None:
     for offset, letter in enumerate("abcdefghijklmnopqrstuvwxyz"):
         assert encode_key(f"ctrl+{letter}") == bytes([offset + 1])
+
+
+def test_mouse_reports_in_sgr_and_classic_forms() -> None:
+    assert encode_mouse(0, 4, 2, sgr=True) == b"\x1b[<0;5;3M"
+    assert encode_mouse(0, 4, 2, sgr=True, release=True) == b"\x1b[<0;5;3m"
+    assert encode_mouse(64, 0, 0, sgr=True, ctrl=True, shift=True) == b"\x1b[<84;1;1M"
+    assert encode_mouse(1, 4, 2, sgr=False) == b"\x1b[M!%#"
+    assert encode_mouse(1, 4, 2, sgr=False, release=True) == b"\x1b[M#%#"
+    assert encode_mouse(0, 300, 2, sgr=False) == b"", "past column 223 the classic form cannot say"
+    assert encode_mouse(0, 300, 2, sgr=True) == b"\x1b[<0;301;3M"

@@ -188,6 +188,16 @@ async def test_synchronized_output_holds_the_frame_until_the_child_ends_it() -> 
         )
 
 
+async def test_an_update_the_child_never_ends_is_shown_after_the_timeout() -> None:
+    app = TerminalApp([sys.executable, "-c", ECHO_KEYS])
+    async with app.run_test(size=(40, 10)):
+        view = app.view
+        view.feed(b"\x1b[?2026hleft open")
+        assert view.emulator.holding
+        await wait_until(lambda: "left open" in app.screen_text(), message="shown when overdue")
+        assert not view.emulator.holding
+
+
 async def test_focus_reports_when_the_child_asks() -> None:
     app = TerminalApp([sys.executable, "-c", ECHO_KEYS])
     async with app.run_test(size=(40, 10)):

@@ -15,33 +15,27 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import ContentSwitcher, Header, Input, Static, Tree
+from textual.widgets import Header, Input, Tree
 
-from wxtui.app.collector import QuietCollector
 from wxtui.app.commands import WxtuiCommands
-from wxtui.app.dialogs import ConfirmDialog, Field, FormDialog, StatusDialog
+from wxtui.app.dialogs import (
+    ConfirmDialog,
+    FormDialog,
+    StatusDialog,
+    add_milestone_form,
+    add_project_form,
+    edit_milestone_form,
+    edit_project_form,
+)
 from wxtui.app.footer import StableFooter
 from wxtui.app.help_screen import SIDEBAR_EXTRA, TERMINAL_KEYS, HelpScreen, Section
 from wxtui.app.inbox import InboxEntry, InboxScreen
-from wxtui.app.keyboard import handle_key_in_order, pass_meta_keys_through
-from wxtui.app.keymap import key_rows
-from wxtui.app.session_pane import SessionPane, SessionState, pane_id
-from wxtui.app.sidebar import (
-    BELL,
-    ELSEWHERE,
-    FAILED,
-    NOT_STARTED,
-    RUNNING,
-    UNSEEN,
-    NodeRef,
-    ProjectMarker,
-    ProjectTree,
-    agent_marker,
-    exit_marker,
-    inert,
-)
+from wxtui.app.keyboard import handle_key_in_order
+from wxtui.app.keymap import key_rows, priority_keys
+from wxtui.app.panes import PaneSwitcher
+from wxtui.app.session_pane import SessionPane, SessionState
+from wxtui.app.sidebar import NodeRef, ProjectTree, inert
 from wxtui.app.terminal_driver import (
-    WxtuiDriver,
     notify_host_terminal,
     set_host_title,
     terminal_gone,
@@ -52,23 +46,12 @@ from wxtui.errors import NotFound, WxtuiError
 from wxtui.project_sessions import ProjectSessions
 from wxtui.session_lock import LockHeld
 from wxtui.store import Store
+from wxtui.terminal.textual_internals import (
+    DrainingDriver,
+    QuietCollector,
+    pass_meta_keys_through,
+)
 from wxtui.terminal.widget import TerminalView
-
-EMPTY_NO_PROJECTS = """[b]No projects yet.[/b]
-
-Press [b]a[/b] to add one here, or from a shell:
-
-  wxtui project add NAME --dir PATH
-  wxtui milestone add NAME "First milestone" --prompt "What to do"
-
-Press [b]F1[/b] for every key."""
-
-EMPTY_PICK = """[b]No session open.[/b]
-
-Choose a project or milestone in the sidebar and press [b]enter[/b]
-to start (or resume) its agent session.
-
-Press [b]F1[/b] for every key."""
 
 PROMPT_SUBMIT_DELAY = 0.15
 DATA_POLL_INTERVAL = 1.0
@@ -170,7 +153,7 @@ class WxtuiApp(App[int]):
         config: Config | None = None,
     ) -> None:
         pass_meta_keys_through()
-        super().__init__(driver_class=WxtuiDriver)
+        super().__init__(driver_class=DrainingDriver)
         self.config = config or Config()
         self.store = store
         env = os.environ if environ is None else environ
@@ -185,7 +168,6 @@ class WxtuiApp(App[int]):
         # What the Add project dialog starts with (the demo keeps new projects in its shell).
         self._new_project_dir = new_project_dir
         self._new_project_command = new_project_command
-        self._current: str | None = None
         self._data_version = -1
         self._poll_interval = poll_interval
         self._collector = QuietCollector()
@@ -194,7 +176,8 @@ class WxtuiApp(App[int]):
         # Kept at hand: every session's marker change updates it, and a DOM query
         # per change costs more than the change during a flood.
         self._tree = ProjectTree(id="tree")
-        self._empty = Static(EMPTY_PICK, id="empty")
+        reserved = priority_keys(self.BINDINGS, self.config.keys)
+        self._panes = PaneSwitcher(self.sessions, reserved, id="panes")
         if title_suffix:
             self.title = f"wxtui {title_suffix}"
         self._base_title = self.title
@@ -211,8 +194,7 @@ class WxtuiApp(App[int]):
             with Vertical(id="sidebar"):
                 yield Input(placeholder="filter by name", id="filter")
                 yield self._tree
-            with ContentSwitcher(id="panes", initial="empty"):
-                yield self._empty
+            yield self._panes
         yield StableFooter()
 
     @property
@@ -223,11 +205,13 @@ class WxtuiApp(App[int]):
     @property
     def current_project_id(self) -> str | None:
         """The project whose pane is shown."""
-        return self._current
+        pane = self._panes.current_pane
+        return None if pane is None else pane.project_id
 
     @property
-    def switcher(self) -> ContentSwitcher:
-        return self.query_one("#panes", ContentSwitcher)
+    def switcher(self) -> PaneSwitcher:
+        """The main area: the shown project's pane, or a notice."""
+        return self._panes
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -253,19 +237,19 @@ class WxtuiApp(App[int]):
         projects = self.store.list_projects()
         milestones = {p.id: self.store.list_milestones(p.id) for p in projects}
         self.project_tree.populate(projects, milestones, self.store.milestones_ready_for_review())
-        for project in projects:
-            pane = self.pane_for(project.id)
-            if pane is not None:
-                self.project_tree.set_marker(project.id, self._marker(pane))
         known = {p.id for p in projects}
-        for pane in list(self.query(SessionPane)):
-            if pane.project_id not in known:
+        for pane in self._panes.panes():
+            if pane.project_id in known:
+                self.project_tree.set_marker(pane.project_id, pane.marker)
+            else:
                 self.run_worker(self._discard_pane(pane), exclusive=False)
-        if self._current is not None and self._current not in known:
-            self._current = None
-            self.switcher.current = "empty"
+        current = self.current_project_id
+        if current is not None and current not in known:
+            self._panes.show_empty(bool(projects))
+        else:
+            self._panes.update_notice(bool(projects))
+        if self.current_project_id is None:
             self.sub_title = ""
-        self._empty.update(EMPTY_PICK if projects else EMPTY_NO_PROJECTS)
         self._data_version = self.store.data_version()
 
     def _poll_store(self) -> None:
@@ -280,8 +264,7 @@ class WxtuiApp(App[int]):
 
     def pane_for(self, project_id: str) -> SessionPane | None:
         """The project's pane, if it has been opened in this app."""
-        panes = self.query(f"#{pane_id(project_id)}")
-        return panes.first(SessionPane) if panes else None
+        return self._panes.pane_for(project_id)
 
     def _project_name(self, project_id: str) -> str:
         try:
@@ -304,11 +287,7 @@ class WxtuiApp(App[int]):
         except WxtuiError as error:
             self.notify(str(error), severity="error")
             return
-        pane = self.pane_for(project_id)
-        if pane is None:
-            pane = SessionPane(project_id, self.sessions.write)
-            self._fit(pane)
-            await self.switcher.mount(pane)
+        pane = await self._panes.pane(project_id)
         self._show(pane, milestone_id)
         if pane.state in (SessionState.NOT_STARTED, SessionState.FAILED, SessionState.ELSEWHERE):
             self._start(pane)
@@ -321,19 +300,8 @@ class WxtuiApp(App[int]):
         if ref is not None:
             await self.show_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
 
-    def _fit(self, pane: SessionPane) -> None:
-        """Give a new emulator the pane's size before the child starts."""
-        size = self.switcher.size
-        if size.width > 0 and size.height > 0:
-            pane.view.emulator.resize(size.height, size.width)
-
     def _show(self, pane: SessionPane, milestone_id: str | None = None) -> None:
-        previous = self.pane_for(self._current) if self._current else None
-        if previous is not None and previous is not pane:
-            previous.is_current = False
-        self._current = pane.project_id
-        self.switcher.current = pane.id
-        pane.looked_at()
+        self._panes.show(pane)
         self._update_sub_title(pane)
         if milestone_id is not None:
             self.project_tree.select_ref(NodeRef("milestone", milestone_id, pane.project_id))
@@ -341,9 +309,9 @@ class WxtuiApp(App[int]):
             self.project_tree.select_project(pane.project_id)
 
     def _start(self, pane: SessionPane) -> None:
-        emulator = pane.view.emulator
+        rows, columns = pane.terminal_size
         try:
-            self.sessions.start(pane.project_id, pane, emulator.lines, emulator.columns)
+            self.sessions.start(pane.project_id, pane, rows, columns)
         except LockHeld as error:
             pane.failed(str(error), SessionState.ELSEWHERE)
             self.notify(f"{self._project_name(pane.project_id)}: {error}", severity="warning")
@@ -361,7 +329,7 @@ class WxtuiApp(App[int]):
 
     async def _discard_pane(self, pane: SessionPane) -> None:
         await self.sessions.stop(pane.project_id, STOP_GRACE)
-        await pane.remove()
+        await self._panes.discard(pane)
         self._collector.sweep()  # A removed pane leaves widget reference cycles behind.
 
     @on(SessionPane.RestartRequested)
@@ -374,11 +342,11 @@ class WxtuiApp(App[int]):
         if not self._tree.is_attached:
             return
         pane = event.pane
-        self._tree.set_marker(pane.project_id, self._marker(pane))
+        self._tree.set_marker(pane.project_id, pane.marker)
         self._announce(pane)
-        if pane.project_id == self._current:
+        if pane.project_id == self.current_project_id:
             self._update_sub_title(pane)
-        waiting = sum(1 for p in self.query(SessionPane) if p.urgency is not None)
+        waiting = sum(1 for p in self._panes.panes() if p.urgency is not None)
         title = f"{self._base_title} ({waiting})" if waiting else self._base_title
         if title != self.title:
             self.title = title
@@ -392,7 +360,7 @@ class WxtuiApp(App[int]):
         if pane.urgency is None or key == self._announced.get(pane.project_id):
             return
         self._announced[pane.project_id] = key
-        if pane.project_id == self._current and pane.view.has_focus:
+        if pane.project_id == self.current_project_id and pane.view.has_focus:
             return
         assert agent is not None
         name = self._project_name(pane.project_id)
@@ -405,39 +373,6 @@ class WxtuiApp(App[int]):
     def _on_milestones_changed(self, event: SessionPane.MilestonesChanged) -> None:
         if self._tree.is_attached:
             self.reload()
-
-    @staticmethod
-    def _marker(pane: SessionPane) -> ProjectMarker:
-        state = pane.state
-        agent = pane.agent
-        if state is SessionState.EXITED:
-            return exit_marker(pane.returncode, stopped=pane.stopped)
-        if agent is not None and state is SessionState.RUNNING:
-            return agent_marker(agent, seen=pane.status_seen)
-        if state is SessionState.RUNNING:
-            if pane.bell:
-                return BELL
-            return UNSEEN if pane.unseen_output else RUNNING
-        if state is SessionState.FAILED:
-            return FAILED
-        if state is SessionState.ELSEWHERE:
-            return ELSEWHERE
-        return NOT_STARTED
-
-    @on(TerminalView.Resized)
-    def _on_terminal_resized(self, event: TerminalView.Resized) -> None:
-        pane = event.view.parent
-        if isinstance(pane, SessionPane):
-            self.sessions.resize(pane.project_id, event.rows, event.columns)
-
-    @on(TerminalView.TitleChanged)
-    def _on_title_changed(self, event: TerminalView.TitleChanged) -> None:
-        pane = event.view.parent
-        if isinstance(pane, SessionPane):
-            pane.window_title = inert(event.title)
-            self.sessions.title_changed(pane.project_id, event.title)
-            if pane.project_id == self._current:
-                self._update_sub_title(pane)
 
     def _update_sub_title(self, pane: SessionPane) -> None:
         """The header names the project and what its agent does (or the program's title)."""
@@ -461,7 +396,7 @@ class WxtuiApp(App[int]):
         ref = self._selected()
         if ref is not None:
             return ref.project_id
-        return self._current
+        return self.current_project_id
 
     # -- actions -----------------------------------------------------------------
 
@@ -516,8 +451,8 @@ class WxtuiApp(App[int]):
             self.action_toggle_sidebar()
         self.action_clear_filter()
         tree = self.project_tree
-        if self._current is not None:
-            tree.select_project(self._current)
+        if self.current_project_id is not None:
+            tree.select_project(self.current_project_id)
         self.screen.set_focus(tree)  # At once: keys already typed go to the sidebar.
 
     def action_clear_filter(self) -> None:
@@ -548,14 +483,9 @@ class WxtuiApp(App[int]):
     def action_toggle_sidebar(self) -> None:
         """F3: hide the sidebar (the agent gets the whole width) or show it again."""
         self._ui.sidebar_hidden = not self._ui.sidebar_hidden
-        if (
-            self._ui.sidebar_hidden
-            and self.focused is self.project_tree
-            and self._current is not None
-        ):
-            pane = self.pane_for(self._current)
-            if pane is not None:
-                self.screen.set_focus(pane.view)
+        pane = self._panes.current_pane
+        if self._ui.sidebar_hidden and self.focused is self.project_tree and pane is not None:
+            self.screen.set_focus(pane.view)
         self._apply_sidebar()
         self._ui_file.save(self._ui)
         if not self._ui.sidebar_hidden:
@@ -578,7 +508,7 @@ class WxtuiApp(App[int]):
 
     def action_search(self) -> None:
         """F4: search the open pane's scrollback (n / N move, esc back to live)."""
-        pane = self.pane_for(self._current) if self._current else None
+        pane = self._panes.current_pane
         if pane is None:
             self.notify("Open a session first.", timeout=2)
             return
@@ -586,7 +516,7 @@ class WxtuiApp(App[int]):
 
     def action_copy_screen(self) -> None:
         """F5: the open pane's visible screen to the clipboard."""
-        pane = self.pane_for(self._current) if self._current else None
+        pane = self._panes.current_pane
         if pane is not None:
             pane.view.copy_screen()
 
@@ -614,7 +544,7 @@ class WxtuiApp(App[int]):
         return sorted(panes, key=lambda p: (p.urgency, p.agent.since if p.agent else 0.0))
 
     async def action_next_attention(self) -> None:
-        waiting = [p for p in self.waiting_sessions() if p.project_id != self._current]
+        waiting = [p for p in self.waiting_sessions() if p.project_id != self.current_project_id]
         if waiting:
             pane = waiting[0]
             reason = pane.agent.summary if pane.agent is not None else ""
@@ -622,12 +552,13 @@ class WxtuiApp(App[int]):
             self.notify(reason, title=self._project_name(pane.project_id), timeout=3)
             return
         # Other programs: new output, a bell or an exit, in sidebar order.
+        current = self.current_project_id
         order = [p.id for p in self.store.list_projects()]
-        start = order.index(self._current) + 1 if self._current in order else 0
+        start = order.index(current) + 1 if current in order else 0
         for offset in range(len(order)):
             project_id = order[(start + offset) % len(order)]
             other = self.pane_for(project_id)
-            if other is not None and other.needs_attention and project_id != self._current:
+            if other is not None and other.needs_attention and project_id != current:
                 why = "bell" if other.bell else "new output" if other.unseen_output else "exited"
                 await self.show_project(project_id)
                 self.notify(why, title=self._project_name(project_id), timeout=3)
@@ -687,24 +618,8 @@ class WxtuiApp(App[int]):
             return None
 
     def action_add_project(self) -> None:
-        def submit(values: dict[str, str]) -> str:
-            return self.store.add_project(values["name"], values["dir"], values["command"]).id
-
-        dialog = FormDialog(
-            "Add project",
-            [
-                Field("name", "Name"),
-                Field("dir", "Workspace directory", self._new_project_dir or os.getcwd()),
-                Field(
-                    "command",
-                    "Agent command (empty: the default)",
-                    self._new_project_command,
-                    placeholder="claude",
-                ),
-            ],
-            submit,
-            ok_label="Add",
-        )
+        directory = self._new_project_dir or os.getcwd()
+        dialog = add_project_form(self.store, directory, self._new_project_command)
         self.push_screen(dialog, self._after_project_dialog)
 
     def _after_project_dialog(self, project_id: str | None) -> None:
@@ -717,60 +632,24 @@ class WxtuiApp(App[int]):
         if project_id is None:
             self.notify("Add a project first (a).", severity="warning")
             return
-
-        def submit(values: dict[str, str]) -> str:
-            return self.store.add_milestone(project_id, values["name"], values["prompt"]).id
-
-        dialog = FormDialog(
-            f"Add milestone to {self._project_name(project_id)}",
-            [Field("name", "Name"), Field("prompt", "Prompt (optional)", multiline=True)],
-            submit,
-            ok_label="Add",
-        )
+        dialog = add_milestone_form(self.store, project_id, self._project_name(project_id))
         self.push_screen(dialog, lambda _result: self.reload())
 
     def action_edit(self) -> None:
         ref = self._selected()
         if ref is None:
             return
+        dialog: FormDialog | None = None
         if ref.kind == "project":
             project = self._guarded(lambda: self.store.get_project(ref.id))
-            if project is None:
-                return
-
-            def submit_project(values: dict[str, str]) -> str:
-                return self.store.edit_project(
-                    ref.id,
-                    name=values["name"],
-                    workspace_path=values["dir"],
-                    command=values["command"],
-                ).id
-
-            fields = [
-                Field("name", "Name", project.name),
-                Field("dir", "Workspace directory", project.workspace_path),
-                Field("command", "Agent command (empty: the default)", project.command),
-            ]
-            self.push_screen(
-                FormDialog("Edit project", fields, submit_project), lambda _r: self.reload()
-            )
-            return
-        milestone = self._guarded(lambda: self.store.get_milestone(ref.id))
-        if milestone is None:
-            return
-
-        def submit_milestone(values: dict[str, str]) -> str:
-            return self.store.edit_milestone(
-                ref.id, element_name=values["name"], prompt=values["prompt"]
-            ).id
-
-        fields = [
-            Field("name", "Name", milestone.element_name),
-            Field("prompt", "Prompt (optional)", milestone.prompt or "", multiline=True),
-        ]
-        self.push_screen(
-            FormDialog("Edit milestone", fields, submit_milestone), lambda _r: self.reload()
-        )
+            if project is not None:
+                dialog = edit_project_form(self.store, project)
+        else:
+            milestone = self._guarded(lambda: self.store.get_milestone(ref.id))
+            if milestone is not None:
+                dialog = edit_milestone_form(self.store, milestone)
+        if dialog is not None:
+            self.push_screen(dialog, lambda _result: self.reload())
 
     def action_delete(self) -> None:
         ref = self._selected()

@@ -2,33 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from wxtui.app.sidebar import inert
+from wxtui.app.keymap import effective_key, key_display
+from wxtui.app.sidebar import ProjectTree, inert
 
 if TYPE_CHECKING:
     from wxtui.app.app import WxtuiApp
 
-ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("Add project", "add_project", "Create a new project"),
-    ("Add milestone", "add_milestone", "Add a milestone to the selected project"),
-    ("Edit", "edit", "Edit the selected project or milestone"),
-    ("Delete", "delete", "Delete the selected project or milestone"),
-    ("Send prompt", "send_prompt", "Send the selected milestone's prompt to its session"),
-    ("Set milestone status", "set_status", "Mark the selected milestone"),
-    ("Restart session", "restart_session", "Restart the selected project's session"),
-    ("Stop session", "stop_session", "Stop the selected project's session"),
-    ("Filter sidebar", "filter", "Filter projects and milestones by name"),
-    ("Next session needing attention", "next_attention", "Jump to the session that needs you most"),
-    ("Inbox", "inbox", "Every session that needs you, with reason and age"),
-    ("Search the scrollback", "search", "Find text in the open session's scrollback (F4)"),
-    ("Hide or show the sidebar", "toggle_sidebar", "F3; remembered across runs"),
-    ("Copy the screen", "copy_screen", "The open session's visible screen to the clipboard (F5)"),
-    ("Help", "help", "Show the key map"),
+# Bindings that are not commands of their own: moving, opening what is selected, the
+# per-project keys (the palette opens projects by name) and quitting (Textual's own entry).
+NOT_IN_PALETTE = frozenset(
+    {"cursor-down", "cursor-up", "open-selected", "sidebar-help", "quit"}
+    | {f"project-{n}" for n in range(1, 10)}
 )
+
+
+def palette_actions(
+    bindings: Iterable[object], keys: Mapping[str, str]
+) -> list[tuple[str, str, str]]:
+    """(title, action, help) for each binding with an id: the palette finds every action
+    by what it does, and says which key does it."""
+    actions = []
+    seen: set[str] = set()
+    for binding in bindings:
+        if not isinstance(binding, Binding) or not binding.id or binding.id in NOT_IN_PALETTE:
+            continue
+        action = binding.action.removeprefix("app.")
+        if action in seen:
+            continue
+        seen.add(action)
+        what = binding.tooltip or binding.description
+        title = what[:1].upper() + what[1:]
+        actions.append((title, action, f"key: {key_display(effective_key(binding, keys))}"))
+    return actions
 
 
 class WxtuiCommands(Provider):
@@ -47,7 +59,8 @@ class WxtuiCommands(Provider):
                         f"milestone, {milestone.status.replace('_', ' ')}",
                     )
                 )
-        for title, action, help_text in ACTIONS:
+        bindings = [*app.BINDINGS, *ProjectTree.BINDINGS]
+        for title, action, help_text in palette_actions(bindings, app.config.keys):
             targets.append((title, partial(app.run_action, action), help_text))
         return targets
 

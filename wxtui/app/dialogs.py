@@ -15,7 +15,8 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Static, Te
 from textual.widgets.option_list import Option
 
 from wxtui.errors import WxtuiError
-from wxtui.models import MILESTONE_STATUSES
+from wxtui.models import MILESTONE_STATUSES, Milestone, OutputProject
+from wxtui.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,3 +173,57 @@ class StatusDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+# -- the forms for projects and milestones -------------------------------------------
+
+_COMMAND_LABEL = "Agent command (empty: the default)"
+
+
+def add_project_form(store: Store, directory: str, command: str) -> FormDialog:
+    """Add a project; the dialog's result is the new project's id."""
+
+    def submit(values: dict[str, str]) -> str:
+        return store.add_project(values["name"], values["dir"], values["command"]).id
+
+    fields = [
+        Field("name", "Name"),
+        Field("dir", "Workspace directory", directory),
+        Field("command", _COMMAND_LABEL, command, placeholder="claude"),
+    ]
+    return FormDialog("Add project", fields, submit, ok_label="Add")
+
+
+def edit_project_form(store: Store, project: OutputProject) -> FormDialog:
+    def submit(values: dict[str, str]) -> str:
+        return store.edit_project(
+            project.id, name=values["name"], workspace_path=values["dir"], command=values["command"]
+        ).id
+
+    fields = [
+        Field("name", "Name", project.name),
+        Field("dir", "Workspace directory", project.workspace_path),
+        Field("command", _COMMAND_LABEL, project.command),
+    ]
+    return FormDialog("Edit project", fields, submit)
+
+
+def add_milestone_form(store: Store, project_id: str, project_name: str) -> FormDialog:
+    def submit(values: dict[str, str]) -> str:
+        return store.add_milestone(project_id, values["name"], values["prompt"]).id
+
+    fields = [Field("name", "Name"), Field("prompt", "Prompt (optional)", multiline=True)]
+    return FormDialog(f"Add milestone to {project_name}", fields, submit, ok_label="Add")
+
+
+def edit_milestone_form(store: Store, milestone: Milestone) -> FormDialog:
+    def submit(values: dict[str, str]) -> str:
+        return store.edit_milestone(
+            milestone.id, element_name=values["name"], prompt=values["prompt"]
+        ).id
+
+    fields = [
+        Field("name", "Name", milestone.element_name),
+        Field("prompt", "Prompt (optional)", milestone.prompt or "", multiline=True),
+    ]
+    return FormDialog("Edit milestone", fields, submit)

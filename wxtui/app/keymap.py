@@ -91,7 +91,7 @@ def key_rows(bindings: Iterable[object], keys: Mapping[str, str]) -> list[tuple[
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.id:
             continue
-        key = key_display(keys.get(binding.id, binding.key))
+        key = key_display(effective_key(binding, keys))
         if binding.id.startswith("project-"):
             projects.append(key)
             continue
@@ -99,3 +99,18 @@ def key_rows(bindings: Iterable[object], keys: Mapping[str, str]) -> list[tuple[
     if projects:
         rows.append((f"{projects[0]} … {projects[-1]}", "switch to project 1-9"))
     return rows
+
+
+def effective_key(binding: Binding, keys: Mapping[str, str]) -> str:
+    """The binding's key as the user remapped it (``[keys]``), else its own."""
+    return keys.get(binding.id, binding.key) if binding.id else binding.key
+
+
+def priority_keys(bindings: Iterable[object], keys: Mapping[str, str]) -> frozenset[str]:
+    """Every key of the app-wide (priority) bindings, as remapped: the terminal pane
+    leaves these to the app instead of sending them to the child."""
+    found: set[str] = set()
+    for binding in bindings:
+        if isinstance(binding, Binding) and binding.priority:
+            found.update(k.strip() for k in effective_key(binding, keys).split(","))
+    return frozenset(found)

@@ -6,25 +6,42 @@ The pane outlives its process: after an exit the last screen stays, and
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import Enum
+from typing import Protocol
 
 from textual import events
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Input
 
 from wxtui.agent_state import AgentState, AgentStatus
+from wxtui.app.sidebar import (
+    BELL,
+    ELSEWHERE,
+    FAILED,
+    NOT_STARTED,
+    RUNNING,
+    UNSEEN,
+    ProjectMarker,
+    agent_marker,
+    exit_marker,
+    inert,
+)
 from wxtui.terminal.widget import TerminalView
 
-RESERVED_KEYS = frozenset({"ctrl+right_square_bracket", "ctrl+q", "ctrl+backslash"}) | frozenset(
-    f"alt+{n}" for n in range(1, 10)
-)
-
-
 EXIT_MODE_RESET = "\x1b[?1049l\x1b[?1;1000;1002;1003;1004;1006;2004;2026l\x1b[?25h\x1b[0m"
+
+
+class PaneSessions(Protocol):
+    """What a pane needs of the sessions: its input, its size and its title go there."""
+
+    def write(self, project_id: str, data: bytes) -> None: ...
+
+    def resize(self, project_id: str, rows: int, cols: int) -> None: ...
+
+    def title_changed(self, project_id: str, title: str) -> None: ...
 
 
 class SessionState(Enum):
@@ -42,20 +59,29 @@ class SessionPane(Widget):
     SessionPane { height: 1fr; width: 1fr; }
     """
 
-    state: reactive[SessionState] = reactive(SessionState.NOT_STARTED)
-    unseen_output: reactive[bool] = reactive(False)
-    bell: reactive[bool] = reactive(False)
-    agent: reactive[AgentStatus | None] = reactive(None)
+    # What the sidebar, the header and the inbox show of the pane (the pane itself draws
+    # none of it): each change posts one Changed message.
+    state: var[SessionState] = var(SessionState.NOT_STARTED)
+    unseen_output: var[bool] = var(False)
+    bell: var[bool] = var(False)
+    agent: var[AgentStatus | None] = var(None)
     """What the agent is doing, when its hooks (or title) say so; None for other programs."""
-    status_seen: reactive[bool] = reactive(True)
+    status_seen: var[bool] = var(True)
     """The user has looked at the pane since ``agent`` last became news."""
+    window_title: var[str] = var("")
+    """The program's window title (OSC 0/2), made printable."""
 
     class Changed(Message):
-        """The pane's state or attention flags changed: the sidebar marker must follow."""
+        """The pane's state, attention flags or title changed: the sidebar marker and the
+        header must follow."""
 
         def __init__(self, pane: SessionPane) -> None:
             super().__init__()
             self.pane = pane
+
+        @property
+        def control(self) -> SessionPane:
+            return self.pane
 
     class MilestonesChanged(Message):
         """The agent's turn changed a milestone (in progress, ready for review)."""
@@ -69,19 +95,43 @@ class SessionPane(Widget):
             return self.pane
 
     class RestartRequested(Message):
+        """enter on a pane whose session is not running."""
+
         def __init__(self, pane: SessionPane) -> None:
             super().__init__()
             self.pane = pane
 
-    def __init__(self, project_id: str, writer: Callable[[str, bytes], None]) -> None:
+        @property
+        def control(self) -> SessionPane:
+            return self.pane
+
+    def __init__(
+        self, project_id: str, sessions: PaneSessions, reserved_keys: frozenset[str] = frozenset()
+    ) -> None:
+        """``reserved_keys`` stay with the app (its app-wide keys); all others go to the child."""
         super().__init__(id=pane_id(project_id))
         self.project_id = project_id
         self.returncode: int | None = None
-        self.window_title = ""  # The program's window title.
         self.stopped = False  # Stopped on purpose (s, restart, quit), not an exit of its own.
         self.is_current = False
-        self._send = writer
-        self.view = TerminalView(reserved_keys=RESERVED_KEYS, writer=self._input)
+        self._sessions = sessions
+        self.view = TerminalView(reserved_keys=reserved_keys, writer=self._input)
+
+    def on_mount(self) -> None:
+        for name in ("state", "unseen_output", "bell", "agent", "status_seen", "window_title"):
+            self.watch(self, name, self._changed, init=False)
+
+    def _changed(self) -> None:
+        self.post_message(self.Changed(self))
+
+    def fit(self, rows: int, columns: int) -> None:
+        """Size the terminal before the child starts (the pane is not laid out yet)."""
+        self.view.resize_terminal(rows, columns)
+
+    @property
+    def terminal_size(self) -> tuple[int, int]:
+        """(rows, columns) the child gets."""
+        return self.view.terminal_size
 
     def compose(self) -> ComposeResult:
         yield self.view
@@ -114,7 +164,7 @@ class SessionPane(Widget):
 
     def _input(self, data: bytes) -> None:
         if self.state is SessionState.RUNNING:
-            self._send(self.project_id, data)
+            self._sessions.write(self.project_id, data)
         elif data == b"\r":
             self.post_message(self.RestartRequested(self))
 
@@ -170,20 +220,14 @@ class SessionPane(Widget):
         self.bell = False
         self.status_seen = True
 
-    def watch_state(self) -> None:
-        self.post_message(self.Changed(self))
+    def on_terminal_view_resized(self, event: TerminalView.Resized) -> None:
+        event.stop()
+        self._sessions.resize(self.project_id, event.rows, event.columns)
 
-    def watch_unseen_output(self) -> None:
-        self.post_message(self.Changed(self))
-
-    def watch_bell(self) -> None:
-        self.post_message(self.Changed(self))
-
-    def watch_agent(self) -> None:
-        self.post_message(self.Changed(self))
-
-    def watch_status_seen(self) -> None:
-        self.post_message(self.Changed(self))
+    def on_terminal_view_title_changed(self, event: TerminalView.TitleChanged) -> None:
+        event.stop()
+        self._sessions.title_changed(self.project_id, event.title)
+        self.window_title = inert(event.title)
 
     def on_terminal_view_bell(self, event: TerminalView.Bell) -> None:
         event.stop()
@@ -199,6 +243,24 @@ class SessionPane(Widget):
         if agent.state in (AgentState.DONE, AgentState.EXITED) and self.status_seen:
             return None  # News that was seen; a question or an error waits for an answer.
         return agent.urgency
+
+    @property
+    def marker(self) -> ProjectMarker:
+        """The sidebar's mark for this pane."""
+        state = self.state
+        if state is SessionState.EXITED:
+            return exit_marker(self.returncode, stopped=self.stopped)
+        if self.agent is not None and state is SessionState.RUNNING:
+            return agent_marker(self.agent, seen=self.status_seen)
+        if state is SessionState.RUNNING:
+            if self.bell:
+                return BELL
+            return UNSEEN if self.unseen_output else RUNNING
+        if state is SessionState.FAILED:
+            return FAILED
+        if state is SessionState.ELSEWHERE:
+            return ELSEWHERE
+        return NOT_STARTED
 
     @property
     def needs_attention(self) -> bool:

@@ -6,6 +6,7 @@ import codecs
 from collections.abc import Callable
 
 from wxtui.terminal.parser import StreamParser
+from wxtui.terminal.row import Row
 from wxtui.terminal.screen import (
     BRACKETED_PASTE,
     DEFAULT_SCROLLBACK,
@@ -16,16 +17,25 @@ from wxtui.terminal.screen import (
     TerminalScreen,
     runs_text,
 )
+from wxtui.terminal.scrollback import Scrollback
 
 DECCKM = 1 << 5
 DECTCEM = 25 << 5
+SYNC_LIMIT = 4 * 1024 * 1024  # How much output a synchronized update may hold back.
+SYNC_BEGIN = b"\x1b[?2026h"
+SYNC_END = b"\x1b[?2026l"
 
 
 class TerminalEmulator:
-    """Feed it a child's output; read ``screen`` and the mode flags the keyboard needs.
+    """Feed it a child's output; read its rows, history, cursor and the modes the
+    keyboard and mouse need.
 
     Split UTF-8 sequences across reads are joined by an incremental decoder;
-    invalid bytes become U+FFFD instead of stopping anything.
+    invalid bytes become U+FFFD instead of stopping anything. The output of a
+    synchronized update (mode 2026) is held back until the child ends the update, so
+    the screen (whoever paints it, whenever) never shows half a redraw; a painter that
+    stops waiting calls :meth:`release_held`. Queries inside the update are answered
+    when it ends.
     """
 
     def __init__(
@@ -43,15 +53,43 @@ class TerminalEmulator:
         self.screen.responder = self._respond
         self.parser = StreamParser(self.screen, on_bell=on_bell, on_title=on_title)
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._held: bytearray | None = None
 
     def _respond(self, text: str) -> None:
         if self.reply is not None:
             self.reply(text.encode())
 
     def feed(self, data: bytes) -> None:
+        if self._held is not None:
+            self._held += data
+            if SYNC_END not in self._held and len(self._held) < SYNC_LIMIT:
+                return
+            data = bytes(self._held)
+            self._held = None
+        begin = data.rfind(SYNC_BEGIN)
+        if begin >= 0 and data.find(SYNC_END, begin) < 0:
+            split = begin + len(SYNC_BEGIN)
+            self._parse(data[:split])
+            self._held = bytearray(data[split:])
+        else:
+            self._parse(data)
+
+    def _parse(self, data: bytes) -> None:
         text = self._decoder.decode(data)
         if text:
             self.parser.feed(text)
+
+    @property
+    def holding(self) -> bool:
+        """Is the output of an unfinished synchronized update being held back?"""
+        return self._held is not None
+
+    def release_held(self) -> None:
+        """Show what the update sent so far (its end is overdue)."""
+        if self._held is not None:
+            data = bytes(self._held)
+            self._held = None
+            self._parse(data)
 
     def feed_text(self, text: str) -> None:
         self.parser.feed(text)
@@ -68,6 +106,41 @@ class TerminalEmulator:
     @property
     def lines(self) -> int:
         return self.screen.lines
+
+    @property
+    def rows(self) -> list[Row]:
+        """The visible rows, top to bottom (a row object stays the same while it is on
+        screen, and its ``version`` changes with its content)."""
+        return self.screen.buffer
+
+    @property
+    def history(self) -> Scrollback:
+        """Lines scrolled off the top, oldest first."""
+        return self.screen.scrollback
+
+    @property
+    def on_scrollback(self) -> Callable[[int], None] | None:
+        """Called with the number of lines that went into the history (0: it was cleared)."""
+        return self.screen.on_scrollback
+
+    @on_scrollback.setter
+    def on_scrollback(self, callback: Callable[[int], None] | None) -> None:
+        self.screen.on_scrollback = callback
+
+    @property
+    def cursor(self) -> tuple[int, int]:
+        """(row, column) of the cursor, on screen."""
+        screen = self.screen
+        return screen.cursor.y, min(screen.cursor.x, screen.columns - 1)
+
+    @property
+    def cursor_shape(self) -> int:
+        """DECSCUSR's shape: 0-2 block, 3-4 underline, 5-6 bar."""
+        return self.screen.cursor_shape
+
+    @property
+    def in_alternate_screen(self) -> bool:
+        return self.screen.in_alternate_screen
 
     @property
     def title(self) -> str:

@@ -106,3 +106,27 @@ def _encode(key: str, character: str | None, app_cursor: bool) -> str | None:
     if char is None:
         return None
     return char.upper() if "shift" in modifiers else char
+
+
+def encode_mouse(
+    button: int,
+    column: int,
+    row: int,
+    *,
+    release: bool = False,
+    sgr: bool,
+    shift: bool = False,
+    meta: bool = False,
+    ctrl: bool = False,
+) -> bytes:
+    """A mouse report as xterm sends it: SGR (mode 1006) when the child asked for it,
+    else the classic ``CSI M`` form (which cannot say where past column or row 223).
+    ``column`` and ``row`` count from 0; ``button`` is xterm's (0-2, 32+ motion, 64+ wheel)."""
+    x, y = column + 1, row + 1
+    button |= (4 if shift else 0) | (8 if meta else 0) | (16 if ctrl else 0)
+    if sgr:
+        return f"\x1b[<{button};{x};{y}{'m' if release else 'M'}".encode()
+    if x < 224 and y < 224:
+        code = 3 if release else button
+        return bytes([0x1B, 0x5B, 0x4D, 32 + code, 32 + x, 32 + y])
+    return b""

@@ -15,14 +15,14 @@ from collections.abc import Callable
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Region, Spacing
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
 from wxtui.terminal.emulator import TerminalEmulator
-from wxtui.terminal.keys import encode_key
+from wxtui.terminal.keys import encode_key, encode_mouse
 from wxtui.terminal.render import (
     StyleCache,
     grid_width,
@@ -30,8 +30,9 @@ from wxtui.terminal.render import (
     with_cursor,
     with_highlights,
 )
-from wxtui.terminal.row import Row, runs_text
+from wxtui.terminal.row import Row
 from wxtui.terminal.screen import DEFAULT_SCROLLBACK
+from wxtui.terminal.textual_internals import plain_lines, release_strip
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,6 @@ FLOOD_BYTES = 16 * 1024
 FLOOD_FRAME_INTERVAL = 1 / 30
 TYPING_WINDOW = 0.25  # After a key or paste, this long at full frame rate.
 SYNC_TIMEOUT = 0.5  # How long a child may hold a synchronized update before we paint anyway.
-SYNC_LIMIT = 4 * 1024 * 1024  # ...and how much output it may hold back.
-SYNC_BEGIN = b"\x1b[?2026h"
-SYNC_END = b"\x1b[?2026l"
 WHEEL_LINES = 3
 _BLOCK_CURSOR = Style(reverse=True)
 _LINE_CURSOR = Style(underline=True, bold=True)
@@ -74,23 +72,6 @@ def _cell_index(text: str, cell: int) -> int:
     return len(text)
 
 
-_NO_SPACING = Spacing(0, 0, 0, 0)
-
-
-def _release(strip: Strip) -> None:
-    """Break the reference cycle Textual's compositor leaves on a strip it divided (the
-    strip's divide cache holds the strip): a flood retires dozens of rows per frame, and
-    as cyclic garbage they would wait for, and lengthen, the collector's pauses."""
-    strips = [strip]
-    filtered = getattr(getattr(strip, "_filter_cache", None), "_cache", None)
-    if isinstance(filtered, dict):  # The filtered copies were divided, if filters ran.
-        strips.extend(filtered.values())
-    for divided in strips:
-        divide_cache = getattr(divided, "_divide_cache", None)
-        if divide_cache is not None:
-            divide_cache.clear()
-
-
 class TerminalView(Widget, can_focus=True):
     """The terminal pane. Give it a ``writer`` to send input to the child."""
 
@@ -105,35 +86,37 @@ class TerminalView(Widget, can_focus=True):
     scroll_offset_lines: reactive[int] = reactive(0, layout=False)
     """How many lines the view is scrolled back into history (0: the live screen)."""
 
-    class Bell(Message):
+    class _ViewMessage(Message):
         def __init__(self, view: TerminalView) -> None:
             super().__init__()
             self.view = view
-
-    class TitleChanged(Message):
-        def __init__(self, view: TerminalView, title: str) -> None:
-            super().__init__()
-            self.view = view
-            self.title = title
-
-    class Copied(Message):
-        """Text went to the clipboard (a selection, or the screen)."""
-
-        def __init__(self, view: TerminalView, text: str) -> None:
-            super().__init__()
-            self.view = view
-            self.text = text
 
         @property
         def control(self) -> TerminalView:
             return self.view
 
-    class Resized(Message):
+    class Bell(_ViewMessage):
+        """The child rang the bell."""
+
+    class TitleChanged(_ViewMessage):
+        """The child set its window title (OSC 0 or 2)."""
+
+        def __init__(self, view: TerminalView, title: str) -> None:
+            super().__init__(view)
+            self.title = title
+
+    class Copied(_ViewMessage):
+        """Text went to the clipboard (a selection, or the screen)."""
+
+        def __init__(self, view: TerminalView, text: str) -> None:
+            super().__init__(view)
+            self.text = text
+
+    class Resized(_ViewMessage):
         """The pane's size changed; the child's terminal should follow."""
 
         def __init__(self, view: TerminalView, rows: int, columns: int) -> None:
-            super().__init__()
-            self.view = view
+            super().__init__(view)
             self.rows = rows
             self.columns = columns
 
@@ -156,7 +139,7 @@ class TerminalView(Widget, can_focus=True):
             on_bell=self._on_bell,
             on_title=self._on_title,
         )
-        self.emulator.screen.on_scrollback = self._on_scrollback
+        self.emulator.on_scrollback = self._on_scrollback
         self.reserved_keys = reserved_keys
         self.writer = writer
         self._styles = StyleCache()
@@ -166,12 +149,11 @@ class TerminalView(Widget, can_focus=True):
         self._painted: list[tuple[Row, int]] = []
         self._blank: Strip | None = None
         self._frame_handle: asyncio.TimerHandle | None = None
+        self._sync_timer: asyncio.TimerHandle | None = None
         self._last_frame = 0.0
         self._fed = 0  # Bytes parsed since the last frame.
         self._flooding = False  # Did the last frame follow a flood?
         self._typed_at = float("-inf")  # Loop time of the last key or paste sent.
-        self._held: bytearray | None = None
-        self._held_timer: asyncio.TimerHandle | None = None
         self._cursor_row = 0
         self._cursor_strip: Strip | None = None
         self._mouse_buttons = 0
@@ -190,46 +172,28 @@ class TerminalView(Widget, can_focus=True):
     def feed(self, data: bytes) -> None:
         """Parse child output now; paint it on the next frame.
 
-        Output inside a synchronized update (mode 2026) is held back until the child
-        ends the update (or it times out), so no frame ever shows half a redraw.
+        A synchronized update the child leaves open longer than ``SYNC_TIMEOUT`` is
+        shown as it is (until then the emulator holds its output back).
         """
-        if self._held is not None:
-            self._held += data
-            if SYNC_END not in self._held and len(self._held) < SYNC_LIMIT:
-                return
-            data = bytes(self._held)
-            self._release_held()
-        begin = data.rfind(SYNC_BEGIN)
-        if begin >= 0 and data.find(SYNC_END, begin) < 0:
-            split = begin + len(SYNC_BEGIN)
-            self.emulator.feed(data[:split])
-            self._hold(data[split:])
-        else:
-            self.emulator.feed(data)
+        self.emulator.feed(data)
+        if not self.emulator.holding:
+            self._cancel_sync_timeout()
+        elif self._sync_timer is None:
+            with contextlib.suppress(RuntimeError):  # No loop: nothing paints anyway.
+                loop = asyncio.get_running_loop()
+                self._sync_timer = loop.call_later(SYNC_TIMEOUT, self._sync_overdue)
         self._fed += len(data)
         self._schedule_frame()
 
-    def _hold(self, data: bytes) -> None:
-        self._held = bytearray(data)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        self._held_timer = loop.call_later(SYNC_TIMEOUT, self._flush_held)
+    def _cancel_sync_timeout(self) -> None:
+        if self._sync_timer is not None:
+            self._sync_timer.cancel()
+            self._sync_timer = None
 
-    def _release_held(self) -> None:
-        self._held = None
-        if self._held_timer is not None:
-            self._held_timer.cancel()
-            self._held_timer = None
-
-    def _flush_held(self) -> None:
-        """The child never ended its update: show what it sent."""
-        self._held_timer = None
-        if self._held is not None:
-            data = bytes(self._held)
-            self._held = None
-            self.feed(data)
+    def _sync_overdue(self) -> None:
+        self._sync_timer = None
+        self.emulator.release_held()
+        self._schedule_frame()
 
     def feed_text(self, text: str) -> None:
         self.emulator.feed_text(text)
@@ -288,26 +252,26 @@ class TerminalView(Widget, can_focus=True):
 
         Comparing with what was painted cannot miss a change, whatever moved the rows
         (scrolling, regions, insert/delete, alternate screen, resize)."""
-        screen = self.emulator.screen
-        buffer = screen.buffer
+        buffer = self.emulator.rows
         painted = self._painted
         if len(painted) != len(buffer):
             painted[:] = [(line, -1) for line in buffer]
-        changed = {self._cursor_row, screen.cursor.y}
-        self._cursor_row = screen.cursor.y
+        cursor_row = self.emulator.cursor[0]
+        changed = {self._cursor_row, cursor_row}
+        self._cursor_row = cursor_row
         for y, line in enumerate(buffer):
             seen = painted[y]
             if seen[0] is not line or seen[1] != line.version:
                 painted[y] = (line, line.version)
                 changed.add(y)
-        if len(self._strips) > 4 * screen.lines:
+        if len(self._strips) > 4 * self.emulator.lines:
             live = {id(line) for line in buffer}
             kept = {}
             for key, entry in self._strips.items():
                 if key in live:
                     kept[key] = entry
                 else:
-                    _release(entry[2])
+                    release_strip(entry[2])
             self._strips = kept
         return sorted(y for y in changed if y < len(buffer))
 
@@ -316,7 +280,7 @@ class TerminalView(Widget, can_focus=True):
             self.scroll_offset_lines = 0
         elif self.scroll_offset_lines:
             self.scroll_offset_lines = min(
-                self.scroll_offset_lines + count, len(self.emulator.screen.scrollback)
+                self.scroll_offset_lines + count, len(self.emulator.history)
             )
 
     def _on_bell(self) -> None:
@@ -335,32 +299,11 @@ class TerminalView(Widget, can_focus=True):
             return Strip.blank(self.size.width)
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """The rows as built, skipping Textual's per-line CSS pass (borders, padding,
-        tint, opacity), which costs more than the rows themselves during a flood and
-        which a terminal pane does not use; with any of those styles set, it runs."""
-        styles = self.styles
-        if (
-            styles.padding != _NO_SPACING
-            or styles.tint.a
-            or styles.opacity != 1.0
-            or styles.text_opacity != 1.0
-            or any(edge for edge, _ in styles.border)
-            or any(edge for edge, _ in styles.outline)
-            or self.border_title
-            or self.border_subtitle
-        ):
-            return super().render_lines(crop)
-        filters = self.get_line_filters()
-        strips = []
-        for y in crop.line_range:
-            strip = self.render_line(y)
-            for line_filter in filters:
-                strip = strip.apply_filter(line_filter, self.background_colors[1])
-            strips.append(strip)
+        """The rows as built, without Textual's per-line CSS pass, which costs more than
+        the rows themselves during a flood and which a terminal pane does not use."""
         x1, x2 = crop.column_span
-        if (x1, x2) != (0, self.size.width):
-            strips = [strip.crop(x1, x2) for strip in strips]
-        return strips
+        strips = plain_lines(self, crop.line_range, x1, x2)
+        return super().render_lines(crop) if strips is None else strips
 
     def _blank_strip(self, width: int) -> Strip:
         if self._blank is None or self._blank.cell_length != width:
@@ -369,26 +312,26 @@ class TerminalView(Widget, can_focus=True):
 
     def _render_line(self, y: int) -> Strip:
         width = self.size.width
-        screen = self.emulator.screen
+        emulator = self.emulator
         if self.scroll_offset_lines or self.search_query or self._selection is not None:
             return self._view_line(y, width)
-        if y >= screen.lines:
+        if y >= emulator.lines:
             return self._blank_strip(width)
-        line = screen.buffer[y]
+        line = emulator.rows[y]
         cached = self._strips.get(id(line))
         if cached is not None and cached[0] is line and cached[1] == line.version:
             strip = cached[2]
         else:
             strip = runs_to_strip(line.runs(), width, self._styles)
             if cached is not None:
-                _release(cached[2])
+                release_strip(cached[2])
             self._strips[id(line)] = (line, line.version, strip)
-        if y == screen.cursor.y and self.has_focus and self.emulator.cursor_visible:
-            shape = screen.cursor_shape
-            style = _LINE_CURSOR if shape in (3, 4, 5, 6) else _BLOCK_CURSOR
-            strip = with_cursor(strip, min(screen.cursor.x, screen.columns - 1), style)
+        cursor_row, cursor_column = emulator.cursor
+        if y == cursor_row and self.has_focus and emulator.cursor_visible:
+            style = _LINE_CURSOR if emulator.cursor_shape in (3, 4, 5, 6) else _BLOCK_CURSOR
+            strip = with_cursor(strip, cursor_column, style)
             if self._cursor_strip is not None:
-                _release(self._cursor_strip)  # Built for one frame only.
+                release_strip(self._cursor_strip)  # Built for one frame only.
             self._cursor_strip = strip
         return strip
 
@@ -402,8 +345,7 @@ class TerminalView(Widget, can_focus=True):
         return bool(self.search_query)
 
     def _all_lines(self) -> list[str]:
-        history = self.emulator.screen.scrollback
-        return [runs_text(runs) for runs in history] + self.emulator.display()
+        return self.emulator.scrollback_text() + self.emulator.display()
 
     def search(self, query: str) -> int:
         """Find ``query`` (ignoring case) in the scrollback and the screen; show the most
@@ -449,7 +391,7 @@ class TerminalView(Widget, can_focus=True):
 
     def _show_match(self) -> None:
         """Scroll so the current match is in view (a third from the top when it was not)."""
-        history = len(self.emulator.screen.scrollback)
+        history = len(self.emulator.history)
         if self._matches:
             line = self._matches[self._match][0]
             shown_top = self._top_line
@@ -461,7 +403,7 @@ class TerminalView(Widget, can_focus=True):
     @property
     def _top_line(self) -> int:
         """The view's first line, counted from the oldest history line."""
-        return len(self.emulator.screen.scrollback) - self.scroll_offset_lines
+        return len(self.emulator.history) - self.scroll_offset_lines
 
     # -- selection and copy --------------------------------------------------------
 
@@ -528,13 +470,13 @@ class TerminalView(Widget, can_focus=True):
     def _view_line(self, y: int, width: int) -> Strip:
         """Line ``y`` of the view over history and screen (scrolled back, searching or
         selecting), with matches and the selection highlighted and a marker on top."""
-        screen = self.emulator.screen
-        history = screen.scrollback
+        history = self.emulator.history
+        rows = self.emulator.rows
         index = self._top_line + y
         if index < len(history):
             strip = runs_to_strip(history[index], width, self._styles)
-        elif index - len(history) < screen.lines:
-            strip = runs_to_strip(screen.buffer[index - len(history)].runs(), width, self._styles)
+        elif index - len(history) < len(rows):
+            strip = runs_to_strip(rows[index - len(history)].runs(), width, self._styles)
         else:
             strip = self._blank_strip(width)
         current = self.current_match
@@ -558,6 +500,15 @@ class TerminalView(Widget, can_focus=True):
 
     # -- geometry ------------------------------------------------------------
 
+    @property
+    def terminal_size(self) -> tuple[int, int]:
+        """(rows, columns) of the terminal the child sees."""
+        return self.emulator.lines, self.emulator.columns
+
+    def resize_terminal(self, rows: int, columns: int) -> None:
+        """Size the terminal ahead of layout (before a child starts, say)."""
+        self.emulator.resize(rows, columns)
+
     def on_resize(self, event: events.Resize) -> None:
         rows, columns = self.size.height, self.size.width
         if rows < 1 or columns < 1:
@@ -565,7 +516,7 @@ class TerminalView(Widget, can_focus=True):
         if (rows, columns) != (self.emulator.lines, self.emulator.columns):
             self.emulator.resize(rows, columns)
             self._strips.clear()
-            self._cursor_row = self.emulator.screen.cursor.y
+            self._cursor_row = self.emulator.cursor[0]
         self.refresh()
         self.post_message(self.Resized(self, rows, columns))
 
@@ -589,7 +540,7 @@ class TerminalView(Widget, can_focus=True):
         self._write(data)
 
     def scroll_history(self, lines: int) -> None:
-        limit = len(self.emulator.screen.scrollback)
+        limit = len(self.emulator.history)
         self.scroll_offset_lines = max(0, min(limit, self.scroll_offset_lines + lines))
 
     async def on_key(self, event: events.Key) -> None:
@@ -605,7 +556,7 @@ class TerminalView(Widget, can_focus=True):
             self.end_search()
             if event.key in ("escape", "enter"):
                 return  # Back to the live view; other keys go on to the child.
-        history_free = not self.emulator.screen.in_alternate_screen
+        history_free = not self.emulator.in_alternate_screen
         if event.key in ("shift+pageup", "shift+pagedown") and history_free:
             page = max(1, self.size.height - 1)
             self.scroll_history(page if event.key == "shift+pageup" else -page)
@@ -635,28 +586,28 @@ class TerminalView(Widget, can_focus=True):
     def on_focus(self) -> None:
         if self.emulator.focus_reporting:
             self._write(b"\x1b[I")
-        self.refresh(Region(0, self.emulator.screen.cursor.y, self.size.width, 1))
+        self.refresh(Region(0, self.emulator.cursor[0], self.size.width, 1))
 
     def on_blur(self) -> None:
         if self.emulator.focus_reporting:
             self._write(b"\x1b[O")
-        self.refresh(Region(0, self.emulator.screen.cursor.y, self.size.width, 1))
+        self.refresh(Region(0, self.emulator.cursor[0], self.size.width, 1))
 
     # -- mouse ---------------------------------------------------------------
 
     def _mouse_report(self, button: int, event: events.MouseEvent, release: bool = False) -> None:
-        x, y = event.x + 1, event.y + 1
-        if event.shift:
-            button |= 4
-        if event.meta:
-            button |= 8
-        if event.ctrl:
-            button |= 16
-        if self.emulator.mouse_sgr:
-            self._write(f"\x1b[<{button};{x};{y}{'m' if release else 'M'}".encode())
-        elif x < 224 and y < 224:
-            code = 3 if release else button
-            self._write(bytes([0x1B, 0x5B, 0x4D, 32 + code, 32 + x, 32 + y]))
+        report = encode_mouse(
+            button,
+            event.x,
+            event.y,
+            release=release,
+            sgr=self.emulator.mouse_sgr,
+            shift=event.shift,
+            meta=event.meta,
+            ctrl=event.ctrl,
+        )
+        if report:
+            self._write(report)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         self.focus()
@@ -702,7 +653,7 @@ class TerminalView(Widget, can_focus=True):
         event.stop()
         if self.emulator.mouse_tracking:
             self._mouse_report(64, event)
-        elif not self.emulator.screen.in_alternate_screen:
+        elif not self.emulator.in_alternate_screen:
             self.scroll_history(WHEEL_LINES)
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:

@@ -1,0 +1,97 @@
+"""The main area: an empty notice, or the pane of the project being shown.
+
+Panes are created on demand, sized to the area before their child starts (so the
+agent draws its first screen at the right size), kept while the app runs (a pane
+outlives its process) and removed with their project.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import ContentSwitcher, Static
+
+from wxtui.app.session_pane import PaneSessions, SessionPane, pane_id
+
+EMPTY_NO_PROJECTS = """[b]No projects yet.[/b]
+
+Press [b]a[/b] to add one here, or from a shell:
+
+  wxtui project add NAME --dir PATH
+  wxtui milestone add NAME "First milestone" --prompt "What to do"
+
+Press [b]F1[/b] for every key."""
+
+EMPTY_PICK = """[b]No session open.[/b]
+
+Choose a project or milestone in the sidebar and press [b]enter[/b]
+to start (or resume) its agent session.
+
+Press [b]F1[/b] for every key."""
+
+EMPTY = "empty"
+
+
+class PaneSwitcher(ContentSwitcher):
+    """Shows one :class:`SessionPane` at a time (or the empty notice)."""
+
+    def __init__(
+        self, sessions: PaneSessions, reserved_keys: frozenset[str], *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id, initial=EMPTY)
+        self._sessions = sessions
+        self._reserved_keys = reserved_keys
+        self._empty = Static(EMPTY_PICK, id=EMPTY)
+
+    def compose(self) -> ComposeResult:
+        yield self._empty
+
+    @property
+    def current_pane(self) -> SessionPane | None:
+        """The pane shown, if any."""
+        shown = self.current
+        if shown is None or shown == EMPTY:
+            return None
+        panes = self.query_children(f"#{shown}")
+        return panes.first(SessionPane) if panes else None
+
+    def pane_for(self, project_id: str) -> SessionPane | None:
+        """The project's pane, if it has been opened."""
+        panes = self.query(f"#{pane_id(project_id)}")
+        return panes.first(SessionPane) if panes else None
+
+    def panes(self) -> list[SessionPane]:
+        return list(self.query_children(SessionPane))
+
+    async def pane(self, project_id: str) -> SessionPane:
+        """The project's pane, created (at this area's size) if it is not open yet."""
+        pane = self.pane_for(project_id)
+        if pane is None:
+            pane = SessionPane(project_id, self._sessions, self._reserved_keys)
+            if self.size.width > 0 and self.size.height > 0:
+                pane.fit(self.size.height, self.size.width)
+            await self.mount(pane)
+        return pane
+
+    async def discard(self, pane: SessionPane) -> None:
+        """Remove a pane (its project is gone); the notice takes its place if it was shown."""
+        if self.current == pane.id:
+            self.show_empty(has_projects=True)
+        await pane.remove()
+
+    def show(self, pane: SessionPane) -> None:
+        previous = self.current_pane
+        if previous is not None and previous is not pane:
+            previous.is_current = False
+        self.current = pane.id
+        pane.looked_at()
+
+    def show_empty(self, has_projects: bool) -> None:
+        """The notice instead of a pane; it says what to do next."""
+        previous = self.current_pane
+        if previous is not None:
+            previous.is_current = False
+        self.current = EMPTY
+        self.update_notice(has_projects)
+
+    def update_notice(self, has_projects: bool) -> None:
+        self._empty.update(EMPTY_PICK if has_projects else EMPTY_NO_PROJECTS)
