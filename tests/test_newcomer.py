@@ -14,6 +14,7 @@ from wxtui.app.help_screen import HelpScreen
 from wxtui.app.session_pane import SessionState
 from wxtui.app.sidebar import exit_marker
 from wxtui.demo import demo_app, populate_demo
+from wxtui.config import Config
 from wxtui.store import Store
 
 
@@ -159,6 +160,19 @@ async def test_the_sidebar_hides_and_resizes_and_remembers(
         await pilot.pause()
         assert sidebar.display and sidebar.outer_size.width == 36
         assert app.focused is app.project_tree
+    # A new sidebar_width in config.toml wins over the width the user left.
+    app = make_app(store, config=Config(sidebar_width=30))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+right_square_bracket")
+        await pilot.pause()
+        assert app.query_one("#sidebar").outer_size.width == 30
+        await pilot.press("less_than_sign")
+        await pilot.pause()
+    app = make_app(store, config=Config(sidebar_width=30))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+right_square_bracket")
+        await pilot.pause()
+        assert app.query_one("#sidebar").outer_size.width == 26, "the resize is remembered"
 
 
 async def test_a_broken_ui_state_file_is_ignored_and_never_overwritten(store: Store) -> None:

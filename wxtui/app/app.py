@@ -464,12 +464,12 @@ class WxtuiApp(App[int]):
             self.project_tree.set_filter("")
 
     def _sidebar_width(self) -> int:
-        """As the user left it, else as the settings say, else fitted to the terminal."""
-        return (
-            self._ui.sidebar_width
-            or self.config.sidebar_width
-            or default_sidebar_width(self.size.width)
-        )
+        """As the user left it (unless config.toml's sidebar_width changed since), else
+        as config.toml says, else fitted to the terminal."""
+        resized = self._ui.sidebar_width
+        if resized is not None and self._ui.configured_width == self.config.sidebar_width:
+            return resized
+        return self.config.sidebar_width or default_sidebar_width(self.size.width)
 
     def _apply_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")
@@ -494,6 +494,7 @@ class WxtuiApp(App[int]):
     def action_resize_sidebar(self, delta: int) -> None:
         """< and > in the sidebar: narrower or wider, remembered across runs."""
         self._ui.sidebar_width = max(MIN_SIDEBAR, min(MAX_SIDEBAR, self._sidebar_width() + delta))
+        self._ui.configured_width = self.config.sidebar_width
         self._apply_sidebar()
         self._ui_file.save(self._ui)
 

@@ -24,11 +24,17 @@ MAX_SIDEBAR = 80
 class UiState:
     sidebar_width: int | None = None  # None: fit the terminal (see default_sidebar_width).
     sidebar_hidden: bool = False
+    # config.toml's sidebar_width when the user resized: a new value there wins again.
+    configured_width: int | None = None
 
 
 def default_sidebar_width(columns: int) -> int:
     """36 columns on a wide terminal; on a narrow one the agent keeps at least 52."""
     return max(MIN_SIDEBAR + 6, min(36, columns - 52))
+
+
+def _optional_int(value: object) -> int | None:
+    return None if value is None else int(str(value))
 
 
 def state_path() -> Path:
@@ -49,6 +55,7 @@ class UiStateFile:
                 if width is None
                 else max(MIN_SIDEBAR, min(MAX_SIDEBAR, int(width))),
                 sidebar_hidden=bool(data.get("sidebar_hidden", False)),
+                configured_width=_optional_int(data.get("configured_width")),
             )
         except FileNotFoundError:
             return UiState()
