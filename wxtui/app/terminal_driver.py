@@ -1,7 +1,7 @@
 """The terminal wxtui runs in: its title, desktop notifications, and whether it is gone.
 
 The driver that keeps the app alive when the terminal goes away is
-``textual_internals.DrainingDriver``; tests/test_terminal_loss.py holds both.
+``textual_internals.DrainingDriver``; tests/e2e/test_terminal_loss.py holds both.
 """
 
 from __future__ import annotations

@@ -5,19 +5,19 @@ on; ``pyproject.toml`` caps textual below 9, and the tests named here hold each 
 when Textual changes:
 
 - :func:`release_strip`: strips keep a cycle through their divide cache
-  (``Strip._divide_cache``, ``Strip._filter_cache``); tests/test_terminal_widget.py.
+  (``Strip._divide_cache``, ``Strip._filter_cache``); tests/integration/test_terminal_widget.py.
 - :func:`plain_lines`: a terminal pane skips ``Widget.render_lines``'s per-line CSS pass,
   which costs more than the rows during a flood; the snapshots hold the look.
 - :func:`pass_meta_keys_through`: ESC+digit and ESC b/f as alt keys
-  (``textual._ansi_sequences``); tests/test_keyboard.py.
+  (``textual._ansi_sequences``); tests/unit/test_keyboard.py.
 - :func:`check_bindings`, :func:`propagation_stopped`: keys of a burst handled in
   arrival order (``App._check_bindings``, ``Message._stop_propagation``);
-  tests/test_newcomer.py's burst tests.
+  tests/integration/test_newcomer.py's burst tests.
 - :class:`QuietFooter`: a Footer not rebuilt when focus moves between widgets with the
   same keys (``Footer.bindings_changed``, undocumented).
 - :class:`DrainingDriver`, :func:`write_to_host`: output never blocks once the terminal
   is gone (``LinuxDriver._writer_thread``, ``_file``, ``App._driver``);
-  tests/test_terminal_loss.py.
+  tests/e2e/test_terminal_loss.py.
 - :class:`QuietCollector`: Textual's widgets leave reference cycles; the collector's
   full passes are kept off the hot path.
 """

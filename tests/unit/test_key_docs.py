@@ -7,14 +7,14 @@ from pathlib import Path
 
 from textual.binding import Binding
 
-from tests.app_helpers import make_app
+from tests.support import make_app
 from wxtui.app.app import WxtuiApp
 from wxtui.app.help_screen import HelpScreen
 from wxtui.app.keymap import key_display
 from wxtui.app.sidebar import ProjectTree
 from wxtui.store import Store
 
-README = Path(__file__).parent.parent / "README.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 def _bindings() -> list[Binding]:

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.terminal_helpers import Term
+from tests.support.term import Term
 
 PIECES = [
     b"\x1b",

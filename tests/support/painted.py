@@ -21,7 +21,7 @@ from pathlib import Path
 
 from textual.drivers.headless_driver import HeadlessDriver
 
-from tests.terminal_app import TerminalApp
+from tests.support.terminal_app import TerminalApp
 from wxtui.terminal.emulator import TerminalEmulator
 
 PROGRAMS = Path(__file__).parent / "programs"

@@ -14,9 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import make_app, pane, pane_text, workspace
-from tests.conftest import RecordingSink, wait_until, wait_until_sync
-from tests.tmux_session import Tmux
+from tests.support import (
+    RecordingSink,
+    make_app,
+    pane,
+    pane_text,
+    wait_until,
+    wait_until_sync,
+    workspace,
+)
+from tests.support.tmux import Tmux
 from wxtui.app.session_pane import SessionState
 from wxtui.errors import WxtuiError
 from wxtui.project_sessions import ProjectSessions

@@ -1,7 +1,7 @@
 """The painted pane against tmux, after every small step, with real programs.
 
 Each test runs one program in the terminal widget (what it paints is read off the
-glass, see ``tests/painted.py``) and the same program in tmux at the same size, sends
+glass, see ``tests/support/painted.py``) and the same program in tmux at the same size, sends
 both the same bytes one step at a time, and requires the same screen after each.
 """
 
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import wait_until
-from tests.painted import Glass, PaintedComparison, program_env, python_program
-from tests.terminal_app import TerminalApp
+from tests.support import wait_until
+from tests.support.painted import Glass, PaintedComparison, program_env, python_program
+from tests.support.terminal_app import TerminalApp
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 

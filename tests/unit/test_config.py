@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import make_app
-from tests.test_cli import fails, ok, run
+from tests.support import fails, make_app, ok, run
 from wxtui.app.inbox import InboxScreen
 from wxtui.config import Config, load_config
 from wxtui.store import Store
@@ -83,8 +82,7 @@ async def test_the_app_applies_keys_agent_and_saves_only_the_theme_line(
         assert isinstance(app.screen, InboxScreen)
         await pilot.press("escape")
         await app.show_project(project.id)
-        from tests.app_helpers import pane_text
-        from tests.conftest import wait_until
+        from tests.support import pane_text, wait_until
 
         await wait_until(lambda: "from-config" in pane_text(app, project.id))
         app.theme = "nord"
@@ -99,8 +97,7 @@ async def test_a_remapped_app_key_moves_in_the_pane_and_in_the_palette(
     names the key the user chose."""
     from textual.widgets import Tree
 
-    from tests.app_helpers import pane_text
-    from tests.conftest import wait_until
+    from tests.support import pane_text, wait_until
     from wxtui.app.commands import WxtuiCommands
     from wxtui.terminal.widget import TerminalView
 

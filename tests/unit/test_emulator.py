@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.color import Color
 
-from tests.terminal_helpers import Term
+from tests.support.term import Term
 
 # -- text ------------------------------------------------------------------------
 

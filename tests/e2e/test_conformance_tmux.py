@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from tests.conformance_corpus import CORPUS
-from tests.terminal_helpers import Term
+from tests.support.conformance_corpus import CORPUS
+from tests.support.term import Term
 
 COLUMNS, LINES = 100, 30
 

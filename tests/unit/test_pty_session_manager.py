@@ -6,7 +6,7 @@ from unittest.mock import AsyncMock, MagicMock
 
 import pytest
 
-from tests.conftest import wait_until
+from tests.support import wait_until
 from wxtui.bidirectional_pty import BidirectionalPTY
 from wxtui.pty_session_manager import PTYSession, PTYSessionManager
 

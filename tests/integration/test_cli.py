@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -11,33 +10,12 @@ from pathlib import Path
 
 import pytest
 
-WXTUI = str(Path(sys.executable).with_name("wxtui"))
-
-
-def run(*args: str, db: Path | None = None, cwd: Path | None = None, env: dict | None = None):
-    argv = [WXTUI] + (["--db", str(db)] if db else []) + list(args)
-    environment = {**os.environ, **(env or {})}
-    environment.pop("WXTUI_DB", None) if env is None or "WXTUI_DB" not in env else None
-    return subprocess.run(
-        argv, capture_output=True, text=True, cwd=cwd, env=environment, timeout=30
-    )
+from tests.support import fails, ok, run
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "data" / "wxtui.db"
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def fails(result: subprocess.CompletedProcess, pattern: str, code: int = 2) -> None:
-    assert result.returncode == code, (result.stdout, result.stderr)
-    last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("wxtui: error:") and pattern in last, result.stderr
-    assert result.stdout == ""
 
 
 def test_version() -> None:

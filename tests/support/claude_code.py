@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from tests.anthropic_stub import AnthropicStub
+from tests.support.anthropic_stub import AnthropicStub
 
 CLAUDE_DIR = Path(
     os.environ.get("WXTUI_TEST_CLAUDE_DIR", Path.home() / ".cache" / "wxtui-test" / "claude")

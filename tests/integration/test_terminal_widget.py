@@ -10,8 +10,8 @@ import sys
 import pytest
 from textual import events
 
-from tests.conftest import wait_until
-from tests.terminal_app import TerminalApp
+from tests.support import wait_until
+from tests.support.terminal_app import TerminalApp
 
 ECHO_KEYS = (
     "import os, sys, tty\n"

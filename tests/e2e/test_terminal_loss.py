@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import wait_until_sync
-from tests.painted import program_env
-from tests.tmux_session import Tmux
+from tests.support import wait_until_sync
+from tests.support.painted import program_env
+from tests.support.tmux import Tmux
 from wxtui.store import Store
 
 WXTUI = str(Path(sys.executable).with_name("wxtui"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import wait_until
+from tests.support import wait_until
 from wxtui.bidirectional_pty import BidirectionalPTY, SpawnError, WriteBufferFull
 
 

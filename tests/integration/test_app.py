@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from tests.app_helpers import make_app, pane, pane_text, workspace
-from tests.conftest import FakeClaude, RecordingSink, wait_until
+from tests.support import (
+    FakeClaude,
+    RecordingSink,
+    make_app,
+    pane,
+    pane_text,
+    wait_until,
+    workspace,
+)
 from wxtui.app.dialogs import ConfirmDialog, FormDialog, StatusDialog
 from wxtui.app.help_screen import HelpScreen
 from wxtui.app.inbox import InboxScreen

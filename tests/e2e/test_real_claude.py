@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import make_app, pane, pane_text
-from tests.claude_code import claude_world, installed, processes_of
-from tests.conftest import wait_until
-from tests.painted import Glass, program_env
-from tests.terminal_app import TerminalApp
+from tests.support import make_app, pane, pane_text, wait_until
+from tests.support.claude_code import claude_world, installed, processes_of
+from tests.support.painted import Glass, program_env
+from tests.support.terminal_app import TerminalApp
 from wxtui.app.inbox import InboxScreen
 from wxtui.store import Store
 

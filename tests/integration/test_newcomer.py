@@ -7,14 +7,13 @@ from pathlib import Path
 
 from textual.widgets import Input, TextArea
 
-from tests.app_helpers import make_app, pane, pane_text, workspace
-from tests.conftest import FakeClaude, wait_until
+from tests.support import FakeClaude, make_app, pane, pane_text, wait_until, workspace
 from wxtui.app.dialogs import FormDialog
 from wxtui.app.help_screen import HelpScreen
 from wxtui.app.session_pane import SessionState
 from wxtui.app.sidebar import exit_marker
-from wxtui.demo import demo_app, populate_demo
 from wxtui.config import Config
+from wxtui.demo import demo_app, populate_demo
 from wxtui.store import Store
 
 

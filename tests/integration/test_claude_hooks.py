@@ -1,6 +1,6 @@
 """Claude Code's hooks, relayed to wxtui: state, conversation ids that follow /clear, and
 bad input. The fake claude runs the hook commands as Claude does; the real Claude Code
-is in tests/test_real_claude.py."""
+is in tests/e2e/test_real_claude.py."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FakeClaude, RecordingSink, wait_until
+from tests.support import FakeClaude, RecordingSink, wait_until
 from wxtui.agent_state import AgentState, AgentTracker, tool_summary
 from wxtui.claude_hooks import HOOK_EVENTS, RELAY_SCRIPT, merge, plan_settings
 from wxtui.hook_server import parse_message

@@ -1,7 +1,7 @@
 """Pictures of the main states, compared with stored SVG snapshots (pytest-textual-snapshot).
 
 Deterministic by construction: fixed size, fixed program output, no clock, pid or path.
-Update them with ``pytest tests/test_snapshots.py --snapshot-update`` after a deliberate change.
+Update them with ``pytest tests/snapshots --snapshot-update`` after a deliberate change.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import make_app, pane_text, workspace
-from tests.conftest import wait_until
+from tests.support import make_app, pane_text, wait_until, workspace
 from wxtui.app.session_pane import SessionState
 from wxtui.demo import populate_showcase
 from wxtui.store import Store
