@@ -41,6 +41,7 @@ class PaneSwitcher(ContentSwitcher):
         self._sessions = sessions
         self._reserved_keys = reserved_keys
         self._empty = Static(EMPTY_PICK, id=EMPTY)
+        self._shown: SessionPane | None = None  # Asked for on every session event: kept.
 
     def compose(self) -> ComposeResult:
         yield self._empty
@@ -48,11 +49,7 @@ class PaneSwitcher(ContentSwitcher):
     @property
     def current_pane(self) -> SessionPane | None:
         """The pane shown, if any."""
-        shown = self.current
-        if shown is None or shown == EMPTY:
-            return None
-        panes = self.query_children(f"#{shown}")
-        return panes.first(SessionPane) if panes else None
+        return self._shown
 
     def pane_for(self, project_id: str) -> SessionPane | None:
         """The project's pane, if it has been opened."""
@@ -74,23 +71,25 @@ class PaneSwitcher(ContentSwitcher):
 
     async def discard(self, pane: SessionPane) -> None:
         """Remove a pane (its project is gone); the notice takes its place if it was shown."""
-        if self.current == pane.id:
+        if self._shown is pane:
             self.show_empty(has_projects=True)
         await pane.remove()
 
     def show(self, pane: SessionPane) -> None:
-        previous = self.current_pane
+        previous = self._shown
         if previous is not None and previous is not pane:
             previous.is_current = False
         self.current = pane.id
+        self._shown = pane
         pane.looked_at()
 
     def show_empty(self, has_projects: bool) -> None:
         """The notice instead of a pane; it says what to do next."""
-        previous = self.current_pane
+        previous = self._shown
         if previous is not None:
             previous.is_current = False
         self.current = EMPTY
+        self._shown = None
         self.update_notice(has_projects)
 
     def update_notice(self, has_projects: bool) -> None:

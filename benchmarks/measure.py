@@ -1,0 +1,50 @@
+"""Measuring helpers shared by the sections."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+
+COLUMNS, LINES = 200, 50
+MARKER = "END-OF-FLOOD-MARKER"
+
+
+async def until(
+    predicate: Callable[[], bool], timeout: float = 60.0, pause: float = 0.0005
+) -> None:
+    """Wait for a condition; a benchmark that cannot finish must fail, not hang."""
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("benchmark condition never became true")
+        await asyncio.sleep(pause)
+
+
+def median_of(runs: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def traced_bytes(build: Callable[[], object]) -> tuple[int, object]:
+    """Python memory that ``build`` allocated and still holds (tracemalloc: exact, unlike
+    RSS, which does not grow when the allocator reuses memory freed earlier)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = build()
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0], kept
+    finally:
+        tracemalloc.stop()
