@@ -8,6 +8,9 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
 
 COLUMNS, LINES = 200, 50
 MARKER = "END-OF-FLOOD-MARKER"
@@ -22,6 +25,16 @@ async def until(
         if time.perf_counter() > deadline:
             raise TimeoutError("benchmark condition never became true")
         await asyncio.sleep(pause)
+
+
+async def painted_after(app: App[Any], changed: Callable[[], bool]) -> float:
+    """Seconds until ``changed()`` holds and the screen refresh that follows has run."""
+    painted: list[float] = []
+    await until(changed, pause=0)
+    # Runs once the screen has been refreshed: the change is painted.
+    app.call_after_refresh(lambda: painted.append(time.perf_counter()))
+    await until(lambda: bool(painted), pause=0)
+    return painted[0]
 
 
 def median_of(runs: int, measure: Callable[[], float]) -> float:

@@ -6,29 +6,16 @@ import asyncio
 import os
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from textual import events
-from textual.app import App
 from textual.widgets import Input
 
 from benchmarks.apps import BareApp, type_key
-from benchmarks.measure import pct, until
+from benchmarks.measure import painted_after, pct
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
 from wxtui.store import Store
-
-
-async def painted_after(app: App[Any], changed: Callable[[], bool]) -> float:
-    """Seconds until ``changed()`` holds and the screen refresh that follows has run."""
-    painted: list[float] = []
-    await until(changed, pause=0)
-    # Runs once the screen has been refreshed: the change is painted.
-    app.call_after_refresh(lambda: painted.append(time.perf_counter()))
-    await until(lambda: bool(painted), pause=0)
-    return painted[0]
 
 
 async def bare_key_to_paint(samples: int) -> list[float]:

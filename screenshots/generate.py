@@ -43,7 +43,7 @@ async def _shoot(name: str, prepare: Callable[[WxtuiApp, object, dict], Awaitabl
 
 
 def _text(app: WxtuiApp, project_id: str) -> str:
-    pane = app._pane(project_id)
+    pane = app.pane_for(project_id)
     return "" if pane is None else "\n".join(pane.view.emulator.display())
 
 

@@ -193,6 +193,10 @@ def test_keys_in_one_burst_go_where_they_would_go_one_at_a_time(tmp_path: Path) 
             assert time.monotonic() < deadline, screen
             time.sleep(0.05)
         assert "^[[B" not in screen, "alpha's shell got nothing"
+        # Filter, leave the box, move and open, in one call: gamma's session opens.
+        app.keys("C-]", "/", "g", "a", "m", "Enter", "Down", "Up", "Enter", "e", "c", "h", "o")
+        app.wait_for("wxtui — gamma")
+        app.wait_for("$ echo")
         app.keys("C-q")
     finally:
         app.kill()

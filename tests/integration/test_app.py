@@ -13,9 +13,13 @@ from textual.widgets import Input
 from tests.support import (
     FakeClaude,
     RecordingSink,
+    cursor_label,
     make_app,
+    milestone_labels,
     pane,
     pane_text,
+    project_label,
+    project_labels,
     wait_until,
     workspace,
 )
@@ -118,7 +122,7 @@ async def test_exit_then_enter_restarts_with_resume(
         await pilot.pause()
         text = pane_text(app, alpha.id)
         assert "exited with code 3" in text and "ready" in text, "last screen stays visible"
-        assert "exited 3" in str(app.project_tree.project_node(alpha.id).label)
+        assert "exited 3" in project_label(app, alpha.id)
         await pilot.press("enter")
         await wait_until(lambda: len(fake_claude.starts()) == 2, message="restart")
         sid = store.get_project(alpha.id).claude_session_id
@@ -181,13 +185,13 @@ async def test_background_output_of_other_programs_marks_the_project_and_next_ju
             lambda: "ping" in pane_text(app, alpha.id), message="hidden session keeps running"
         )
         await wait_until(
-            lambda: "◆" in str(app.project_tree.project_node(alpha.id).label),
+            lambda: "◆" in project_label(app, alpha.id),
             message="unseen marker",
         )
         await pilot.press("ctrl+backslash")
         await pilot.pause()
         assert app.current_project_id == alpha.id
-        assert "●" in str(app.project_tree.project_node(alpha.id).label)
+        assert "●" in project_label(app, alpha.id)
 
 
 async def test_next_attention_and_inbox_rank_what_claude_needs(seeded, store: Store) -> None:
@@ -201,10 +205,10 @@ async def test_next_attention_and_inbox_rank_what_claude_needs(seeded, store: St
         await _open_via_sidebar(pilot, app, 0)  # alpha shown, beta in the background
         app.sessions.write(beta.id, b"finish the report\r")
         await wait_until(
-            lambda: "Answer to finish" in str(app.project_tree.project_node(beta.id).label),
+            lambda: "Answer to finish" in project_label(app, beta.id),
             message="the turn's answer on beta's line (cut to the sidebar's width)",
         )
-        assert str(app.project_tree.project_node(beta.id).label).startswith("2 ✓")
+        assert project_label(app, beta.id).startswith("2 ✓")
         assert app.title == "wxtui (1)"
         await pilot.press("ctrl+right_square_bracket")
         await _open_via_sidebar(pilot, app, 3)  # beta shown: its news is seen
@@ -219,7 +223,7 @@ async def test_next_attention_and_inbox_rank_what_claude_needs(seeded, store: St
         await pilot.press("ctrl+right_square_bracket")
         await _open_via_sidebar(pilot, app, 3)
         await wait_until(lambda: pane(app, alpha.id).urgency == 0, message="needs permission")
-        label = str(app.project_tree.project_node(alpha.id).label)
+        label = project_label(app, alpha.id)
         assert "⚠" in label and "Bash: rm" in label
         assert pane(app, alpha.id).agent.reason == "Bash: rm -rf build"
         await pilot.press("f2")
@@ -287,7 +291,7 @@ async def test_add_edit_and_status_of_milestones(seeded, store: Store) -> None:
         await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert store.get_milestone(seeded["a1"].id).status == "completed"
-        assert "✓" in str(app.project_tree.cursor_node.label)
+        assert "✓" in cursor_label(app)
 
 
 async def test_edit_project_refuses_duplicate_name(seeded, store: Store) -> None:
@@ -346,11 +350,7 @@ async def test_send_prompt_pastes_then_submits(seeded, store: Store) -> None:
             message="prompt submitted",
         )
         await wait_until(lambda: store.get_milestone(a1.id).status == "in_progress")
-        await wait_until(
-            lambda: (
-                "ready for review" in str(app.project_tree.project_node(alpha.id).children[0].label)
-            )
-        )
+        await wait_until(lambda: "ready for review" in milestone_labels(app, alpha.id)[0])
 
 
 async def test_command_that_cannot_start_shows_error_and_app_goes_on(
@@ -415,11 +415,11 @@ async def test_help_screen_and_filter(seeded, store: Store) -> None:
         for key in "only":
             await pilot.press(key)
         await pilot.pause()
-        labels = [str(node.label) for node in app.project_tree.root.children]
+        labels = project_labels(app)
         assert len(labels) == 1 and "beta" in labels[0]
         await pilot.press("escape")
         await pilot.pause()
-        assert len(app.project_tree.root.children) == 2
+        assert len(project_labels(app)) == 2
 
 
 async def test_open_flag_starts_focused(seeded, store: Store) -> None:
@@ -437,7 +437,7 @@ async def test_changes_from_another_process_appear(seeded, store: Store, tmp_pat
         with Store.open(store.path) as cli_store:
             cli_store.add_project("from-cli", str(tmp_path))
         await wait_until(
-            lambda: any("from-cli" in str(n.label) for n in app.project_tree.root.children),
+            lambda: any("from-cli" in label for label in project_labels(app)),
             message="external project",
         )
 
@@ -464,7 +464,7 @@ async def test_restart_and_stop_from_the_sidebar(
             lambda: pane(app, alpha.id).state is SessionState.EXITED, message="stopped"
         )
         assert not app.sessions.is_alive(alpha.id)
-        assert "stopped" in str(app.project_tree.project_node(alpha.id).label)
+        assert "stopped" in project_label(app, alpha.id)
         assert "session stopped" in pane_text(app, alpha.id)
 
 
@@ -484,6 +484,6 @@ async def test_cli_writes_while_the_tui_runs(seeded, store: Store, tmp_path: Pat
             )
             assert result.returncode == 0, result.stderr
         await wait_until(
-            lambda: len(app.project_tree.project_node(seeded["alpha"].id).children) == 7,
+            lambda: len(milestone_labels(app, seeded["alpha"].id)) == 7,
             message="milestones added from the CLI",
         )

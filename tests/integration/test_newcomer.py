@@ -7,7 +7,18 @@ from pathlib import Path
 
 from textual.widgets import Input, TextArea
 
-from tests.support import FakeClaude, make_app, pane, pane_text, wait_until, workspace
+from tests.support import (
+    FakeClaude,
+    make_app,
+    milestone_labels,
+    pane,
+    pane_text,
+    project_label,
+    project_labels,
+    project_rows,
+    wait_until,
+    workspace,
+)
 from wxtui.app.dialogs import FormDialog
 from wxtui.app.help_screen import HelpScreen
 from wxtui.app.session_pane import SessionState
@@ -48,14 +59,14 @@ async def test_a_filter_never_keeps_filtering_out_of_sight(store: Store, tmp_pat
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("slash", "r", "e", "p", "enter")
         await pilot.pause()
-        assert [n.data.id for n in app.project_tree.root.children] == [store.list_projects()[0].id]
+        assert [ref.id for ref in project_rows(app)] == [store.list_projects()[0].id]
         await pilot.press("escape")  # esc in the sidebar clears it
         await pilot.pause()
-        assert len(app.project_tree.root.children) == 3
+        assert len(project_labels(app)) == 3
         await pilot.press("slash", "m", "o", "b", "enter", "ctrl+right_square_bracket")
         await pilot.pause()
         assert not app.query_one("#filter", Input).has_class("visible")
-        assert len(app.project_tree.root.children) == 3, "hiding the box clears the filter"
+        assert len(project_labels(app)) == 3, "hiding the box clears the filter"
 
 
 async def test_f1_closes_help_and_the_palette_has_one_quit(store: Store) -> None:
@@ -262,8 +273,7 @@ async def test_long_names_end_in_an_ellipsis(store: Store, tmp_path: Path) -> No
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        (node,) = app.project_tree.root.children
-        label = str(node.label)
+        label = app.project_tree.render_line(0).text
         assert label.endswith("…") and "a-very-long" in label
         assert len(label) + 2 <= app.query_one("#sidebar").size.width
 
@@ -284,6 +294,33 @@ async def test_an_item_deleted_from_the_cli_meanwhile_never_breaks_an_action(
             await pilot.pause()
             assert app.is_running
             assert not isinstance(app.screen, FormDialog)
-            assert len(app.project_tree.project_node(project.id).children) == 0, (
-                "the sidebar caught up"
-            )
+            assert len(milestone_labels(app, project.id)) == 0, "the sidebar caught up"
+
+
+async def test_a_long_sidebar_scrolls_with_its_cursor_and_a_click_opens_a_row(
+    store: Store, tmp_path: Path
+) -> None:
+    for i in range(40):
+        project = store.add_project(
+            f"p{i:02d}", workspace(tmp_path, "w"), command="sh -c 'exec cat'"
+        )
+        store.add_milestone(project.id, f"m{i:02d}")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tree = app.project_tree
+        await pilot.press("end")
+        await pilot.pause()
+        assert tree.selected_ref is not None and tree.row_text(tree.selected_ref).endswith("m39")
+        shown = [tree.render_line(y).text for y in range(tree.size.height)]
+        assert any("m39" in line for line in shown), "the cursor's row is in view"
+        await pilot.press("home", "pagedown")
+        await pilot.pause()
+        assert tree.cursor_line == tree.size.height - 1
+        await pilot.press("slash", "3", "7", "enter", "down", "enter")
+        await wait_until(lambda: app.current_project_id is not None, message="opened")
+        assert project_label(app, app.current_project_id).endswith("p37")
+        await pilot.press("ctrl+right_square_bracket", "escape", "home")
+        await pilot.pause()
+        line = next(y for y in range(tree.size.height) if "p02" in tree.render_line(y).text)
+        await pilot.click(tree, offset=(4, line))
+        await wait_until(lambda: app.current_project_id == project_rows(app)[2].id, message="click")

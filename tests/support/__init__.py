@@ -20,17 +20,32 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.apps import make_app, pane, pane_text, workspace
+from tests.support.apps import (
+    cursor_label,
+    make_app,
+    milestone_labels,
+    pane,
+    pane_text,
+    project_label,
+    project_labels,
+    project_rows,
+    workspace,
+)
 
 __all__ = [
     "WXTUI",
     "FakeClaude",
     "RecordingSink",
+    "cursor_label",
     "fails",
     "make_app",
+    "milestone_labels",
     "ok",
     "pane",
     "pane_text",
+    "project_label",
+    "project_labels",
+    "project_rows",
     "run",
     "wait_until",
     "wait_until_sync",

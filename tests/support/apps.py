@@ -6,6 +6,7 @@ from pathlib import Path
 
 from wxtui.app.app import WxtuiApp
 from wxtui.app.session_pane import SessionPane
+from wxtui.app.sidebar import NodeRef
 from wxtui.store import Store
 
 
@@ -29,3 +30,31 @@ def workspace(root: Path, name: str) -> str:
     path = root / name
     path.mkdir(exist_ok=True)
     return str(path)
+
+
+def project_rows(app: WxtuiApp) -> list[NodeRef]:
+    """The projects the sidebar shows, in order (after its filter)."""
+    return [ref for ref in app.project_tree.rows if ref.kind == "project"]
+
+
+def project_labels(app: WxtuiApp) -> list[str]:
+    return [app.project_tree.row_text(ref) for ref in project_rows(app)]
+
+
+def project_label(app: WxtuiApp, project_id: str) -> str:
+    return app.project_tree.row_text(NodeRef("project", project_id, project_id))
+
+
+def milestone_labels(app: WxtuiApp, project_id: str) -> list[str]:
+    """The project's milestones the sidebar shows."""
+    tree = app.project_tree
+    return [
+        tree.row_text(ref)
+        for ref in tree.rows
+        if ref.kind == "milestone" and ref.project_id == project_id
+    ]
+
+
+def cursor_label(app: WxtuiApp) -> str:
+    ref = app.project_tree.selected_ref
+    return "" if ref is None else app.project_tree.row_text(ref)

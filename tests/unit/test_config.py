@@ -95,8 +95,6 @@ async def test_a_remapped_app_key_moves_in_the_pane_and_in_the_palette(
 ) -> None:
     """The pane leaves exactly the app's keys (as remapped) to the app, and the palette
     names the key the user chose."""
-    from textual.widgets import Tree
-
     from tests.support import pane_text, wait_until
     from wxtui.app.commands import WxtuiCommands
     from wxtui.terminal.widget import TerminalView
@@ -115,7 +113,7 @@ async def test_a_remapped_app_key_moves_in_the_pane_and_in_the_palette(
         assert isinstance(app.focused, TerminalView)
         await pilot.press("f6")
         await pilot.pause()
-        assert isinstance(app.focused, Tree)
+        assert app.focused is app.project_tree
         entries = {title: help for title, _c, help in WxtuiCommands(app.screen).targets()}
         assert entries["Back to the sidebar, cursor on the current project"] == "key: F6"
         assert entries["Add project"] == "key: a"

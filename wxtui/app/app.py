@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Header, Input, Tree
+from textual.widgets import Header, Input
 
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.dialogs import (
@@ -34,7 +34,7 @@ from wxtui.app.keyboard import handle_key_in_order
 from wxtui.app.keymap import key_rows, priority_keys
 from wxtui.app.panes import PaneSwitcher
 from wxtui.app.session_pane import SessionPane, SessionState
-from wxtui.app.sidebar import NodeRef, ProjectTree, inert
+from wxtui.app.sidebar import FilterBox, NodeRef, ProjectTree, inert
 from wxtui.app.terminal_driver import (
     notify_host_terminal,
     set_host_title,
@@ -192,7 +192,7 @@ class WxtuiApp(App[int]):
         yield Header(icon="▣")
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
-                yield Input(placeholder="filter by name", id="filter")
+                yield FilterBox(self._tree, id="filter")
                 yield self._tree
             yield self._panes
         yield StableFooter()
@@ -382,12 +382,11 @@ class WxtuiApp(App[int]):
 
     # -- sidebar -----------------------------------------------------------------
 
-    @on(Tree.NodeSelected)
-    def _on_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
+    @on(ProjectTree.NodeSelected)
+    def _on_node_selected(self, event: ProjectTree.NodeSelected) -> None:
         event.stop()
-        ref = event.node.data
-        if ref is not None:
-            self.open_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
+        ref = event.ref
+        self.open_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
 
     def _selected(self) -> NodeRef | None:
         return self.project_tree.selected_ref
@@ -403,7 +402,13 @@ class WxtuiApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
             focused = self.focused
-            if isinstance(focused, (ProjectTree, TerminalView)):
+            if isinstance(focused, FilterBox) and event.key in ("enter", "escape"):
+                # Back to the sidebar at once: the keys typed next go there.
+                if event.key == "escape":
+                    self.action_clear_filter()
+                self.screen.set_focus(self.project_tree)
+                return
+            if isinstance(focused, (ProjectTree, TerminalView, FilterBox)):
                 await handle_key_in_order(self, event, focused)
                 return
         await super().on_event(event)
@@ -589,21 +594,7 @@ class WxtuiApp(App[int]):
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.add_class("visible")
-        field.focus()
-
-    @on(Input.Changed, "#filter")
-    def _on_filter_changed(self, event: Input.Changed) -> None:
-        self.project_tree.set_filter(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _on_filter_submitted(self, event: Input.Submitted) -> None:
-        self.screen.set_focus(self.project_tree)
-
-    def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self.focused is self.query_one("#filter", Input):
-            self.action_clear_filter()
-            self.screen.set_focus(self.project_tree)
-            event.stop()
+        self.screen.set_focus(field)  # At once: the keys typed next are the filter.
 
     def _guarded(self, work: Callable[[], Any]) -> Any:
         """Store work from an action: an item deleted meanwhile (by the CLI, between two

@@ -1,11 +1,7 @@
-"""A Footer that keeps Quit and Help in view, and is not rebuilt when focus moves from
-one terminal pane to another.
+"""A Footer that keeps Quit and Help in view, rebuilt only when its keys change.
 
 Textual's Footer lists the focused widget's keys first, so at 80 columns the sidebar's
-keys pushed Quit and Help out of sight; the app's own keys come first here. It also
-recomposes on every focus change; switching between two terminal panes (same
-bindings) then costs a full rebuild of every key widget, which was most of a pane
-switch's time.
+keys pushed Quit and Help out of sight; the app's own keys come first here.
 """
 
 from __future__ import annotations
@@ -13,7 +9,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 
 from wxtui.terminal.textual_internals import QuietFooter
-from wxtui.terminal.widget import TerminalView
 
 # Shown first, in this order, whatever has the focus.
 PINNED_ACTIONS = ("quit", "help", "sidebar", "next_attention", "inbox")
@@ -25,7 +20,5 @@ def _rank(widget: object) -> int:
 
 
 class StableFooter(QuietFooter):
-    STABLE_FOCUS = (TerminalView,)
-
     def compose(self) -> ComposeResult:
         yield from sorted(super().compose(), key=_rank)

@@ -8,6 +8,7 @@ from textual import events
 from textual.app import App
 from textual.widget import Widget
 
+from wxtui.app.sidebar import FilterBox
 from wxtui.terminal.textual_internals import check_bindings, propagation_stopped
 from wxtui.terminal.widget import TerminalView
 
@@ -26,6 +27,8 @@ async def handle_key_in_order(app: App[Any], event: events.Key, focused: Widget)
         return
     if isinstance(focused, TerminalView):
         await focused.on_key(event)
-        if propagation_stopped(event):
-            return
+    elif isinstance(focused, FilterBox):
+        await focused.take_key(event)
+    if propagation_stopped(event):
+        return
     await check_bindings(app, event.key)

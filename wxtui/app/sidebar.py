@@ -1,17 +1,29 @@
-"""The sidebar: projects (always expanded) with their milestones, each with a status marker."""
+"""The sidebar: projects with their milestones, each with a status marker.
+
+Drawn line by line from a flat list of rows (Textual's Line API): with hundreds of
+projects and thousands of milestones, filtering is a pass over that list and only the
+lines in view are ever rendered.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.widgets import Tree
-from textual.widgets.tree import TreeNode
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input
 
 from wxtui.agent_state import LOOKS, AgentState, AgentStatus
 from wxtui.models import Milestone, OutputProject
+from wxtui.terminal.textual_internals import resize_virtually
 
 MILESTONE_MARKERS = {
     "pending": ("○", "dim"),
@@ -71,12 +83,31 @@ def inert(text: str) -> str:
     return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
 
 
-PROJECT_INDENT = 2  # The expand/collapse icon.
-MILESTONE_INDENT = 4  # The guide lines.
+class ProjectTree(ScrollView, can_focus=True):
+    """Projects (numbered: alt+N opens the Nth) and their milestones; rebuilt from the
+    store on change, with the cursor kept on the same project or milestone."""
 
-
-class ProjectTree(Tree[NodeRef]):
-    """Rebuilt from the store on change; the cursor stays on the same project or milestone."""
+    DEFAULT_CSS = """
+    ProjectTree {
+        background: $surface;
+        color: $foreground;
+        & > .project-tree--guides { color: $surface-lighten-2; }
+        & > .project-tree--cursor {
+            text-style: $block-cursor-blurred-text-style;
+            background: $block-cursor-blurred-background;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .project-tree--cursor {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+                text-style: $block-cursor-text-style;
+            }
+            & > .project-tree--guides { color: $surface-lighten-3; }
+        }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"project-tree--cursor", "project-tree--guides"}
 
     # The footer shows the common keys; help (F1, ?) and the palette list every one.
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -149,18 +180,43 @@ class ProjectTree(Tree[NodeRef]):
             "s", "app.stop_session", "Stop", show=False, id="stop-session", tooltip="stop session"
         ),
         Binding("slash", "app.filter", "Filter", show=False, id="filter", tooltip="filter by name"),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
     ]
 
+    cursor_line: reactive[int] = reactive(0, repaint=False)
+    """The row the cursor is on, counted from the top of the (filtered) list."""
+
+    class NodeSelected(Message):
+        """A row was chosen with the mouse: open its project's session."""
+
+        def __init__(self, tree: ProjectTree, ref: NodeRef) -> None:
+            super().__init__()
+            self.tree = tree
+            self.ref = ref
+
+        @property
+        def control(self) -> ProjectTree:
+            return self.tree
+
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("projects", id=id)
-        self.show_root = False
-        self.auto_expand = False
-        self.guide_depth = 2
+        super().__init__(id=id)
         self._markers: dict[str, ProjectMarker] = {}
-        self._projects: list[OutputProject] = []
-        self._milestones: dict[str, list[Milestone]] = {}
+        self._projects: dict[str, tuple[int, OutputProject]] = {}  # id -> (index, project)
+        self._milestones: dict[str, Milestone] = {}
         self._review: set[str] = set()
+        # Every row, in order, with the text the filter matches: (ref, folded name).
+        self._all: list[tuple[NodeRef, str, list[tuple[NodeRef, str]]]] = []
+        self._rows: list[NodeRef] = []  # The rows shown (after the filter).
+        self._line_of: dict[NodeRef, int] = {}
         self.filter_text = ""
+        self._paint_styles = (Style(), Style(), Style())
+
+    # -- data --------------------------------------------------------------------
 
     def populate(
         self,
@@ -168,110 +224,191 @@ class ProjectTree(Tree[NodeRef]):
         milestones: dict[str, list[Milestone]],
         ready_for_review: set[str] | None = None,
     ) -> None:
-        self._projects = projects
-        self._milestones = milestones
+        self._projects = {p.id: (i, p) for i, p in enumerate(projects)}
+        self._milestones = {m.id: m for ms in milestones.values() for m in ms}
         self._review = ready_for_review or set()
-        self._rebuild()
+        self._all = [
+            (
+                NodeRef("project", p.id, p.id),
+                p.name.casefold(),
+                [
+                    (NodeRef("milestone", m.id, p.id), m.element_name.casefold())
+                    for m in milestones.get(p.id, [])
+                ],
+            )
+            for p in projects
+        ]
+        self._refilter()
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text
-        self._rebuild()
+        self._refilter()
 
     def set_marker(self, project_id: str, marker: ProjectMarker) -> None:
         if self._markers.get(project_id) == marker:
             return
         self._markers[project_id] = marker
-        for node in self.root.children:
-            if node.data is not None and node.data.id == project_id:
-                node.set_label(self._project_label(node.data.id))
-                break
+        line = self._line_of.get(NodeRef("project", project_id, project_id))
+        if line is not None:
+            self.refresh_line(line)
 
-    def _project_label(self, project_id: str) -> Text:
-        index, project = next((i, p) for i, p in enumerate(self._projects) if p.id == project_id)
-        marker = self._markers.get(project_id, NOT_STARTED)
+    def _refilter(self) -> None:
+        selected = self.selected_ref
+        needle = self.filter_text.casefold()
+        rows: list[NodeRef] = []
+        for ref, name, children in self._all:
+            if needle and needle not in name:
+                shown = [child for child, child_name in children if needle in child_name]
+                if not shown:
+                    continue
+                rows.append(ref)
+                rows.extend(shown)
+            else:
+                rows.append(ref)
+                rows.extend(child for child, _name in children)
+        self._rows = rows
+        self._line_of = {ref: line for line, ref in enumerate(rows)}
+        resize_virtually(self, Size(0, len(rows)))
+        line = self._line_of.get(selected) if selected is not None else None
+        if line is None and selected is not None:
+            line = self._line_of.get(NodeRef("project", selected.project_id, selected.project_id))
+        self._move_to(line if line is not None else 0)
+        self.refresh()
+
+    # -- what is shown -------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[NodeRef]:
+        """The rows shown, top to bottom (after the filter)."""
+        return list(self._rows)
+
+    def row_text(self, ref: NodeRef) -> str:
+        """A row's label as plain text (without guides)."""
+        return self._label(ref).plain
+
+    def _label(self, ref: NodeRef) -> Text:
         label = Text(no_wrap=True, overflow="ellipsis")
-        # alt+1 ... alt+9 open the first nine projects: their numbers are shown.
-        label.append(f"{index + 1} " if index < 9 else "  ", style="dim")
-        label.append(marker.symbol, style=marker.style)
-        label.append(" ")
-        label.append(inert(project.name), style="bold")
-        if marker.detail:
-            label.append(f" {marker.detail}", style=marker.detail_style or marker.style)
-        return self._fit(label, PROJECT_INDENT)
-
-    def _milestone_label(self, milestone: Milestone) -> Text:
+        if ref.kind == "project":
+            index, project = self._projects[ref.id]
+            marker = self._markers.get(ref.id, NOT_STARTED)
+            # alt+1 ... alt+9 open the first nine projects: their numbers are shown.
+            label.append(f"{index + 1} " if index < 9 else "  ", style="dim")
+            label.append(marker.symbol, style=marker.style)
+            label.append(" ")
+            label.append(inert(project.name), style="bold")
+            if marker.detail:
+                label.append(f" {marker.detail}", style=marker.detail_style or marker.style)
+            return label
+        milestone = self._milestones[ref.id]
         symbol, style = MILESTONE_MARKERS.get(milestone.status, ("?", ""))
-        label = Text(no_wrap=True, overflow="ellipsis")
         label.append(symbol, style=style)
         label.append(" ")
         label.append(inert(milestone.element_name))
         if milestone.id in self._review:
             label.append(" ready for review", style="bold cyan")
-        return self._fit(label, MILESTONE_INDENT)
-
-    def _fit(self, label: Text, indent: int) -> Text:
-        """Cut a label that is wider than the sidebar with an ellipsis."""
-        room = self.scrollable_content_region.width - indent
-        if room > 1 and label.cell_len > room:
-            label.truncate(room, overflow="ellipsis")
         return label
 
-    def on_resize(self) -> None:
-        if self._projects:
-            self._rebuild()
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles every line uses, looked up once per paint instead of per line.
+        self._paint_styles = (
+            self.rich_style,
+            self.get_component_rich_style("project-tree--guides", partial=True),
+            self.get_component_rich_style("project-tree--cursor", partial=True),
+        )
+        return super().render_lines(crop)
 
-    def _matches(self, text: str) -> bool:
-        return self.filter_text.casefold() in text.casefold()
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = y + self.scroll_offset.y
+        base, guides, cursor = self._paint_styles
+        if not 0 <= line < len(self._rows):
+            return Strip.blank(width, base)
+        ref = self._rows[line]
+        text = Text(no_wrap=True, overflow="ellipsis", style=base)
+        if ref.kind == "milestone":
+            following = self._rows[line + 1] if line + 1 < len(self._rows) else None
+            last = following is None or following.kind == "project"
+            text.append(" └ " if last else " ├ ", style=guides)
+        start = len(text)
+        text.append_text(self._label(ref))
+        if line == self.cursor_line:
+            text.stylize(cursor, start)  # The label, as a tree highlights it.
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return Strip(text.render(self.app.console), width)
 
-    def _rebuild(self) -> None:
-        selected = self.selected_ref
-        self.clear()
-        cursor_node: TreeNode[NodeRef] | None = None
-        for project in self._projects:
-            milestones = self._milestones.get(project.id, [])
-            shown = milestones
-            if self.filter_text and not self._matches(project.name):
-                shown = [m for m in milestones if self._matches(m.element_name)]
-                if not shown:
-                    continue
-            ref = NodeRef("project", project.id, project.id)
-            node = self.root.add(self._project_label(project.id), data=ref, expand=True)
-            if selected == ref:
-                cursor_node = node
-            for milestone in shown:
-                mref = NodeRef("milestone", milestone.id, project.id)
-                leaf = node.add_leaf(self._milestone_label(milestone), data=mref)
-                if selected == mref:
-                    cursor_node = leaf
-        if cursor_node is None and selected is not None:
-            cursor_node = self.project_node(selected.project_id)
-        self._move_to(cursor_node or (self.root.children[0] if self.root.children else None))
+    def on_resize(self, event: events.Resize) -> None:
+        resize_virtually(self, Size(0, len(self._rows)))
 
-    def _move_to(self, node: TreeNode[NodeRef] | None) -> None:
-        if node is not None:
-            _ = self.last_line  # Lay out the rebuilt tree so the node knows its line.
-            self.move_cursor(node)
+    def watch_cursor_line(self, previous: int, line: int) -> None:
+        for changed in (previous, line):
+            self.refresh_line(changed)
+
+    def refresh_line(self, line: int) -> None:
+        y = line - self.scroll_offset.y
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    # -- the cursor ----------------------------------------------------------------
 
     @property
     def selected_ref(self) -> NodeRef | None:
-        node = self.cursor_node
-        return None if node is None else node.data
-
-    def project_node(self, project_id: str) -> TreeNode[NodeRef] | None:
-        for node in self.root.children:
-            if node.data is not None and node.data.id == project_id:
-                return node
+        if 0 <= self.cursor_line < len(self._rows):
+            return self._rows[self.cursor_line]
         return None
 
+    def _move_to(self, line: int) -> None:
+        line = max(0, min(line, len(self._rows) - 1))
+        self.cursor_line = line
+        self.scroll_to_region(Region(0, line, 1, 1), animate=False, force=True, immediate=True)
+
     def select_project(self, project_id: str) -> None:
-        self._move_to(self.project_node(project_id))
+        line = self._line_of.get(NodeRef("project", project_id, project_id))
+        if line is not None:
+            self._move_to(line)
 
     def select_ref(self, ref: NodeRef) -> None:
         """Move the cursor to a project or milestone (its project if it is filtered out)."""
-        project = self.project_node(ref.project_id)
-        if project is not None and ref.kind == "milestone":
-            for child in project.children:
-                if child.data == ref:
-                    self._move_to(child)
-                    return
-        self._move_to(project)
+        line = self._line_of.get(ref)
+        if line is None:
+            self.select_project(ref.project_id)
+        else:
+            self._move_to(line)
+
+    def action_cursor_down(self) -> None:
+        self._move_to(self.cursor_line + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move_to(self.cursor_line - 1)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self.cursor_line + direction * max(1, self.size.height - 1))
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(len(self._rows) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        line = event.y + self.scroll_offset.y
+        if 0 <= line < len(self._rows):
+            self._move_to(line)
+            self.post_message(self.NodeSelected(self, self._rows[line]))
+
+
+class FilterBox(Input):
+    """The sidebar's filter, applied as the user types: in the same frame as the typed
+    character (a Changed message would reach the sidebar only after the box repainted,
+    a frame later)."""
+
+    def __init__(self, tree: ProjectTree, *, id: str | None = None) -> None:
+        super().__init__(placeholder="filter by name", id=id)
+        self._tree = tree
+
+    async def take_key(self, event: events.Key) -> None:
+        """Handle a key now (the app hands keys over in order; see keyboard.py)."""
+        await self._on_key(event)
+
+    def watch_value(self, value: str) -> None:
+        if value != self._tree.filter_text:
+            self._tree.set_filter(value)

@@ -13,8 +13,10 @@ when Textual changes:
 - :func:`check_bindings`, :func:`propagation_stopped`: keys of a burst handled in
   arrival order (``App._check_bindings``, ``Message._stop_propagation``);
   tests/integration/test_newcomer.py's burst tests.
-- :class:`QuietFooter`: a Footer not rebuilt when focus moves between widgets with the
-  same keys (``Footer.bindings_changed``, undocumented).
+- :func:`resize_virtually`: a sidebar of thousands of rows filtered without a layout of
+  the whole screen per keystroke (``Widget._scroll_update``).
+- :class:`QuietFooter`: a Footer not rebuilt when focus moves but its keys stay the same
+  (``Footer.bindings_changed``, undocumented).
 - :class:`DrainingDriver`, :func:`write_to_host`: output never blocks once the terminal
   is gone (``LinuxDriver._writer_thread``, ``_file``, ``App._driver``);
   tests/e2e/test_terminal_loss.py.
@@ -28,14 +30,14 @@ import gc
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar, cast
+from typing import Any, cast
 
 from textual import events
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual.app import App
 from textual.drivers._writer_thread import WriterThread
 from textual.drivers.linux_driver import LinuxDriver
-from textual.geometry import Spacing
+from textual.geometry import Size, Spacing
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -91,6 +93,21 @@ def plain_lines(widget: Widget, lines: Iterable[int], x1: int, x2: int) -> list[
     return strips
 
 
+def resize_virtually(widget: Widget, size: Size) -> None:
+    """A scrolling widget's virtual size, without the full layout that assigning
+    ``virtual_size`` (a layout reactive) costs: only the scrollbars follow, and a layout
+    runs only when one appears or goes."""
+    if widget.virtual_size == size:
+        return
+    shown = (widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar)
+    widget.set_reactive(Widget.virtual_size, size)
+    widget._scroll_update(size)
+    if (widget.show_vertical_scrollbar, widget.show_horizontal_scrollbar) != shown:
+        widget.refresh(layout=True)
+    else:
+        widget.refresh()
+
+
 # -- keys ---------------------------------------------------------------------------
 
 
@@ -127,26 +144,23 @@ def propagation_stopped(event: events.Event) -> bool:
 
 
 class QuietFooter(Footer):
-    """A Footer that is not recomposed when focus moves between two widgets of the
-    ``STABLE_FOCUS`` types with the same keys (two terminal panes): Textual's Footer
-    rebuilds every key widget on each focus change, most of a pane switch's time."""
+    """A Footer recomposed only when the keys it shows change: Textual's Footer rebuilds
+    every key widget on each focus change (most of a pane switch's time, and a third of
+    startup, where focus settles several times)."""
 
-    STABLE_FOCUS: ClassVar[tuple[type[Widget], ...]] = ()
-    _stable_keys: tuple[tuple[str, str, str, bool], ...] | None = None
+    _shown_keys: tuple[tuple[str, str, str, bool, str], ...] | None = None
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if not isinstance(screen.focused, self.STABLE_FOCUS):
-            self._stable_keys = None
-            super().bindings_changed(screen)
-            return
         keys = tuple(
-            (binding.key, binding.description, binding.action, enabled)
-            for _node, binding, enabled, _tooltip in screen.active_bindings.values()
+            (binding.key, binding.description, binding.action, enabled, tooltip)
+            for _node, binding, enabled, tooltip in screen.active_bindings.values()
             if binding.show
         )
-        if keys != self._stable_keys:
-            self._stable_keys = keys
-            super().bindings_changed(screen)
+        if keys == self._shown_keys:
+            return
+        super().bindings_changed(screen)
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._shown_keys = keys  # Textual recomposes it (else: next time).
 
 
 # -- the terminal wxtui runs in --------------------------------------------------------
