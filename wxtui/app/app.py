@@ -747,6 +747,6 @@ class WxtuiApp(App[int]):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
-            if any(row.strip() for row in view.emulator.display()):
+            if any(row.strip() for row in view.screen_text()):
                 return
             await asyncio.sleep(0.05)

@@ -500,6 +500,10 @@ class TerminalView(Widget, can_focus=True):
 
     # -- geometry ------------------------------------------------------------
 
+    def screen_text(self) -> list[str]:
+        """The live screen's text, one string per row."""
+        return self.emulator.display()
+
     @property
     def terminal_size(self) -> tuple[int, int]:
         """(rows, columns) of the terminal the child sees."""
