@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Tree
 
 from benchmarks.measure import COLUMNS, LINES, MARKER
-from wxtui.bidirectional_pty import BidirectionalPTY
+from wxtui.sessions.pty import BidirectionalPTY
 from wxtui.terminal.widget import TerminalView
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from benchmarks.measure import pct
 from benchmarks.report import Report
-from wxtui.claude_hooks import RELAY_SCRIPT
+from wxtui.sessions.claude_hooks import RELAY_SCRIPT
 
 
 def bench_hooks(report: Report, tmp: Path, runs: int) -> None:

@@ -27,7 +27,7 @@ from wxtui.app.dialogs import ConfirmDialog, FormDialog, StatusDialog
 from wxtui.app.help_screen import HelpScreen
 from wxtui.app.inbox import InboxScreen
 from wxtui.app.session_pane import SessionState
-from wxtui.project_sessions import ProjectSessions
+from wxtui.sessions.project_sessions import ProjectSessions
 from wxtui.store import Store
 from wxtui.terminal.widget import TerminalView
 
@@ -138,11 +138,11 @@ async def test_quit_ends_every_child_quickly(seeded, store: Store) -> None:
         await _open_via_sidebar(pilot, app, 3)
         await wait_until(
             lambda: (
-                len(app.sessions.manager) == 2
+                len(app.sessions.live()) == 2
                 and all("ready" in pane_text(app, p.id) for p in (seeded["alpha"], seeded["beta"]))
             )
         )
-        pids = [s["pid"] for s in app.sessions.manager.list_sessions()]
+        pids = [session.pid for session in app.sessions.live()]
         started = time.monotonic()
         await pilot.press("ctrl+q")
         await wait_until(lambda: not app.is_running, timeout=5)

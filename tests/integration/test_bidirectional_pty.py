@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import wait_until
-from wxtui.bidirectional_pty import BidirectionalPTY, SpawnError, WriteBufferFull
+from wxtui.sessions.pty import BidirectionalPTY, SpawnError, WriteBufferFull
 
 
 class Collector:
@@ -183,7 +183,7 @@ async def test_spawn_errors_are_specific(tmp_path: Path) -> None:
 
 
 async def test_read_budget_defers_readers_without_starving_any() -> None:
-    from wxtui.bidirectional_pty import ReadBudget
+    from wxtui.sessions.pty import ReadBudget
 
     budget = ReadBudget(asyncio.get_running_loop(), seconds=0.0)
     collectors = [Collector() for _ in range(5)]

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from tests.support import FakeClaude, RecordingSink, wait_until
-from wxtui.agent_state import AgentState, AgentTracker, tool_summary
-from wxtui.claude_hooks import HOOK_EVENTS, RELAY_SCRIPT, merge, plan_settings
-from wxtui.hook_server import parse_message
-from wxtui.project_sessions import ProjectSessions
+from wxtui.sessions.agent_state import AgentState, AgentTracker, tool_summary
+from wxtui.sessions.claude_hooks import HOOK_EVENTS, RELAY_SCRIPT, merge, plan_settings
+from wxtui.sessions.hook_server import parse_message
+from wxtui.sessions.project_sessions import ProjectSessions
 from wxtui.store import Store
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.support import FakeClaude, RecordingSink, wait_until
-from wxtui.agent import plan_launch
-from wxtui.project_sessions import ProjectSessions
-from wxtui.session_lock import LockHeld
+from wxtui.sessions.launch import plan_launch
+from wxtui.sessions.lock import LockHeld
+from wxtui.sessions.project_sessions import ProjectSessions
+from wxtui.sessions.pty import SpawnError
 from wxtui.store import Store
 
 
@@ -77,7 +78,7 @@ async def test_stored_id_without_transcript_uses_session_id_again(
     project = store.add_project("p", str(tmp_path))
     sid = str(uuid.uuid4())
     store.set_claude_session_id(project.id, sid)
-    plan = plan_launch(store, store.get_project(project.id), agent=None, environ=os.environ)
+    plan = plan_launch(store.get_project(project.id), agent=None, environ=os.environ)
     assert plan.argv == ["claude", "--session-id", sid] and not plan.resuming
 
 
@@ -161,3 +162,20 @@ async def test_missing_workspace_is_a_clear_error(store: Store, tmp_path: Path) 
     assert created and sessions.is_alive(project.id)
     await sessions.stop_all()
     assert not session.alive
+
+
+async def test_a_new_conversation_id_is_stored_before_claude_starts(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even a launch that fails at once leaves the id stored: a crash right after
+    starting Claude must still find the conversation (SPEC)."""
+    workspace = tmp_path / "w"
+    workspace.mkdir()
+    project = store.add_project("p", str(workspace))
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    sessions = ProjectSessions(store)
+    with pytest.raises(SpawnError):
+        sessions.start(project.id, RecordingSink(), 24, 80)
+    stored = store.get_project(project.id).claude_session_id
+    assert stored is not None and uuid.UUID(stored).version == 4
+    await sessions.stop_all()

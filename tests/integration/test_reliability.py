@@ -28,8 +28,8 @@ from tests.support import (
 from tests.support.tmux import Tmux
 from wxtui.app.session_pane import SessionState
 from wxtui.errors import WxtuiError
-from wxtui.project_sessions import ProjectSessions
-from wxtui.session_lock import LockHeld, ProjectLock
+from wxtui.sessions.lock import LockHeld, ProjectLock
+from wxtui.sessions.project_sessions import ProjectSessions
 from wxtui.store import APPLICATION_ID, Store
 
 
@@ -370,7 +370,7 @@ def test_lock_of_a_dead_process_never_blocks(tmp_path: Path) -> None:
     code = (
         "import sys, time; sys.path.insert(0, sys.argv[2])\n"
         "from pathlib import Path\n"
-        "from wxtui.session_lock import ProjectLock\n"
+        "from wxtui.sessions.lock import ProjectLock\n"
         "ProjectLock(Path(sys.argv[1]), 'p').acquire(); print('held', flush=True); time.sleep(60)\n"
     )
     holder = subprocess.Popen(
@@ -442,7 +442,7 @@ async def test_metacharacters_in_paths_never_run_anything(store: Store, tmp_path
 
 def test_the_suite_writes_nothing_of_the_users_own(private_user_dirs: Path) -> None:
     from wxtui.logs import log_path
-    from wxtui.runtime import runtime_dir
+    from wxtui.sessions.runtime import runtime_dir
     from wxtui.store import default_db_path
 
     for path in (log_path(), runtime_dir(os.environ), default_db_path(None, os.environ)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from wxtui.bidirectional_pty import BidirectionalPTY
+from wxtui.sessions.pty import BidirectionalPTY
 from wxtui.terminal.widget import TerminalView
 
 

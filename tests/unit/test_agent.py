@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from wxtui.agent import (
+from wxtui.errors import InvalidInput
+from wxtui.sessions.launch import (
     claude_config_dir,
     picks_own_session,
     plan_launch,
     resolve_command,
     transcript_exists,
 )
-from wxtui.errors import InvalidInput
 from wxtui.store import Store
 
 
@@ -55,12 +55,13 @@ def test_config_dir_and_transcript_lookup(tmp_path: Path) -> None:
     assert transcript_exists(sid, tmp_path)
 
 
-def test_plan_stores_id_before_spawning(store: Store, tmp_path: Path) -> None:
+def test_a_plan_for_a_new_conversation_writes_nothing(store: Store, tmp_path: Path) -> None:
     project = store.add_project("p", str(tmp_path))
-    plan = plan_launch(store, project, agent=None, environ={"CLAUDE_CONFIG_DIR": str(tmp_path)})
-    stored = store.get_project(project.id).claude_session_id
-    assert stored is not None and uuid.UUID(stored).version == 4
-    assert plan.argv == ["claude", "--session-id", stored]
+    plan = plan_launch(project, agent=None, environ={"CLAUDE_CONFIG_DIR": str(tmp_path)})
+    assert store.get_project(project.id).claude_session_id is None, "planning stores nothing"
+    new = plan.claude_session_id
+    assert plan.new_conversation and new is not None and uuid.UUID(new).version == 4
+    assert plan.argv == ["claude", "--session-id", new]
     assert plan.cwd == str(tmp_path)
     assert plan.env["TERM"] == "xterm-256color" and plan.env["COLORTERM"] == "truecolor"
     assert plan.env["WXTUI_PROJECT_ID"] == project.id and plan.env["WXTUI_PROJECT_NAME"] == "p"
@@ -69,14 +70,14 @@ def test_plan_stores_id_before_spawning(store: Store, tmp_path: Path) -> None:
 def test_plan_rejects_unparseable_agent(store: Store, tmp_path: Path) -> None:
     project = store.add_project("p", str(tmp_path))
     with pytest.raises(InvalidInput):
-        plan_launch(store, project, agent="claude 'oops", environ={})
+        plan_launch(project, agent="claude 'oops", environ={})
 
 
 def test_child_environment_describes_the_pane_not_the_outer_terminal(
     store: Store, tmp_path: Path
 ) -> None:
     from wxtui import __version__
-    from wxtui.agent import child_environment
+    from wxtui.sessions.launch import child_environment
 
     project = store.add_project("p", str(tmp_path))
     outer = {

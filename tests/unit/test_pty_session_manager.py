@@ -7,8 +7,8 @@ from unittest.mock import AsyncMock, MagicMock
 import pytest
 
 from tests.support import wait_until
-from wxtui.bidirectional_pty import BidirectionalPTY
-from wxtui.pty_session_manager import PTYSession, PTYSessionManager
+from wxtui.sessions.manager import PTYSession, PTYSessionManager
+from wxtui.sessions.pty import BidirectionalPTY
 
 
 def mock_pty(pid: int = 1000, alive: bool = True) -> MagicMock:

@@ -43,8 +43,8 @@ from wxtui.app.terminal_driver import (
 from wxtui.app.ui_state import MAX_SIDEBAR, MIN_SIDEBAR, UiStateFile, default_sidebar_width
 from wxtui.config import Config, save_theme
 from wxtui.errors import NotFound, WxtuiError
-from wxtui.project_sessions import ProjectSessions
-from wxtui.session_lock import LockHeld
+from wxtui.sessions.lock import LockHeld
+from wxtui.sessions.project_sessions import ProjectSessions
 from wxtui.store import Store
 from wxtui.terminal.textual_internals import (
     DrainingDriver,

@@ -16,7 +16,6 @@ from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Input
 
-from wxtui.agent_state import AgentState, AgentStatus
 from wxtui.app.sidebar import (
     BELL,
     ELSEWHERE,
@@ -29,6 +28,7 @@ from wxtui.app.sidebar import (
     exit_marker,
     inert,
 )
+from wxtui.sessions.agent_state import AgentState, AgentStatus
 from wxtui.terminal.widget import TerminalView
 
 EXIT_MODE_RESET = "\x1b[?1049l\x1b[?1;1000;1002;1003;1004;1006;2004;2026l\x1b[?25h\x1b[0m"

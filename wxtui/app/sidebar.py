@@ -21,8 +21,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
 
-from wxtui.agent_state import LOOKS, AgentState, AgentStatus
 from wxtui.models import Milestone, OutputProject
+from wxtui.sessions.agent_state import LOOKS, AgentState, AgentStatus
 from wxtui.terminal.textual_internals import resize_virtually
 
 MILESTONE_MARKERS = {

@@ -1,8 +1,8 @@
 """Starting and stopping each project's one agent session.
 
-Joins the store (conversation ids), the per-project lock (one agent across
-wxtui processes), the launch rules and the keyed session manager. The UI talks
-to sessions only through here, by project id.
+Joins the store (conversation ids), the per-project lock (one agent across wxtui
+processes), the launch rules and Claude's hooks, with one record per project. The UI
+talks to sessions only through here, by project id.
 """
 
 from __future__ import annotations
@@ -14,19 +14,18 @@ import os
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from wxtui.agent import HookSetup, LaunchPlan, claude_refused, plan_launch
-from wxtui.agent_state import AgentState, AgentStatus, AgentTracker
-from wxtui.bidirectional_pty import BidirectionalPTY, ReadBudget
-from wxtui.claude_hooks import relay_command, write_private_json
 from wxtui.errors import WxtuiError
-from wxtui.hook_server import HookMessage, HookServer
-from wxtui.pty_session_manager import PTYSession, PTYSessionManager
-from wxtui.runtime import runtime_dir
-from wxtui.session_lock import ProjectLock
+from wxtui.sessions.agent_state import AgentState, AgentStatus, AgentTracker
+from wxtui.sessions.claude_hooks import relay_command, write_private_json
+from wxtui.sessions.hook_server import HookMessage, HookServer
+from wxtui.sessions.launch import HookSetup, LaunchPlan, claude_refused, plan_launch
+from wxtui.sessions.lock import ProjectLock
+from wxtui.sessions.pty import BidirectionalPTY, ReadBudget
+from wxtui.sessions.runtime import runtime_dir
 from wxtui.store import Store
 
 log = logging.getLogger(__name__)
@@ -59,20 +58,37 @@ class SessionSink(Protocol):
 
 
 @dataclass
-class _Running:
+class ProjectSession:
+    """Everything about one project's agent process: the one record per project."""
+
+    project_id: str
     plan: LaunchPlan
     sink: SessionSink
-    started: float
-    early_output: bytearray
+    lock: ProjectLock
+    started: float = field(default_factory=time.monotonic)
+    early_output: bytearray = field(default_factory=bytearray)
+    pty: BidirectionalPTY | None = None
+    claude_session_id: str | None = None  # Follows /clear, /resume and forks.
     retried: bool = False
     failed_output: bool = False
     stopping: bool = False
-    pid: int = 0
     tracker: AgentTracker | None = None
     # A milestone prompt sent into the session, until Claude reports that prompt.
     expected_prompt: tuple[str, str] | None = None
     # The milestone whose turn is running.
     turn_milestone: str | None = None
+    last_activity: float = field(default_factory=time.time)
+
+    @property
+    def alive(self) -> bool:
+        return self.pty is not None and self.pty.alive
+
+    @property
+    def pid(self) -> int:
+        return 0 if self.pty is None else self.pty.pid
+
+    def touch(self) -> None:
+        self.last_activity = time.time()
 
 
 class ProjectSessions:
@@ -83,15 +99,12 @@ class ProjectSessions:
         agent: str | None = None,
         environ: Mapping[str, str] | None = None,
         lock_dir: Path | None = None,
-        manager: PTYSessionManager | None = None,
     ) -> None:
         self.store = store
         self.agent = agent
         self.environ = dict(os.environ if environ is None else environ)
-        self.manager = manager or PTYSessionManager()
         self.lock_dir = lock_dir or store.path.with_name(store.path.name + ".locks")
-        self._locks: dict[str, ProjectLock] = {}
-        self._running: dict[str, _Running] = {}
+        self._sessions: dict[str, ProjectSession] = {}
         self._budget: ReadBudget | None = None
         self._hook_server: HookServer | None = None
         self._hook_setup: HookSetup | None = None
@@ -118,8 +131,13 @@ class ProjectSessions:
             self._budget = ReadBudget(asyncio.get_running_loop())
         return self._budget
 
-    def session(self, project_id: str) -> PTYSession | None:
-        return self.manager.get_session_by_output_project(project_id)
+    def session(self, project_id: str) -> ProjectSession | None:
+        """The project's session record (alive, or ended and not yet replaced)."""
+        return self._sessions.get(project_id)
+
+    def live(self) -> list[ProjectSession]:
+        """Every session whose process runs."""
+        return [session for session in self._sessions.values() if session.alive]
 
     def is_alive(self, project_id: str) -> bool:
         session = self.session(project_id)
@@ -127,37 +145,52 @@ class ProjectSessions:
 
     def start(
         self, project_id: str, sink: SessionSink, rows: int, cols: int
-    ) -> tuple[PTYSession, bool]:
-        """The project's live session, starting it if needed.
+    ) -> tuple[ProjectSession, bool]:
+        """The project's live session, starting it if needed; True when it was started.
 
         Raises LockHeld when another wxtui runs it, SpawnError or InvalidInput when it
         cannot start; in every failure case the lock is released again.
         """
         existing = self.session(project_id)
         if existing is not None and existing.alive:
-            return self.manager.get_or_create_session(project_id, _never_spawn)
-        lock = self._locks.get(project_id) or ProjectLock(self.lock_dir, project_id)
+            existing.touch()
+            return existing, False
+        lock = ProjectLock(self.lock_dir, project_id)
         lock.acquire()
-        self._locks[project_id] = lock
         try:
-            return self._spawn(project_id, sink, rows, cols, fresh_conversation=False)
+            return self._spawn(project_id, sink, lock, rows, cols, fresh_conversation=False), True
         except BaseException:
-            self._release(project_id)
+            _release(lock)
             raise
 
     def _spawn(
-        self, project_id: str, sink: SessionSink, rows: int, cols: int, *, fresh_conversation: bool
-    ) -> tuple[PTYSession, bool]:
+        self,
+        project_id: str,
+        sink: SessionSink,
+        lock: ProjectLock,
+        rows: int,
+        cols: int,
+        *,
+        fresh_conversation: bool,
+    ) -> ProjectSession:
         project = self.store.get_project(project_id)
         plan = plan_launch(
-            self.store,
             project,
             agent=self.agent,
             environ=self.environ,
             fresh_conversation=fresh_conversation,
             hooks=self._hooks,
         )
-        running = _Running(plan, sink, time.monotonic(), bytearray(), retried=fresh_conversation)
+        if plan.new_conversation and plan.claude_session_id is not None:
+            self.store.set_claude_session_id(project_id, plan.claude_session_id)
+        running = ProjectSession(
+            project_id,
+            plan,
+            sink,
+            lock,
+            claude_session_id=plan.claude_session_id,
+            retried=fresh_conversation,
+        )
         if plan.is_claude:
             running.tracker = AgentTracker()
         if plan.settings_path is not None and plan.settings is not None:
@@ -191,21 +224,14 @@ class ProjectSessions:
             )
 
         try:
-            session, created = self.manager.get_or_create_session(
-                project_id, spawn, plan.claude_session_id
-            )
+            running.pty = spawn()
         except BaseException:
             _remove(plan.settings_path)
             raise
-        running.pid = session.pty.pid
         log.info(
-            "project %s: started pid %d: %s (cwd %s)",
-            project_id,
-            session.pty.pid,
-            plan.argv,
-            plan.cwd,
+            "project %s: started pid %d: %s (cwd %s)", project_id, running.pid, plan.argv, plan.cwd
         )
-        self._running[project_id] = running
+        self._sessions[project_id] = running
         if project.status != "active":
             self.store.set_project_status(project_id, "active")
         if plan.tracking_off:
@@ -214,9 +240,11 @@ class ProjectSessions:
             self._publish(project_id, running, running.tracker.status)
         else:
             self._publish(project_id, running, AgentStatus(AgentState.WORKING, "running"))
-        return session, created
+        return running
 
-    def _publish(self, project_id: str, running: _Running, status: AgentStatus | None) -> None:
+    def _publish(
+        self, project_id: str, running: ProjectSession, status: AgentStatus | None
+    ) -> None:
         """A new status: stored for the CLI, shown in the pane."""
         if status is None:
             return
@@ -232,7 +260,7 @@ class ProjectSessions:
     def _on_hook(self, message: HookMessage) -> None:
         """An event relayed from a hook: only the project's own claude process counts (a
         ``claude -p`` run by a tool inherits the environment, and maybe the settings)."""
-        running = self._running.get(message.project_id)
+        running = self._sessions.get(message.project_id)
         if running is None or running.tracker is None:
             log.info("hook %s for project %s: no session here", message.name, message.project_id)
             return
@@ -269,11 +297,11 @@ class ProjectSessions:
                 log.info("project %s: conversation %s (%s)", project_id, session_id, source)
         except WxtuiError as exc:
             log.warning("project %s: conversation id not stored: %s", project_id, exc)
-        session = self.session(project_id)
-        if session is not None:
-            session.claude_session_id = session_id
+        running = self._sessions.get(project_id)
+        if running is not None:
+            running.claude_session_id = session_id
 
-    def _prompt_submitted(self, project_id: str, running: _Running, prompt: object) -> None:
+    def _prompt_submitted(self, project_id: str, running: ProjectSession, prompt: object) -> None:
         expected = running.expected_prompt
         if expected is None or not isinstance(prompt, str):
             return
@@ -289,30 +317,30 @@ class ProjectSessions:
 
     def tracks_prompts(self, project_id: str) -> bool:
         """True when Claude's hooks will report a prompt sent into this session."""
-        running = self._running.get(project_id)
+        running = self._sessions.get(project_id)
         return running is not None and running.plan.settings is not None
 
     def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None:
         """A milestone's prompt is about to be sent: tie the turn it starts to it."""
-        running = self._running.get(project_id)
+        running = self._sessions.get(project_id)
         if running is not None:
             running.expected_prompt = (milestone_id, prompt)
 
     def title_changed(self, project_id: str, title: str) -> None:
-        running = self._running.get(project_id)
+        running = self._sessions.get(project_id)
         if running is not None and running.tracker is not None:
             self._publish(project_id, running, running.tracker.title(title))
 
     def agent_status(self, project_id: str) -> AgentStatus | None:
-        running = self._running.get(project_id)
+        running = self._sessions.get(project_id)
         return None if running is None or running.tracker is None else running.tracker.status
 
     def _on_exit(
-        self, project_id: str, running: _Running, returncode: int, rows: int, cols: int
+        self, project_id: str, running: ProjectSession, returncode: int, rows: int, cols: int
     ) -> None:
         log.info("project %s: exited with code %d", project_id, returncode)
         _remove(running.plan.settings_path)
-        if self._running.get(project_id) is not running:
+        if self._sessions.get(project_id) is not running:
             return  # A session we already replaced or closed.
         refused = (
             running.plan.claude_session_id is not None
@@ -324,8 +352,8 @@ class ProjectSessions:
             old = running.plan.claude_session_id
             log.warning("project %s: Claude refused conversation %s", project_id, old)
             try:
-                session, _ = self._spawn(
-                    project_id, running.sink, rows, cols, fresh_conversation=True
+                session = self._spawn(
+                    project_id, running.sink, running.lock, rows, cols, fresh_conversation=True
                 )
             except Exception as exc:  # The pane must say why, the app must go on.
                 running.sink.notice(f"could not start a new conversation: {exc}")
@@ -335,8 +363,7 @@ class ProjectSessions:
                     f"started a new one ({session.claude_session_id})"
                 )
                 return
-        self._running.pop(project_id, None)
-        self._release(project_id)
+        _release(running.lock)
         if running.tracker is not None:
             status = running.tracker.exited(returncode, running.stopping)
         else:
@@ -346,54 +373,49 @@ class ProjectSessions:
         running.sink.session_exited(returncode)
 
     def write(self, project_id: str, data: bytes) -> None:
-        session = self.session(project_id)
-        if session is not None and session.alive:
-            session.touch()
-            session.pty.write(data)
-            running = self._running.get(project_id)
-            if running is not None and running.tracker is not None and data in _ANSWERS:
-                self._publish(project_id, running, running.tracker.user_answered())
+        running = self._sessions.get(project_id)
+        if running is None or running.pty is None or not running.alive:
+            return
+        running.touch()
+        running.pty.write(data)
+        if running.tracker is not None and data in _ANSWERS:
+            self._publish(project_id, running, running.tracker.user_answered())
 
     def resize(self, project_id: str, rows: int, cols: int) -> None:
-        session = self.session(project_id)
-        if session is not None and session.alive:
-            session.pty.resize(rows, cols)
+        running = self._sessions.get(project_id)
+        if running is not None and running.pty is not None and running.alive:
+            running.pty.resize(rows, cols)
 
     async def stop(self, project_id: str, grace: float = 1.0) -> int | None:
         """End the session on purpose: its exit is still reported, never retried."""
-        running = self._running.get(project_id)
-        if running is not None:
-            running.retried = running.stopping = True
+        running = self._sessions.get(project_id)
+        if running is None or running.pty is None:
+            return None
+        running.retried = running.stopping = True
         try:
-            return await self.manager.close_session(output_project_id=project_id, grace=grace)
+            return await running.pty.close(grace)
         finally:
-            self._release(project_id)
+            _release(running.lock)
 
     async def stop_all(self, grace: float = 1.0) -> None:
-        for running in self._running.values():
-            running.retried = running.stopping = True
         try:
-            await self.manager.close_all(grace)
+            await asyncio.gather(
+                *(self.stop(project_id, grace) for project_id in list(self._sessions)),
+                return_exceptions=True,
+            )
         finally:
-            for project_id in list(self._locks):
-                self._release(project_id)
             if self._hook_server is not None:
                 await self._hook_server.close()
                 self._hook_server = None
                 self._hook_setup = None
 
-    def _release(self, project_id: str) -> None:
-        lock = self._locks.pop(project_id, None)
-        if lock is not None:
-            with contextlib.suppress(OSError):
-                lock.release()
+
+def _release(lock: ProjectLock) -> None:
+    with contextlib.suppress(OSError):
+        lock.release()
 
 
 def _remove(path: Path | None) -> None:
     if path is not None:
         with contextlib.suppress(OSError):
             path.unlink()
-
-
-def _never_spawn() -> BidirectionalPTY:
-    raise AssertionError("a live session exists; nothing may be spawned")

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from wxtui import __version__
-from wxtui.claude_hooks import new_settings_path, plan_settings
 from wxtui.errors import InvalidInput
 from wxtui.models import OutputProject
-from wxtui.store import Store
+from wxtui.sessions.claude_hooks import new_settings_path, plan_settings
 
 DEFAULT_AGENT = "claude"
 SESSION_PICKING_FLAGS = frozenset({"--resume", "-r", "--continue", "-c", "--session-id"})
@@ -44,6 +43,9 @@ class LaunchPlan:
     # The conversation this launch continues or begins, when wxtui manages it.
     claude_session_id: str | None = None
     resuming: bool = False
+    # True when the id is new: the caller stores it before the launch (SPEC: a restart
+    # must find the conversation even if wxtui dies right after starting Claude).
+    new_conversation: bool = False
     # The settings file to write before the launch (Claude sessions with hooks).
     settings_path: Path | None = None
     settings: dict[str, Any] | None = None
@@ -173,7 +175,6 @@ def child_environment(project: OutputProject, environ: Mapping[str, str]) -> dic
 
 
 def plan_launch(
-    store: Store,
     project: OutputProject,
     *,
     agent: str | None,
@@ -181,7 +182,8 @@ def plan_launch(
     fresh_conversation: bool = False,
     hooks: Callable[[], HookSetup | None] | None = None,
 ) -> LaunchPlan:
-    """Build the argv for a project's session, storing a new conversation id when needed.
+    """How to launch a project's session. Writes nothing: a new conversation id is in
+    the plan (``new_conversation``) for the caller to store before launching.
 
     ``fresh_conversation`` is for Claude refusing the stored id: a new id replaces it.
     With ``hooks`` (asked only for a Claude session), it also gets wxtui's settings.
@@ -208,8 +210,14 @@ def plan_launch(
         return LaunchPlan(argv, project.workspace_path, env, **extra)
     session_id = None if fresh_conversation else project.claude_session_id
     if session_id is None:
-        session_id = str(uuid.uuid4())
-        store.set_claude_session_id(project.id, session_id)
+        return LaunchPlan(
+            [*argv, "--session-id", (new_id := str(uuid.uuid4()))],
+            project.workspace_path,
+            env,
+            new_id,
+            new_conversation=True,
+            **extra,
+        )
     if transcript_exists(session_id, claude_config_dir(environ)):
         return LaunchPlan(
             [*argv, "--resume", session_id],
