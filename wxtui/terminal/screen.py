@@ -91,6 +91,11 @@ class TerminalScreen(pyte.Screen):
         self.pen = self._pens.default
 
     @property
+    def main_rows(self) -> list[Row]:
+        """The main screen's rows, also while the alternate screen is shown."""
+        return self.buffer if self._main_buffer is None else self._main_buffer
+
+    @property
     def in_alternate_screen(self) -> bool:
         return self._main_buffer is not None
 

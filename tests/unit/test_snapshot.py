@@ -1,0 +1,121 @@
+"""A repaint rebuilds a terminal: fed to a fresh emulator of the same size, it shows the
+same history, screen, cursor, pen, modes and title as the emulator it was taken from."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wxtui.terminal.emulator import TerminalEmulator
+from wxtui.terminal.snapshot import repaint
+
+
+def state(t: TerminalEmulator) -> dict[str, object]:
+    screen = t.screen
+    return {
+        "history": list(screen.scrollback),
+        "main": [row.runs() for row in screen.main_rows],
+        "screen": [row.runs() for row in screen.buffer],
+        "alternate": t.in_alternate_screen,
+        "cursor": (screen.cursor.y, screen.cursor.x),
+        "pen": screen.pen.attrs,
+        "title": t.title,
+        "modes": (
+            t.application_cursor_keys,
+            t.cursor_visible,
+            t.bracketed_paste,
+            t.focus_reporting,
+            t.mouse_tracking,
+            t.mouse_sgr,
+        ),
+        "margins": screen.margins,
+        "shape": screen.cursor_shape,
+    }
+
+
+def rebuilt(source: TerminalEmulator) -> TerminalEmulator:
+    copy = TerminalEmulator(source.columns, source.lines)
+    copy.feed(repaint(source))
+    return copy
+
+
+def check(data: str, columns: int = 30, lines: int = 6) -> None:
+    source = TerminalEmulator(columns, lines)
+    source.feed(data.encode())
+    assert state(rebuilt(source)) == state(source)
+
+
+def test_history_screen_colours_and_cursor() -> None:
+    check(
+        "".join(f"\x1b[3{i % 8}mline {i}\x1b[0m\r\n" for i in range(20))
+        + "\x1b[1;4;38;5;208mbold\x1b[22;48;2;10;20;30m bg \x1b[7mrev\x1b[0m end\x1b[3;5H"
+    )
+
+
+def test_wide_characters_links_and_protected_cells() -> None:
+    check(
+        "中文 wide\r\n\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\ after\r\n"
+        '\x1b[1"qkept\x1b[0"q free \x1b[2;53mdim over\x1b[0m'
+    )
+
+
+def test_alternate_screen_with_the_main_screen_behind_it() -> None:
+    check(
+        "main 1\r\nmain 2\r\n\x1b[?1049h\x1b[H\x1b[44mfull screen app\x1b[0m\x1b[4;3Hhere"
+        "\x1b[2;5r\x1b[?1;1000;1006;2004;1004h\x1b[?25l\x1b[5 q\x1b]2;vim\x07\x1b[32m"
+    )
+
+
+def test_a_cursor_waiting_to_wrap_at_the_right_edge() -> None:
+    check("x" * 30, columns=30)
+    check("\x1b[1;29H中", columns=30)
+
+
+def test_leaving_the_alternate_screen_after_a_repaint_restores_the_main_screen() -> None:
+    source = TerminalEmulator(30, 6)
+    source.feed(b"shell prompt $ \x1b[?1049h\x1b[Hin the editor")
+    copy = rebuilt(source)
+    for t in (source, copy):
+        t.feed(b"\x1b[?1049lback")
+    assert copy.display() == source.display()
+    assert copy.screen.cursor.x == source.screen.cursor.x
+
+
+PIECES = st.sampled_from(
+    [
+        "word ",
+        "\r\n",
+        "\x1b[31m",
+        "\x1b[1;4m",
+        "\x1b[0m",
+        "\x1b[48;5;17m",
+        "\x1b[38;2;1;2;3m",
+        "\x1b[7m",
+        "\x1b[H",
+        "\x1b[2J",
+        "\x1b[K",
+        "\x1b[3;2H",
+        "\x1b[2;4r",
+        "\x1b[r",
+        "\x1bM",
+        "\x1b[2S",
+        "\x1b[L",
+        "\x1b[?1049h",
+        "\x1b[?1049l",
+        "\x1b[?2004h",
+        "\x1b[?1000h",
+        "\x1b[?25l",
+        "\x1b[?25h",
+        "中",
+        "é",
+        "\t",
+        "x" * 29,
+        "\x1b]2;title\x07",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PIECES, max_size=40))
+def test_any_sequence_of_output_is_rebuilt(pieces: list[str]) -> None:
+    check("".join(pieces))
