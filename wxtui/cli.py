@@ -43,6 +43,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help="the TUI on a throwaway demo workspace")
 
+    host = commands.add_parser(
+        "host", help="the session host that keeps agents running (alone: run it here)"
+    ).add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    hstatus = host.add_parser("status", help="the host's pid, version and sessions")
+    hstatus.add_argument("--json", action="store_true", help="machine-readable output")
+    host.add_parser("stop", help="stop every session (conversations are kept) and the host")
+
     project = commands.add_parser("project", help="manage projects").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
     )
@@ -266,6 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         db_path = default_db_path(args.db, os.environ)
         if args.group is None:
             return _run_tui(db_path, args.agent, args.open)
+        if args.group == "host":
+            return _host(db_path, args)
         with Store.open(db_path) as store:
             _HANDLERS[(args.group, args.action)](store, args)
         return 0
@@ -294,6 +303,16 @@ def _config(action: str) -> int:
     config = load_checked_config()
     print(f"{config.path}: ok")
     return 0
+
+
+def _host(db_path: Path, args: argparse.Namespace) -> int:
+    from wxtui.sessions.host_commands import host_status, host_stop, run_host
+
+    if args.action == "status":
+        return host_status(db_path, as_json=args.json)
+    if args.action == "stop":
+        return host_stop(db_path)
+    return run_host(db_path, args.agent)
 
 
 def _run_tui(db_path: Path, agent: str | None, open_ref: str | None) -> int:

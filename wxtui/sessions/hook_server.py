@@ -13,11 +13,12 @@ import json
 import logging
 import os
 import socket
-import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from wxtui.sessions.unix_socket import bind_private, peer_uid
 
 log = logging.getLogger(__name__)
 
@@ -57,18 +58,6 @@ def parse_message(data: bytes) -> HookMessage | None:
     return HookMessage(project_id, ancestors, event)
 
 
-def _peer_uid(writer: asyncio.StreamWriter) -> int | None:
-    sock = writer.get_extra_info("socket")
-    if sock is None:
-        return None
-    try:
-        creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    except OSError:
-        return None
-    _pid, uid, _gid = struct.unpack("3i", creds)
-    return int(uid)
-
-
 class HookServer:
     """Listens on ``path`` and hands every valid event to ``on_message``."""
 
@@ -80,21 +69,8 @@ class HookServer:
 
     def start(self) -> None:
         """Bind now (so a child started right after can connect), serve on the running loop."""
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()  # Our own path (it names our pid): a stale one from a crash.
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            old_umask = os.umask(0o177)
-            try:
-                sock.bind(str(self.path))
-            finally:
-                os.umask(old_umask)
-            os.chmod(self.path, 0o600)
-            sock.listen(64)
-            sock.setblocking(False)
-        except BaseException:
-            sock.close()
-            raise
+        # Our own path (it names our pid): a stale one from a crash is replaced.
+        sock = bind_private(self.path)
         self._sock = sock
         asyncio.get_running_loop().create_task(self._serve(sock))
 
@@ -103,7 +79,7 @@ class HookServer:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            if _peer_uid(writer) != os.getuid():
+            if peer_uid(writer) != os.getuid():
                 log.warning("hook socket: refused a connection from another user")
                 return
             data = await asyncio.wait_for(reader.read(MAX_MESSAGE + 1), READ_TIMEOUT)

@@ -14,6 +14,11 @@ from pathlib import Path
 from wxtui.errors import WxtuiError
 
 
+def lock_dir_for(db_path: Path) -> Path:
+    """Where a database's locks live: beside it, so every wxtui on it agrees."""
+    return db_path.with_name(db_path.name + ".locks")
+
+
 class LockHeld(WxtuiError):
     def __init__(self, pid: int | None) -> None:
         holder = f"pid {pid}" if pid else "unknown pid"

@@ -23,7 +23,7 @@ from wxtui.sessions.agent_state import AgentState, AgentStatus, AgentTracker
 from wxtui.sessions.claude_hooks import relay_command, write_private_json
 from wxtui.sessions.hook_server import HookMessage, HookServer
 from wxtui.sessions.launch import HookSetup, LaunchPlan, claude_refused, plan_launch
-from wxtui.sessions.lock import ProjectLock
+from wxtui.sessions.lock import ProjectLock, lock_dir_for
 from wxtui.sessions.pty import BidirectionalPTY, ReadBudget
 from wxtui.sessions.runtime import runtime_dir
 from wxtui.store import Store
@@ -103,7 +103,7 @@ class ProjectSessions:
         self.store = store
         self.agent = agent
         self.environ = dict(os.environ if environ is None else environ)
-        self.lock_dir = lock_dir or store.path.with_name(store.path.name + ".locks")
+        self.lock_dir = lock_dir or lock_dir_for(store.path)
         self._sessions: dict[str, ProjectSession] = {}
         self._budget: ReadBudget | None = None
         self._hook_server: HookServer | None = None

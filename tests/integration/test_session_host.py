@@ -1,0 +1,267 @@
+"""The session host: agents that outlive their clients, several clients on one session,
+the host's own commands, and what happens when the host or a client misbehaves."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import WXTUI, FakeClaude, ok, run, wait_until
+from wxtui.sessions.agent_state import AgentStatus
+from wxtui.sessions.client import HostClient, connect_or_start
+from wxtui.sessions.host import host_running, host_socket_path
+from wxtui.store import Store
+from wxtui.terminal.emulator import TerminalEmulator
+
+
+class Watcher:
+    """A client-side sink: the session's screen as this client sees it."""
+
+    def __init__(self) -> None:
+        self.screen = TerminalEmulator(80, 24)
+        self.output = bytearray()
+        self.exits: list[int] = []
+        self.statuses: list[AgentStatus] = []
+
+    def repaint(self, rows: int, cols: int, data: bytes) -> None:
+        self.screen = TerminalEmulator(cols, rows)
+        self.screen.feed(data)
+
+    def feed(self, data: bytes) -> None:
+        self.output += data
+        self.screen.feed(data)
+
+    def session_exited(self, returncode: int) -> None:
+        self.exits.append(returncode)
+
+    def notice(self, text: str) -> None:
+        pass
+
+    def agent_status(self, status: AgentStatus, tracked: bool) -> None:
+        self.statuses.append(status)
+
+    def milestones_changed(self) -> None:
+        pass
+
+    def text(self) -> str:
+        return "\n".join(self.screen.scrollback_text() + self.screen.display())
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    with open(f"/proc/{pid}/stat") as stat:  # A zombie is gone too (its parent reaps it).
+        return stat.read().split(")")[-1].split()[0] == "Z"
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Path]:
+    """A database whose host, if a test starts one, is stopped (and checked gone) after."""
+    path = tmp_path / "wxtui.db"
+    Store.open(path).close()
+    yield path
+    socket_path = host_socket_path(path, os.environ)
+    if host_running(socket_path):
+        client = await HostClient.connect(socket_path)
+        pid = client.host_pid
+        await client.shutdown()
+        await client.close()
+        await wait_until(lambda: _gone(pid), message="the host ended")
+
+
+def _project(db: Path, name: str, command: str, workspace: Path) -> str:
+    with Store.open(db) as store:
+        return store.add_project(name, str(workspace), command=command).id
+
+
+async def test_an_agent_outlives_its_client_and_the_next_client_sees_its_screen(
+    db: Path, tmp_path: Path
+) -> None:
+    project = _project(db, "cat", "sh -c 'echo ready; exec cat'", tmp_path)
+    first = await connect_or_start(db)
+    watcher = Watcher()
+    assert await first.start(project, watcher, 24, 80)
+    await wait_until(lambda: "ready" in watcher.text())
+    first.write(project, b"typed before quitting\r")
+    await wait_until(lambda: watcher.output.count(b"typed before quitting") == 2)
+    await first.close()  # The UI quits: the agent keeps running.
+
+    second = await HostClient.connect(host_socket_path(db, os.environ))
+    again = Watcher()
+    assert not await second.start(project, again, 24, 80), "joined, not started"
+    assert again.screen.display() == watcher.screen.display(), "the same screen"
+    second.write(project, b"after\r")
+    await wait_until(lambda: "after" in again.text().split("quitting")[-1])
+    status = await second.status()
+    assert [s["project"] for s in status["sessions"]] == [project]
+    await second.close()
+
+
+async def test_two_clients_see_the_same_output_and_either_can_type(
+    db: Path, tmp_path: Path
+) -> None:
+    project = _project(db, "cat", "sh -c 'echo ready; exec cat'", tmp_path)
+    a = await connect_or_start(db)
+    b = await HostClient.connect(host_socket_path(db, os.environ))
+    seen_a, seen_b = Watcher(), Watcher()
+    await a.start(project, seen_a, 24, 80)
+    await b.start(project, seen_b, 24, 80)
+    a.write(project, b"from a\r")
+    b.write(project, b"from b\r")
+    for seen in (seen_a, seen_b):
+        await wait_until(
+            lambda s=seen: s.output.count(b"from a") == 2 and s.output.count(b"from b") == 2
+        )
+    await a.close()
+    await b.close()
+
+
+async def test_host_status_and_stop_from_the_command_line(
+    db: Path, tmp_path: Path, fake_claude: FakeClaude
+) -> None:
+    project = _project(db, "agent", "claude", tmp_path)
+    client = await connect_or_start(db)
+    await client.start(project, Watcher(), 24, 80)
+    await client.close()
+    status = json.loads(ok(run("host", "status", "--json", db=db)))
+    assert status["running"] and status["pid"] > 0 and status["version"]
+    (session,) = status["sessions"]
+    assert session["project"] == project and session["pid"] > 0
+    assert "agent" in ok(run("host", "status", db=db))
+    with Store.open(db) as store:
+        conversation = store.get_project(project).claude_session_id
+    started = time.monotonic()
+    assert "stopped the session host" in ok(run("host", "stop", db=db))
+    assert time.monotonic() - started < 5, "every agent ends within 5 s"
+    assert _gone(session["pid"]) and _gone(status["pid"])
+    with Store.open(db) as store:
+        assert store.get_project(project).claude_session_id == conversation, "kept"
+    assert json.loads(ok(run("host", "status", "--json", db=db))) == {"running": False}
+
+
+async def test_a_killed_host_leaves_no_agent_behind_and_the_next_resumes(
+    db: Path, tmp_path: Path, fake_claude: FakeClaude
+) -> None:
+    project = _project(db, "agent", "claude", tmp_path)
+    client = await connect_or_start(db)
+    watcher = Watcher()
+    await client.start(project, watcher, 24, 80)
+    await wait_until(lambda: "ready" in watcher.text())
+    host_pid = client.host_pid
+    agent_pid = fake_claude.starts()[-1]["pid"]
+    os.kill(host_pid, signal.SIGKILL)
+    await wait_until(lambda: client.closed.is_set(), message="the client saw the host go")
+    await wait_until(lambda: _gone(agent_pid), message="the agent lost its terminal and ended")
+    with sqlite3.connect(db) as check:
+        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    await client.close()
+    # A stale socket file is left; the next client starts a new host anyway.
+    client = await connect_or_start(db)
+    assert client.host_pid != host_pid
+    again = Watcher()
+    await client.start(project, again, 24, 80)
+    await wait_until(lambda: "ready" in again.text())
+    assert fake_claude.starts()[-1]["argv"][:1] == ["--resume"]
+    await client.close()
+
+
+async def test_junk_on_the_socket_and_a_client_that_stops_reading_harm_no_one(
+    db: Path, tmp_path: Path
+) -> None:
+    line = "flood " * 25
+    flood = f"echo ready; read go; yes {line} | head -c 12000000; echo END-OF-FLOOD; exec cat"
+    project = _project(db, "flood", f"sh -c '{flood}'", tmp_path)
+    reader = await connect_or_start(db)
+    watcher = Watcher()
+    await reader.start(project, watcher, 24, 80)
+    await wait_until(lambda: "ready" in watcher.text())
+    path = host_socket_path(db, os.environ)
+    junk = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    junk.connect(str(path))
+    junk.sendall(b"\xff" * 64 + b"GET / HTTP/1.0\r\n\r\n")
+    junk.close()
+    # A client that asks for the session and then never reads.
+    stuck = await HostClient.connect(path)
+    await stuck.start(project, Watcher(), 24, 80)
+    stuck.stop_reading()
+    reader.write(project, b"go\r")
+    # This client reads, but parses slower than the flood comes: it may get a repaint
+    # instead of some of the output; either way it shows the end of it.
+    await wait_until(
+        lambda: "END-OF-FLOOD" in watcher.text(), timeout=60, message="the end of the flood"
+    )
+
+    async def watchers() -> int:
+        return (await reader.status())["sessions"][0]["clients"]
+
+    deadline = time.monotonic() + 30
+    while await watchers() != 1:  # Dropped once it has read nothing for a while.
+        assert time.monotonic() < deadline, "the stuck client was never dropped"
+        await asyncio.sleep(0.2)
+    reader.write(project, b"still here\r")
+    await wait_until(lambda: "still here" in watcher.text(), message="the host still serves")
+    await stuck.close()
+    await reader.close()
+
+
+def test_wxtui_host_refuses_a_second_host_for_the_same_database(tmp_path: Path) -> None:
+    db = tmp_path / "wxtui.db"
+    Store.open(db).close()
+    import subprocess
+
+    first = subprocess.Popen([WXTUI, "--db", str(db), "host"])
+    try:
+        deadline = time.monotonic() + 10
+        while not host_running(host_socket_path(db, os.environ)):
+            assert time.monotonic() < deadline and first.poll() is None
+            time.sleep(0.05)
+        second = run("host", db=db)
+        assert second.returncode != 0
+        assert f"a session host already runs for {db} (pid {first.pid})" in second.stderr
+    finally:
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(10) == 0
+
+
+async def test_attaching_and_detaching_a_hundred_times_leaves_the_host_as_it_was(
+    db: Path, tmp_path: Path
+) -> None:
+    project = _project(db, "cat", "sh -c 'echo ready; exec cat'", tmp_path)
+    first = await connect_or_start(db)
+    await first.start(project, Watcher(), 24, 80)
+    host = first.host_pid
+    path = host_socket_path(db, os.environ)
+
+    def fds() -> int:
+        return len(os.listdir(f"/proc/{host}/fd"))
+
+    def rss_kb() -> int:
+        with open(f"/proc/{host}/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+
+    async def cycle(n: int) -> None:
+        for i in range(n):
+            client = await HostClient.connect(path)
+            watcher = Watcher()
+            await client.start(project, watcher, 24, 80)
+            client.write(project, f"cycle {i}\r".encode())
+            await wait_until(lambda w=watcher, i=i: f"cycle {i}" in w.text())
+            await client.close()
+
+    await cycle(20)  # Warm up: caches and buffers reach their size.
+    before_fds, before_rss = fds(), rss_kb()
+    await cycle(100)
+    await wait_until(lambda: fds() == before_fds, message="every connection closed")
+    assert rss_kb() - before_rss < 4096, "no memory kept per attach"
+    await first.close()

@@ -1,0 +1,276 @@
+"""A connection to the session host: start, watch, type into, resize and stop sessions
+that live in the host, with their output and events handed to a sink per project."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from wxtui import __version__
+from wxtui.errors import WxtuiError
+from wxtui.sessions.agent_state import AgentState, AgentStatus
+from wxtui.sessions.host import host_running, host_socket_path
+from wxtui.sessions.lock import LockHeld
+from wxtui.sessions.protocol import (
+    PROTOCOL,
+    Frame,
+    Kind,
+    ProtocolError,
+    encode_bytes,
+    encode_json,
+    read_frame,
+)
+
+log = logging.getLogger(__name__)
+
+START_TIMEOUT = 10.0
+
+
+class HostUnavailable(WxtuiError):
+    """No host answers, and none could be started."""
+
+
+class ClientSink(Protocol):
+    """Where a watched session's screen, output and events go (a pane, a terminal)."""
+
+    def repaint(self, rows: int, cols: int, data: bytes) -> None:
+        """The session as it is now: a fresh screen of this size gets these bytes."""
+        ...
+
+    def feed(self, data: bytes) -> None: ...
+
+    def session_exited(self, returncode: int) -> None: ...
+
+    def notice(self, text: str) -> None: ...
+
+    def agent_status(self, status: AgentStatus, tracked: bool) -> None: ...
+
+    def milestones_changed(self) -> None: ...
+
+
+class HostClient:
+    """One connection to the host; :meth:`connect` makes it."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader = reader
+        self._writer = writer
+        self.host_version = ""
+        self.host_pid = 0
+        self._sinks: dict[str, ClientSink] = {}
+        self._started: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._alive: set[str] = set()
+        self._tracks_prompts: set[str] = set()
+        self._reading: asyncio.Task[None] | None = None
+        self.closed = asyncio.Event()
+
+    @classmethod
+    async def connect(cls, socket_path: Path) -> HostClient:
+        try:
+            reader, writer = await asyncio.open_unix_connection(str(socket_path))
+        except OSError as exc:
+            raise HostUnavailable(f"no session host at {socket_path}: {exc.strerror}") from None
+        client = cls(reader, writer)
+        writer.write(encode_json(Kind.HELLO, protocol=PROTOCOL, version=__version__))
+        welcome = await asyncio.wait_for(read_frame(reader), START_TIMEOUT)
+        if welcome is None or welcome.kind is not Kind.WELCOME:
+            writer.close()
+            reason = welcome.json().get("error", "refused") if welcome is not None else "closed"
+            raise HostUnavailable(f"the session host refused the connection: {reason}")
+        body = welcome.json()
+        client.host_version = str(body.get("version", ""))
+        client.host_pid = int(body.get("pid", 0))
+        client._reading = asyncio.get_running_loop().create_task(client._read())
+        return client
+
+    @property
+    def same_version(self) -> bool:
+        return self.host_version == __version__
+
+    # -- what the app calls --------------------------------------------------------
+
+    async def start(self, project_id: str, sink: ClientSink, rows: int, cols: int) -> bool:
+        """Start the project's session in the host (or join it); its screen arrives at
+        ``sink.repaint``, then its output. True when it was started now.
+
+        Raises LockHeld when another wxtui runs it, WxtuiError when it cannot start."""
+        self._sinks[project_id] = sink
+        started = asyncio.get_running_loop().create_future()
+        self._started[project_id] = started
+        self._send(encode_json(Kind.START, project=project_id, rows=rows, cols=cols))
+        reply = await asyncio.wait_for(started, START_TIMEOUT)
+        if reply["event"] == "failed":
+            self._sinks.pop(project_id, None)
+            error = str(reply.get("error", "could not start"))
+            if reply.get("elsewhere"):
+                holder = reply.get("holder")
+                raise LockHeld(holder if isinstance(holder, int) else None)
+            raise WxtuiError(error)
+        self._alive.add(project_id)
+        if reply.get("tracks_prompts"):
+            self._tracks_prompts.add(project_id)
+        return bool(reply.get("created"))
+
+    def write(self, project_id: str, data: bytes) -> None:
+        self._send(encode_bytes(Kind.INPUT, project_id, data))
+
+    def resize(self, project_id: str, rows: int, cols: int) -> None:
+        self._send(encode_json(Kind.RESIZE, project=project_id, rows=rows, cols=cols))
+
+    def title_changed(self, project_id: str, title: str) -> None:
+        """The host follows titles from its own screen of the session."""
+
+    def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None:
+        self._send(
+            encode_json(
+                Kind.EXPECT_PROMPT, project=project_id, milestone=milestone_id, prompt=prompt
+            )
+        )
+
+    def tracks_prompts(self, project_id: str) -> bool:
+        return project_id in self._tracks_prompts
+
+    def is_alive(self, project_id: str) -> bool:
+        return project_id in self._alive
+
+    def detach(self, project_id: str) -> None:
+        self._sinks.pop(project_id, None)
+        self._send(encode_json(Kind.DETACH, project=project_id))
+
+    async def stop(self, project_id: str) -> None:
+        """Stop the session in the host (its exit arrives as an event)."""
+        self._send(encode_json(Kind.STOP, project=project_id))
+        await self._drain()
+
+    async def status(self) -> dict[str, Any]:
+        self._send(encode_json(Kind.STATUS))
+        return await asyncio.wait_for(self._replies.get(), START_TIMEOUT)
+
+    async def shutdown(self) -> dict[str, Any]:
+        """Stop every session and the host."""
+        self._send(encode_json(Kind.SHUTDOWN))
+        return await asyncio.wait_for(self._replies.get(), START_TIMEOUT)
+
+    def stop_reading(self) -> None:
+        """Leave the host's messages unread (the connection stays open): how a client
+        that hangs looks to the host."""
+        if self._reading is not None:
+            self._reading.cancel()
+
+    async def close(self) -> None:
+        self._writer.close()
+        with contextlib.suppress(Exception):
+            await self._writer.wait_closed()
+        if self._reading is not None:
+            self._reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reading
+
+    # -- the connection ------------------------------------------------------------
+
+    def _send(self, frame: bytes) -> None:
+        if self.closed.is_set():
+            raise HostUnavailable("the session host went away")
+        self._writer.write(frame)
+
+    async def _drain(self) -> None:
+        with contextlib.suppress(ConnectionError):
+            await self._writer.drain()
+
+    async def _read(self) -> None:
+        try:
+            while (frame := await read_frame(self._reader)) is not None:
+                try:
+                    self._dispatch(frame)
+                except ProtocolError as exc:
+                    log.warning("host client: %s", exc)
+        except (ProtocolError, ConnectionError, OSError) as exc:
+            log.warning("host client: the connection failed: %s", exc)
+        finally:
+            self.closed.set()
+            for future in self._started.values():
+                if not future.done():
+                    future.set_result({"event": "failed", "error": "the session host went away"})
+
+    def _dispatch(self, frame: Frame) -> None:
+        if frame.kind is Kind.OUTPUT:
+            project_id, data = frame.session_bytes()
+            sink = self._sinks.get(project_id)
+            if sink is not None:
+                sink.feed(data)
+        elif frame.kind is Kind.SNAPSHOT:
+            project_id, data = frame.session_bytes()
+            header, _newline, screen = data.partition(b"\n")
+            size = json.loads(header)
+            sink = self._sinks.get(project_id)
+            if sink is not None:
+                sink.repaint(int(size["rows"]), int(size["cols"]), screen)
+        elif frame.kind is Kind.EVENT:
+            self._event(frame.json())
+        elif frame.kind is Kind.STATUS_REPLY:
+            self._replies.put_nowait(frame.json())
+
+    def _event(self, body: dict[str, Any]) -> None:
+        project_id = str(body.get("project", ""))
+        event = body.get("event")
+        if event in ("started", "failed"):
+            future = self._started.pop(project_id, None)
+            if future is not None and not future.done():
+                future.set_result(body)
+            return
+        sink = self._sinks.get(project_id)
+        if sink is None:
+            return
+        if event == "exited":
+            self._alive.discard(project_id)
+            sink.session_exited(int(body.get("returncode", -1)))
+        elif event == "notice":
+            sink.notice(str(body.get("text", "")))
+        elif event == "status":
+            status = AgentStatus(
+                AgentState(body["state"]),
+                str(body.get("reason", "")),
+                guessed=bool(body.get("guessed")),
+                attention=bool(body.get("attention")),
+            )
+            sink.agent_status(status, bool(body.get("tracked")))
+        elif event == "milestones":
+            sink.milestones_changed()
+
+
+def start_host(db_path: Path, environ: Mapping[str, str]) -> None:
+    """A detached host process for this database: its own session, no terminal, its
+    output to the log only."""
+    subprocess.Popen(
+        [sys.executable, "-m", "wxtui", "--db", str(db_path), "host"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        close_fds=True,
+        env=dict(environ),
+        cwd="/",
+    )
+
+
+async def connect_or_start(db_path: Path, environ: Mapping[str, str] | None = None) -> HostClient:
+    """A connection to this database's host, starting the host if none runs."""
+    env = os.environ if environ is None else environ
+    path = host_socket_path(db_path, env)
+    if not host_running(path):
+        start_host(db_path, env)
+        deadline = time.monotonic() + START_TIMEOUT
+        while not host_running(path):
+            if time.monotonic() > deadline:
+                raise HostUnavailable("the session host did not start (see the log)")
+            await asyncio.sleep(0.05)
+    return await HostClient.connect(path)

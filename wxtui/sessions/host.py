@@ -1,0 +1,410 @@
+"""The session host: one process per database that owns the agents' pseudo-terminals.
+
+The agents outlive the UI: the TUI (and ``wxtui attach``) are clients of this process
+over a unix socket, and quitting or losing them leaves every agent running. The host
+keeps the per-project locks, the hook relay, and one emulator per session, so a client
+that attaches gets the screen and history as they are, then the live output.
+
+Several clients may watch one session, like tmux clients: all see the same output,
+input from any of them reaches the child, and the child has the size the latest
+client to resize gave it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import signal
+import socket
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from wxtui import __version__
+from wxtui.errors import WxtuiError
+from wxtui.sessions.agent_state import AgentStatus
+from wxtui.sessions.lock import LockHeld, ProjectLock, lock_dir_for
+from wxtui.sessions.project_sessions import ProjectSessions
+from wxtui.sessions.protocol import (
+    PROTOCOL,
+    Frame,
+    Kind,
+    ProtocolError,
+    encode_bytes,
+    encode_json,
+    read_frame,
+)
+from wxtui.sessions.runtime import runtime_dir
+from wxtui.sessions.unix_socket import bind_private, peer_uid
+from wxtui.store import Store
+from wxtui.terminal.emulator import TerminalEmulator
+from wxtui.terminal.snapshot import repaint
+
+log = logging.getLogger(__name__)
+
+# A client this far behind stops getting output; once it has read most of it, it gets a
+# repaint of the session instead (nothing is lost: the host's screen has it all). One
+# that reads nothing for STUCK_AFTER seconds is disconnected.
+CLIENT_BUFFER_LIMIT = 4 * 1024 * 1024
+CLIENT_CAUGHT_UP = 256 * 1024
+STUCK_AFTER = 10.0
+STOP_GRACE = 1.0
+IDLE_EXIT = 60.0  # No session and no client this long: the host ends.
+HELLO_TIMEOUT = 5.0
+
+
+def host_socket_path(db_path: Path, environ: Mapping[str, str]) -> Path:
+    """The host's socket for this database, in the private runtime directory."""
+    digest = hashlib.sha256(str(db_path.resolve()).encode()).hexdigest()[:16]
+    return runtime_dir(environ) / f"host-{digest}.sock"
+
+
+class _Client:
+    """One connection: what it watches, and bounded sending (see CLIENT_BUFFER_LIMIT)."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self.writer = writer
+        self.watching: set[str] = set()
+        self.dropped = False
+        self.behind_since: float | None = None  # When it fell behind on output.
+
+    def send(self, frame: bytes) -> None:
+        """A control message: always sent (they are small and rare)."""
+        if not self.dropped:
+            self.writer.write(frame)
+
+    def send_output(self, hosted: HostedSession, frame: bytes) -> None:
+        """A session's output, unless the client is behind (see :meth:`catch_up`)."""
+        if self.dropped:
+            return
+        if self.behind_since is None:
+            if self.writer.transport.get_write_buffer_size() <= CLIENT_BUFFER_LIMIT:
+                self.writer.write(frame)
+                return
+            self.behind_since = time.monotonic()
+        self.catch_up(hosted)
+
+    def catch_up(self, hosted: HostedSession) -> None:
+        """Behind: a repaint once it has read most of what it was sent; dropped if it
+        reads nothing for STUCK_AFTER seconds."""
+        if self.behind_since is None:
+            return
+        if self.writer.transport.get_write_buffer_size() <= CLIENT_CAUGHT_UP:
+            self.behind_since = None
+            self.writer.write(hosted.snapshot())
+        elif time.monotonic() - self.behind_since > STUCK_AFTER:
+            log.warning("host: a client stopped reading; it is disconnected")
+            self.dropped = True
+            self.writer.transport.abort()
+
+
+class HostedSession:
+    """A session as the host keeps it: its screen (an emulator fed everything the child
+    prints) and the clients watching it. It is the session's sink."""
+
+    def __init__(self, host: SessionHost, project_id: str, rows: int, cols: int) -> None:
+        self.host = host
+        self.project_id = project_id
+        self.emulator = TerminalEmulator(cols, rows, on_title=self._title)
+        self.watchers: set[_Client] = set()
+        self.status: dict[str, Any] | None = None
+        self.alive = False
+
+    def _broadcast(self, frame: bytes) -> None:
+        for client in list(self.watchers):
+            client.send(frame)
+
+    def _event(self, event: str, **fields: Any) -> None:
+        self._broadcast(encode_json(Kind.EVENT, project=self.project_id, event=event, **fields))
+
+    def _title(self, title: str) -> None:
+        self.host.sessions.title_changed(self.project_id, title)
+
+    def snapshot(self) -> bytes:
+        header = json.dumps({"rows": self.emulator.lines, "cols": self.emulator.columns})
+        return encode_bytes(
+            Kind.SNAPSHOT, self.project_id, header.encode() + b"\n" + repaint(self.emulator)
+        )
+
+    # -- SessionSink ---------------------------------------------------------------
+
+    def feed(self, data: bytes) -> None:
+        self.emulator.feed(data)
+        frame = encode_bytes(Kind.OUTPUT, self.project_id, data)
+        for client in list(self.watchers):
+            client.send_output(self, frame)
+        if any(client.behind_since is not None for client in self.watchers):
+            self.host.watch_stragglers()
+
+    def session_exited(self, returncode: int) -> None:
+        self.alive = False
+        self._event("exited", returncode=returncode)
+        self.host.session_ended()
+
+    def notice(self, text: str) -> None:
+        self._event("notice", text=text)
+
+    def agent_status(self, status: AgentStatus, tracked: bool) -> None:
+        self.status = {
+            "state": status.state.value,
+            "reason": status.reason,
+            "guessed": status.guessed,
+            "attention": status.attention,
+            "tracked": tracked,
+        }
+        self._event("status", **self.status)
+
+    def milestones_changed(self) -> None:
+        self._event("milestones")
+
+
+class SessionHost:
+    """Serves ``store``'s sessions on ``socket_path`` until told to stop (or idle)."""
+
+    def __init__(
+        self,
+        store: Store,
+        socket_path: Path,
+        *,
+        agent: str | None = None,
+        environ: Mapping[str, str] | None = None,
+        idle_exit: float = IDLE_EXIT,
+    ) -> None:
+        self.store = store
+        self.socket_path = socket_path
+        self.environ = dict(os.environ if environ is None else environ)
+        self.sessions = ProjectSessions(store, agent=agent, environ=self.environ)
+        self.hosted: dict[str, HostedSession] = {}
+        self.clients: set[_Client] = set()
+        self.idle_exit = idle_exit
+        self._done = asyncio.Event()
+        self._idle_timer: asyncio.TimerHandle | None = None
+        self._straggler_timer: asyncio.TimerHandle | None = None
+        self._lock = ProjectLock(lock_dir_for(store.path), "host")
+
+    # -- running -------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Serve until ``wxtui host stop``, SIGTERM/SIGINT/SIGHUP, or idleness."""
+        self._lock.acquire()  # LockHeld: a host already serves this database.
+        loop = asyncio.get_running_loop()
+        server: asyncio.base_events.Server | None = None
+        try:
+            sock = bind_private(self.socket_path)
+            server = await asyncio.start_unix_server(self._serve, sock=sock)
+            for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                loop.add_signal_handler(signum, self._done.set)
+            log.info("host %d serving %s on %s", os.getpid(), self.store.path, self.socket_path)
+            self._check_idle()
+            await self._done.wait()
+        finally:
+            if server is not None:
+                server.close()
+            for client in list(self.clients):
+                client.writer.close()
+            await self.sessions.stop_all(STOP_GRACE)
+            with contextlib.suppress(OSError):
+                self.socket_path.unlink()
+            self._lock.release()
+            log.info("host %d ended", os.getpid())
+
+    def stop(self) -> None:
+        self._done.set()
+
+    def watch_stragglers(self) -> None:
+        """While a client is behind, look at it twice a second (its session may have
+        gone quiet, and only output would otherwise bring it its repaint)."""
+        if self._straggler_timer is None:
+            loop = asyncio.get_running_loop()
+            self._straggler_timer = loop.call_later(0.5, self._check_stragglers)
+
+    def _check_stragglers(self) -> None:
+        self._straggler_timer = None
+        behind = False
+        for hosted in self.hosted.values():
+            for client in list(hosted.watchers):
+                client.catch_up(hosted)
+                behind = behind or client.behind_since is not None
+        if behind:
+            self.watch_stragglers()
+
+    def session_ended(self) -> None:
+        self._check_idle()
+
+    def _check_idle(self) -> None:
+        """End after ``idle_exit`` seconds without a live session or a client."""
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        if not self.clients and not self.sessions.live():
+            loop = asyncio.get_running_loop()
+            self._idle_timer = loop.call_later(self.idle_exit, self._idle)
+
+    def _idle(self) -> None:
+        if not self.clients and not self.sessions.live():
+            log.info("host: idle, ending")
+            self._done.set()
+
+    # -- a client ------------------------------------------------------------------
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        client = _Client(writer)
+        try:
+            if peer_uid(writer) != os.getuid():
+                log.warning("host: refused a connection from another user")
+                return
+            hello = await asyncio.wait_for(read_frame(reader), HELLO_TIMEOUT)
+            if hello is None:
+                return  # A probe: is the host up?
+            if hello.kind is not Kind.HELLO:
+                raise ProtocolError("a client did not say hello")
+            if hello.json().get("protocol") != PROTOCOL:
+                client.send(
+                    encode_json(Kind.REFUSED, error="protocol mismatch", version=__version__)
+                )
+                return
+            client.send(
+                encode_json(Kind.WELCOME, protocol=PROTOCOL, version=__version__, pid=os.getpid())
+            )
+            self.clients.add(client)
+            self._check_idle()
+            while (frame := await read_frame(reader)) is not None:
+                await self._handle(client, frame)
+        except (ProtocolError, TimeoutError) as exc:
+            log.warning("host: dropped a client: %s", exc)
+        except (ConnectionError, OSError) as exc:
+            log.info("host: a client went away (%s)", exc)
+        except Exception:
+            log.exception("host: handling a client failed")
+        finally:
+            self.clients.discard(client)
+            for hosted in self.hosted.values():
+                hosted.watchers.discard(client)
+            writer.close()
+            if not self._done.is_set():
+                self._check_idle()
+
+    async def _handle(self, client: _Client, frame: Frame) -> None:
+        kind = frame.kind
+        if kind is Kind.INPUT:
+            project_id, data = frame.session_bytes()
+            self.sessions.write(project_id, data)
+            return
+        body = frame.json()
+        project_id = str(body.get("project", ""))
+        if kind is Kind.START:
+            self._start(client, project_id, _size(body, "rows"), _size(body, "cols"))
+        elif kind is Kind.RESIZE:
+            hosted = self.hosted.get(project_id)
+            rows, cols = _size(body, "rows"), _size(body, "cols")
+            if hosted is not None:
+                hosted.emulator.resize(rows, cols)
+            self.sessions.resize(project_id, rows, cols)
+        elif kind is Kind.STOP:
+            await self.sessions.stop(project_id, STOP_GRACE)
+        elif kind is Kind.DETACH:
+            hosted = self.hosted.get(project_id)
+            if hosted is not None:
+                hosted.watchers.discard(client)
+        elif kind is Kind.EXPECT_PROMPT:
+            self.sessions.expect_prompt(
+                project_id, str(body.get("milestone", "")), str(body.get("prompt", ""))
+            )
+        elif kind is Kind.STATUS:
+            client.send(encode_json(Kind.STATUS_REPLY, **self.status()))
+        elif kind is Kind.SHUTDOWN:
+            client.send(encode_json(Kind.STATUS_REPLY, **self.status()))
+            self.stop()
+        else:
+            raise ProtocolError(f"a client sent {kind.name}")
+
+    def _start(self, client: _Client, project_id: str, rows: int, cols: int) -> None:
+        """Start the project's session if it does not run, then send the client its
+        screen and from then on its output."""
+        hosted = self.hosted.get(project_id)
+        running = hosted is not None and self.sessions.is_alive(project_id)
+        if not running:
+            hosted = HostedSession(self, project_id, rows, cols)
+            try:
+                self.sessions.start(project_id, hosted, rows, cols)
+            except LockHeld as error:
+                client.send(_failed(project_id, str(error), holder=error.pid))
+                return
+            except WxtuiError as error:
+                client.send(_failed(project_id, str(error)))
+                return
+            hosted.alive = True
+            self.hosted[project_id] = hosted
+        assert hosted is not None
+        client.send(hosted.snapshot())
+        hosted.watchers.add(client)
+        client.watching.add(project_id)
+        client.send(
+            encode_json(
+                Kind.EVENT,
+                project=project_id,
+                event="started",
+                created=not running,
+                tracks_prompts=self.sessions.tracks_prompts(project_id),
+            )
+        )
+        if hosted.status is not None:
+            client.send(
+                encode_json(Kind.EVENT, project=project_id, event="status", **hosted.status)
+            )
+        self._check_idle()
+
+    def status(self) -> dict[str, Any]:
+        sessions = []
+        for session in self.sessions.live():
+            hosted = self.hosted.get(session.project_id)
+            status = hosted.status if hosted is not None else None
+            sessions.append(
+                {
+                    "project": session.project_id,
+                    "pid": session.pid,
+                    "state": status["state"] if status else "running",
+                    "reason": status["reason"] if status else "",
+                    "clients": len(hosted.watchers) if hosted is not None else 0,
+                }
+            )
+        return {
+            "pid": os.getpid(),
+            "version": __version__,
+            "database": str(self.store.path),
+            "sessions": sessions,
+        }
+
+
+def _size(body: dict[str, Any], name: str) -> int:
+    value = body.get(name)
+    return max(1, min(int(value), 10_000)) if isinstance(value, int) else 24
+
+
+def _failed(project_id: str, error: str, *, holder: int | None = None) -> bytes:
+    """A start that failed; ``holder``: the pid of the other wxtui that runs it."""
+    return encode_json(
+        Kind.EVENT,
+        project=project_id,
+        event="failed",
+        error=error,
+        elsewhere=holder is not None,
+        holder=holder,
+    )
+
+
+def host_running(socket_path: Path) -> bool:
+    """Something accepts connections on the host's socket."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(socket_path))
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True

@@ -1,0 +1,80 @@
+"""``wxtui host``, ``wxtui host status`` and ``wxtui host stop``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from pathlib import Path
+
+from wxtui.errors import WxtuiError
+from wxtui.logs import setup_logging
+from wxtui.sessions.client import HostClient
+from wxtui.sessions.host import STOP_GRACE, SessionHost, host_running, host_socket_path
+from wxtui.sessions.lock import LockHeld
+from wxtui.store import Store
+
+STOP_TIMEOUT = 5.0 + STOP_GRACE * 2
+
+
+def run_host(db_path: Path, agent: str | None) -> int:
+    """Serve this database's sessions here until stopped."""
+    setup_logging()
+    with Store.open(db_path) as store:
+        host = SessionHost(store, host_socket_path(db_path, os.environ), agent=agent)
+        try:
+            asyncio.run(host.run())
+        except LockHeld as held:
+            raise WxtuiError(
+                f"a session host already runs for {db_path} (pid {held.pid or 'unknown'})"
+            ) from None
+    return 0
+
+
+async def _ask(db_path: Path, stop: bool) -> dict[str, object] | None:
+    path = host_socket_path(db_path, os.environ)
+    if not host_running(path):
+        return None
+    client = await HostClient.connect(path)
+    try:
+        return await (client.shutdown() if stop else client.status())
+    finally:
+        await client.close()
+
+
+def host_status(db_path: Path, *, as_json: bool) -> int:
+    status = asyncio.run(_ask(db_path, stop=False))
+    if as_json:
+        print(json.dumps({"running": status is not None, **(status or {})}, indent=2))
+        return 0
+    if status is None:
+        print(f"no session host runs for {db_path}")
+        return 0
+    sessions = status.get("sessions")
+    sessions = sessions if isinstance(sessions, list) else []
+    print(f"session host pid {status.get('pid')}, wxtui {status.get('version')}")
+    with Store.open(db_path) as store:
+        names = {p.id: p.name for p in store.list_projects()}
+    for session in sessions:
+        name = names.get(session["project"], session["project"])
+        state = session["state"] + (f": {session['reason']}" if session.get("reason") else "")
+        print(f"  {name}  pid {session['pid']}  {state}")
+    if not sessions:
+        print("  no sessions")
+    return 0
+
+
+def host_stop(db_path: Path) -> int:
+    status = asyncio.run(_ask(db_path, stop=True))
+    if status is None:
+        print(f"no session host runs for {db_path}")
+        return 0
+    path = host_socket_path(db_path, os.environ)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    sessions = status.get("sessions")
+    count = len(sessions) if isinstance(sessions, list) else 0
+    print(f"stopped the session host (pid {status.get('pid')}) and {count} session(s)")
+    return 0

@@ -1,0 +1,99 @@
+"""What the session host and its clients say to each other over the host's unix socket.
+
+Every message is a frame: a 4-byte big-endian length, a 1-byte kind, then the body.
+Control messages carry a JSON object; a session's bytes (output, input, a snapshot)
+carry the project id, a NUL, then the bytes as they are, so a flood costs no encoding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import struct
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from wxtui.errors import WxtuiError
+
+PROTOCOL = 1
+MAX_FRAME = 16 * 1024 * 1024
+_HEADER = struct.Struct(">IB")
+
+
+class Kind(IntEnum):
+    # client -> host
+    HELLO = 1  # {"protocol", "version"}
+    START = 2  # {"project", "rows", "cols"}: start (or just attach to) a session
+    INPUT = 3  # project, bytes
+    RESIZE = 4  # {"project", "rows", "cols"}
+    STOP = 5  # {"project"}
+    STATUS = 6  # {}
+    SHUTDOWN = 7  # {}: stop every session, then the host
+    EXPECT_PROMPT = 8  # {"project", "milestone", "prompt"}
+    DETACH = 9  # {"project"}
+    # host -> client
+    WELCOME = 64  # {"protocol", "version", "pid"}
+    REFUSED = 65  # {"error"}
+    SNAPSHOT = 66  # project, bytes: {"rows", "cols"} first line, then a repaint
+    OUTPUT = 67  # project, bytes
+    EVENT = 68  # {"project", "event", ...}
+    STATUS_REPLY = 69  # {"pid", "version", "sessions": [...]}
+
+
+class ProtocolError(WxtuiError):
+    """The other side sent something that is not a frame of this protocol."""
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    kind: Kind
+    body: bytes
+
+    def json(self) -> dict[str, Any]:
+        try:
+            value = json.loads(self.body)
+        except ValueError as exc:
+            raise ProtocolError(f"bad {self.kind.name} message: {exc}") from None
+        if not isinstance(value, dict):
+            raise ProtocolError(f"bad {self.kind.name} message: not an object")
+        return value
+
+    def session_bytes(self) -> tuple[str, bytes]:
+        project, nul, data = self.body.partition(b"\0")
+        if not nul:
+            raise ProtocolError(f"bad {self.kind.name} message: no project id")
+        return project.decode("ascii", "replace"), data
+
+
+def encode(kind: Kind, body: bytes) -> bytes:
+    return _HEADER.pack(len(body), kind) + body
+
+
+def encode_json(kind: Kind, **fields: Any) -> bytes:
+    return encode(kind, json.dumps(fields, separators=(",", ":")).encode())
+
+
+def encode_bytes(kind: Kind, project_id: str, data: bytes) -> bytes:
+    return encode(kind, project_id.encode("ascii") + b"\0" + data)
+
+
+async def read_frame(reader: asyncio.StreamReader) -> Frame | None:
+    """The next frame; None at a clean end of the stream."""
+    try:
+        header = await reader.readexactly(_HEADER.size)
+    except asyncio.IncompleteReadError as exc:
+        if exc.partial:
+            raise ProtocolError("the connection ended inside a frame") from None
+        return None
+    length, kind = _HEADER.unpack(header)
+    if length > MAX_FRAME:
+        raise ProtocolError(f"a frame of {length} bytes is over the limit")
+    try:
+        body = await reader.readexactly(length)
+    except asyncio.IncompleteReadError:
+        raise ProtocolError("the connection ended inside a frame") from None
+    try:
+        return Frame(Kind(kind), body)
+    except ValueError:
+        raise ProtocolError(f"unknown message kind {kind}") from None
