@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support import FakeClaude
+from tests.support import FakeClaude, stop_host
 from wxtui.store import Store
 
 USER_DIR_VARIABLES = (
@@ -46,3 +47,12 @@ def store(tmp_path: Path):
 @pytest.fixture
 def fake_claude(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeClaude:
     return FakeClaude(tmp_path, monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def no_session_host_left() -> Iterator[None]:
+    """Every session host a test started (and with it every agent) is stopped after it."""
+    yield
+    runtime = Path(os.environ["WXTUI_RUNTIME_DIR"])
+    for socket_path in runtime.glob("host-*.sock"):
+        stop_host(socket_path)

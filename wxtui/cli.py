@@ -324,10 +324,14 @@ def _run_tui(db_path: Path, agent: str | None, open_ref: str | None) -> int:
     setup_logging()
     try:
         open_project = store.find_project(open_ref).id if open_ref else None
-        app = WxtuiApp(store, agent=agent, open_project_id=open_project, config=config)
+        app = WxtuiApp(
+            store, agent=agent, open_project_id=open_project, config=config, sessions_in_host=True
+        )
         app.run()
     finally:
         store.close()
+    if app.exit_message:
+        print(app.exit_message)
     return app.return_code or 0
 
 

@@ -6,6 +6,7 @@ import os
 import re
 import shlex
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -73,14 +74,18 @@ def test_open_type_switch_and_quit_in_a_real_terminal(
         tmux.keys("Down", "Down", "Down", "Enter")  # alpha, first, second, beta
         tmux.wait_for("^[b^[f")
         tmux.wait_for("wxtui — beta")  # The header may follow the pane by a frame.
-        # Quit: the app ends, every agent with it.
+        # Quit: the app ends and says so; the agents keep running in the session host.
         tmux.keys("C-q")
-        tmux.wait_for("wxtui-ended-0")
+        screen = tmux.wait_for("wxtui-ended-0")
+        assert "2 agents keep running in the session host; `wxtui host stop`" in screen
         for start in fake_claude.starts():
-            with pytest.raises(ProcessLookupError):
-                os.kill(start["pid"], 0)
+            os.kill(start["pid"], 0)
     finally:
         tmux.kill()
+        subprocess.run([WXTUI, "--db", str(db), "host", "stop"], capture_output=True)
+    for start in fake_claude.starts():
+        with pytest.raises(ProcessLookupError):
+            os.kill(start["pid"], 0)
 
 
 def test_the_installed_app_paints_what_bash_drew(tmp_path: Path) -> None:

@@ -3,10 +3,12 @@ under it (as when a terminal window closes or an SSH connection drops)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
 import sqlite3
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -75,13 +77,24 @@ def _find_wxtui(root: int) -> int:
     raise AssertionError("no wxtui process found")
 
 
-def _assert_everything_ends(pid: int, children: set[int], db: Path) -> None:
-    wait_until_sync(lambda: not _alive(pid), timeout=5, message="wxtui to exit")
-    wait_until_sync(
-        lambda: not any(_alive(child) for child in children), timeout=5, message="children"
+def _session_pids(db: Path) -> list[int]:
+    """The agents running in the database's session host."""
+    status = subprocess.run(
+        [WXTUI, "--db", str(db), "host", "status", "--json"], capture_output=True, text=True
     )
-    with sqlite3.connect(db) as connection:
-        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    return [session["pid"] for session in json.loads(status.stdout).get("sessions", [])]
+
+
+def _assert_wxtui_ends_and_the_agent_runs_on(pid: int, agents: list[int], db: Path) -> None:
+    """wxtui exits; its agents keep running in the session host until it is stopped."""
+    try:
+        wait_until_sync(lambda: not _alive(pid), timeout=5, message="wxtui to exit")
+        assert all(_alive(agent) for agent in agents), "the agents run on"
+        with sqlite3.connect(db) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        subprocess.run([WXTUI, "--db", str(db), "host", "stop"], capture_output=True)
+    wait_until_sync(lambda: not any(_alive(agent) for agent in agents), timeout=5)
 
 
 @pytest.mark.parametrize("situation", ["idle", "flooding", "dialog open"])
@@ -98,11 +111,11 @@ def test_wxtui_exits_when_its_terminal_goes_away(tmp_path: Path, situation: str)
             tmux.wait_for("Sidebar")
             tmux.keys("a")
             tmux.wait_for("Add project")
-        children = _descendants(pid)
-        assert children, "the session's shell runs"
+        agents = _session_pids(db)
+        assert agents, "the session's shell runs in the session host"
     finally:
         tmux.kill()
-    _assert_everything_ends(pid, children, db)
+    _assert_wxtui_ends_and_the_agent_runs_on(pid, agents, db)
 
 
 def test_wxtui_exits_when_its_input_reaches_eof(tmp_path: Path) -> None:
@@ -115,7 +128,7 @@ def test_wxtui_exits_when_its_input_reaches_eof(tmp_path: Path) -> None:
         while not tmux.screen().strip() and time.monotonic() < deadline:
             time.sleep(0.05)
         marker.touch()  # The feeder exits: wxtui's input is at end of file.
-        _assert_everything_ends(pid, _descendants(pid), db)
+        _assert_wxtui_ends_and_the_agent_runs_on(pid, _session_pids(db), db)
     finally:
         tmux.kill()
 

@@ -82,7 +82,8 @@ async def test_f1_closes_help_and_the_palette_has_one_quit(store: Store) -> None
 
         ours = [title for title, _c, _h in WxtuiCommands(app.screen).targets()]
         system = [command.title for command in app.get_system_commands(app.screen)]
-        assert [t for t in ours + system if "quit" in t.lower()] == ["Quit"]
+        assert [t for t in ours + system if t.lower().startswith("quit")] == ["Quit"]
+        assert "Stop every session and quit" in ours
 
 
 async def test_edit_keeps_the_name_and_the_prompt_is_multi_line(

@@ -47,6 +47,7 @@ __all__ = [
     "project_labels",
     "project_rows",
     "run",
+    "stop_host",
     "wait_until",
     "wait_until_sync",
     "workspace",
@@ -153,3 +154,32 @@ def fails(result: subprocess.CompletedProcess, pattern: str, code: int = 2) -> N
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("wxtui: error:") and pattern in last, result.stderr
     assert result.stdout == ""
+
+
+# -- session hosts ----------------------------------------------------------------------
+
+
+def stop_host(socket_path: Path, timeout: float = 10.0) -> None:
+    """Stop the session host at ``socket_path`` (its agents end) and wait until it is gone."""
+    import socket as sockets
+
+    from wxtui.sessions.protocol import PROTOCOL, Kind, encode_json
+
+    probe = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+    try:
+        probe.connect(str(socket_path))
+    except OSError:
+        probe.close()
+        socket_path.unlink(missing_ok=True)  # Left by a killed host.
+        return
+    with probe:
+        probe.sendall(encode_json(Kind.HELLO, protocol=PROTOCOL) + encode_json(Kind.SHUTDOWN))
+        probe.settimeout(timeout)
+        try:
+            while probe.recv(65536):  # Until the host closes the connection.
+                pass
+        except OSError:
+            pass
+    deadline = time.monotonic() + timeout
+    while socket_path.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)

@@ -99,6 +99,17 @@ class TmuxTerminal:
         subprocess.run([*self.base, "kill-server"], capture_output=True, env=self.env)
 
 
+PRIVATE_VARIABLES = (
+    "WXTUI_RUNTIME_DIR",
+    "WXTUI_LOG",
+    "WXTUI_CONFIG",
+    "XDG_DATA_HOME",
+    "XDG_STATE_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+)
+
+
 def program_env(home: Path) -> dict[str, str]:
     """The same small, predictable environment for the program on both sides."""
     return {
@@ -111,6 +122,8 @@ def program_env(home: Path) -> dict[str, str]:
         "LESS": "",
         # capture-pane prints DEC line drawing as the letters that select it.
         "NCURSES_NO_UTF8_ACS": "1",
+        # The suite's private folders (and so its session hosts, which it stops).
+        **{name: os.environ[name] for name in PRIVATE_VARIABLES if name in os.environ},
     }
 
 

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input
 
+from wxtui import __version__
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.dialogs import (
     ConfirmDialog,
@@ -43,6 +44,7 @@ from wxtui.app.terminal_driver import (
 from wxtui.app.ui_state import MAX_SIDEBAR, MIN_SIDEBAR, UiStateFile, default_sidebar_width
 from wxtui.config import Config, save_theme
 from wxtui.errors import NotFound, WxtuiError
+from wxtui.sessions.backend import HostedSessions, InProcessSessions, SessionBackend
 from wxtui.sessions.lock import LockHeld
 from wxtui.sessions.project_sessions import ProjectSessions
 from wxtui.store import Store
@@ -55,7 +57,6 @@ from wxtui.terminal.widget import TerminalView
 
 PROMPT_SUBMIT_DELAY = 0.15
 DATA_POLL_INTERVAL = 1.0
-STOP_GRACE = 1.0
 TERMINAL_CHECK_INTERVAL = 0.5
 
 
@@ -69,7 +70,7 @@ class WxtuiApp(App[int]):
             "quit",
             "Quit",
             id="quit",
-            tooltip="quit (sessions end; conversations resume next time)",
+            tooltip="quit; agents keep running in the session host",
             priority=True,
         ),
         Binding(
@@ -151,7 +152,10 @@ class WxtuiApp(App[int]):
         new_project_dir: str | None = None,
         new_project_command: str = "",
         config: Config | None = None,
+        sessions_in_host: bool = False,
     ) -> None:
+        """``sessions_in_host``: sessions live in the database's session host and keep
+        running when the app quits (``wxtui``); else they live and end with the app."""
         pass_meta_keys_through()
         super().__init__(driver_class=DrainingDriver)
         self.config = config or Config()
@@ -159,12 +163,20 @@ class WxtuiApp(App[int]):
         env = os.environ if environ is None else environ
         # SPEC order: the project's command, --agent, WXTUI_AGENT; then the settings file.
         default_agent = agent or (None if env.get("WXTUI_AGENT") else self.config.agent)
-        self.sessions = ProjectSessions(store, agent=default_agent, environ=environ)
+        self.sessions: ProjectSessions | None = None
+        self.backend: SessionBackend
+        if sessions_in_host:
+            self.backend = HostedSessions(store.path, env, default_agent)
+        else:
+            self.sessions = ProjectSessions(store, agent=default_agent, environ=environ)
+            self.backend = InProcessSessions(self.sessions)
+        self.exit_message = ""  # One line for the shell after the app ends.
         if self.config.keys:
             self.set_keymap(self.config.keys)
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self._open_project_id = open_project_id
+        self._left = False
         # What the Add project dialog starts with (the demo keeps new projects in its shell).
         self._new_project_dir = new_project_dir
         self._new_project_command = new_project_command
@@ -177,7 +189,7 @@ class WxtuiApp(App[int]):
         # per change costs more than the change during a flood.
         self._tree = ProjectTree(id="tree")
         reserved = priority_keys(self.BINDINGS, self.config.keys)
-        self._panes = PaneSwitcher(self.sessions, reserved, id="panes")
+        self._panes = PaneSwitcher(self.backend, reserved, id="panes")
         if title_suffix:
             self.title = f"wxtui {title_suffix}"
         self._base_title = self.title
@@ -229,6 +241,37 @@ class WxtuiApp(App[int]):
             self.set_interval(TERMINAL_CHECK_INTERVAL, self._check_terminal)
         if self._open_project_id is not None:
             self.call_after_refresh(self.open_project, self._open_project_id)
+        if isinstance(self.backend, HostedSessions):
+            self.run_worker(self._attach_running(self.backend), exclusive=False)
+
+    async def _attach_running(self, backend: HostedSessions) -> None:
+        """Sessions that kept running in the session host come back as they are: their
+        panes, screens and markers (without taking the focus)."""
+        try:
+            running = await backend.running()
+        except WxtuiError as error:
+            self.notify(f"session host: {error}", severity="error")
+            return
+        client = backend.client
+        if client is not None and not client.same_version:
+            self.push_screen(
+                ConfirmDialog(
+                    f"The session host runs wxtui {client.host_version} (this is "
+                    f"{__version__}).\nRestart it? Its agents end; their conversations resume."
+                ),
+                self._restart_host,
+            )
+            return
+        known = {p.id for p in self.store.list_projects()}
+        for project_id in running:
+            if project_id in known and self.pane_for(project_id) is None:
+                pane = await self._panes.pane(project_id)
+                await self._start(pane)
+
+    async def _restart_host(self, answer: bool | None) -> None:
+        if answer and isinstance(self.backend, HostedSessions):
+            await self.backend.stop_all()
+            self.notify("The session host was stopped; sessions start in a new one.")
 
     # -- data --------------------------------------------------------------------
 
@@ -290,7 +333,7 @@ class WxtuiApp(App[int]):
         pane = await self._panes.pane(project_id)
         self._show(pane, milestone_id)
         if pane.state in (SessionState.NOT_STARTED, SessionState.FAILED, SessionState.ELSEWHERE):
-            self._start(pane)
+            await self._start(pane)
         if not isinstance(self.screen, ModalScreen):
             self.screen.set_focus(pane.view)
 
@@ -308,10 +351,10 @@ class WxtuiApp(App[int]):
         else:
             self.project_tree.select_project(pane.project_id)
 
-    def _start(self, pane: SessionPane) -> None:
+    async def _start(self, pane: SessionPane) -> None:
         rows, columns = pane.terminal_size
         try:
-            self.sessions.start(pane.project_id, pane, rows, columns)
+            await self.backend.start(pane.project_id, pane, rows, columns)
         except LockHeld as error:
             pane.failed(str(error), SessionState.ELSEWHERE)
             self.notify(f"{self._project_name(pane.project_id)}: {error}", severity="warning")
@@ -322,13 +365,13 @@ class WxtuiApp(App[int]):
             pane.started()
 
     async def _restart(self, pane: SessionPane) -> None:
-        if self.sessions.is_alive(pane.project_id):
-            await self.sessions.stop(pane.project_id, STOP_GRACE)
+        if self.backend.is_alive(pane.project_id):
+            await self.backend.stop(pane.project_id)
         pane.state = SessionState.NOT_STARTED
-        self._start(pane)
+        await self._start(pane)
 
     async def _discard_pane(self, pane: SessionPane) -> None:
-        await self.sessions.stop(pane.project_id, STOP_GRACE)
+        await self.backend.stop(pane.project_id)
         await self._panes.discard(pane)
         self._collector.sweep()  # A removed pane leaves widget reference cycles behind.
 
@@ -421,7 +464,9 @@ class WxtuiApp(App[int]):
         """Textual's own palette entries, with its Quit saying what quitting does here."""
         for command in super().get_system_commands(screen):
             if command.title == "Quit":
-                yield SystemCommand("Quit", "End every session and quit", command.callback)
+                keeps = self.backend.outlives_the_ui
+                what = "Agents keep running" if keeps else "Every session ends"
+                yield SystemCommand("Quit", f"{what}; quit wxtui", command.callback)
             else:
                 yield command
 
@@ -444,11 +489,30 @@ class WxtuiApp(App[int]):
             self._on_terminate_signal()
 
     async def action_quit(self) -> None:
-        await self.sessions.stop_all(STOP_GRACE)
+        """Quit the UI. Sessions in the session host keep running (one line says how
+        many, and how to stop them); in-process ones end with it."""
+        await self._leave()
         self.exit(0)
 
+    async def action_stop_everything(self) -> None:
+        """Stop every session (and the session host) and quit."""
+        await self.backend.stop_all()
+        self._left = True
+        self.exit(0)
+
+    async def _leave(self) -> None:
+        if self._left:
+            return
+        self._left = True
+        kept = await self.backend.leave()
+        if kept:
+            agents = "1 agent keeps" if kept == 1 else f"{kept} agents keep"
+            self.exit_message = (
+                f"wxtui: {agents} running in the session host; `wxtui host stop` stops them"
+            )
+
     async def on_unmount(self) -> None:
-        await self.sessions.stop_all(STOP_GRACE)
+        await self._leave()
         self._collector.uninstall()
 
     def action_sidebar(self) -> None:
@@ -650,7 +714,7 @@ class WxtuiApp(App[int]):
         if ref.kind == "project":
             name = self._project_name(ref.id)
             question = f"Delete project {name} and its milestones?"
-            if self.sessions.is_alive(ref.id):
+            if self.backend.is_alive(ref.id):
                 question += "\nIts running session will be stopped."
         else:
             milestone = self._guarded(lambda: self.store.get_milestone(ref.id))
@@ -666,7 +730,7 @@ class WxtuiApp(App[int]):
                 if pane is not None:
                     await self._discard_pane(pane)
                 else:
-                    await self.sessions.stop(ref.id, STOP_GRACE)
+                    await self.backend.stop(ref.id)
                 self._guarded(lambda: self.store.remove_project(ref.id))
             else:
                 self._guarded(lambda: self.store.remove_milestone(ref.id))
@@ -705,10 +769,10 @@ class WxtuiApp(App[int]):
         project_id = self._selected_project_id()
         if project_id is None:
             return
-        if not self.sessions.is_alive(project_id):
+        if not self.backend.is_alive(project_id):
             self.notify("That session is not running.", timeout=2)
             return
-        await self.sessions.stop(project_id, STOP_GRACE)
+        await self.backend.stop(project_id)
 
     async def action_send_prompt(self) -> None:
         ref = self._selected()
@@ -727,15 +791,15 @@ class WxtuiApp(App[int]):
             return
         view = pane.view
         await self._wait_for_output(view)
-        tracked = self.sessions.tracks_prompts(ref.project_id)
+        tracked = self.backend.tracks_prompts(ref.project_id)
         if tracked:  # Claude reports the prompt: the milestone is in progress from then.
-            self.sessions.expect_prompt(ref.project_id, ref.id, milestone.prompt)
+            self.backend.expect_prompt(ref.project_id, ref.id, milestone.prompt)
         view.paste(milestone.prompt)
         await asyncio.sleep(PROMPT_SUBMIT_DELAY)
-        self.sessions.write(ref.project_id, b"\r")
+        self.backend.write(ref.project_id, b"\r")
         if not tracked:
             await asyncio.sleep(PROMPT_SUBMIT_DELAY)
-            if self.sessions.is_alive(ref.project_id):  # It reached a live session.
+            if self.backend.is_alive(ref.project_id):  # It reached a live session.
                 self._guarded(lambda: self.store.set_milestone_status(ref.id, "in_progress"))
                 self.reload()
             else:

@@ -62,6 +62,13 @@ class WxtuiCommands(Provider):
         bindings = [*app.BINDINGS, *ProjectTree.BINDINGS]
         for title, action, help_text in palette_actions(bindings, app.config.keys):
             targets.append((title, partial(app.run_action, action), help_text))
+        targets.append(
+            (
+                "Stop every session and quit",
+                partial(app.run_action, "stop_everything"),
+                "every agent ends (conversations are kept); the session host too",
+            )
+        )
         return targets
 
     async def discover(self) -> Hits:

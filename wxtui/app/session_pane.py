@@ -175,6 +175,10 @@ class SessionPane(Widget):
         if not self.is_current and not self.unseen_output:
             self.unseen_output = True
 
+    def repaint(self, rows: int, cols: int, data: bytes) -> None:
+        """The session as the host has it (on attach, or after falling behind)."""
+        self.view.load_repaint(rows, cols, data)
+
     def session_exited(self, returncode: int) -> None:
         self.returncode = returncode
         self.state = SessionState.EXITED

@@ -33,6 +33,7 @@ from wxtui.sessions.protocol import (
 log = logging.getLogger(__name__)
 
 START_TIMEOUT = 10.0
+STOP_TIMEOUT = 10.0
 
 
 class HostUnavailable(WxtuiError):
@@ -69,6 +70,7 @@ class HostClient:
         self._started: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._alive: set[str] = set()
+        self._exits: dict[str, asyncio.Future[int]] = {}
         self._tracks_prompts: set[str] = set()
         self._reading: asyncio.Task[None] | None = None
         self.closed = asyncio.Event()
@@ -142,14 +144,21 @@ class HostClient:
     def is_alive(self, project_id: str) -> bool:
         return project_id in self._alive
 
+    def running_count(self) -> int:
+        return len(self._alive)
+
     def detach(self, project_id: str) -> None:
         self._sinks.pop(project_id, None)
         self._send(encode_json(Kind.DETACH, project=project_id))
 
     async def stop(self, project_id: str) -> None:
-        """Stop the session in the host (its exit arrives as an event)."""
+        """Stop the session in the host; returns once its exit has been reported."""
+        if project_id not in self._alive:
+            return
+        exited = self._exits.setdefault(project_id, asyncio.get_running_loop().create_future())
         self._send(encode_json(Kind.STOP, project=project_id))
-        await self._drain()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(exited), STOP_TIMEOUT)
 
     async def status(self) -> dict[str, Any]:
         self._send(encode_json(Kind.STATUS))
@@ -200,6 +209,9 @@ class HostClient:
             for future in self._started.values():
                 if not future.done():
                     future.set_result({"event": "failed", "error": "the session host went away"})
+            for exited in self._exits.values():
+                if not exited.done():
+                    exited.set_result(-1)
 
     def _dispatch(self, frame: Frame) -> None:
         if frame.kind is Kind.OUTPUT:
@@ -232,6 +244,9 @@ class HostClient:
             return
         if event == "exited":
             self._alive.discard(project_id)
+            exited = self._exits.pop(project_id, None)
+            if exited is not None and not exited.done():
+                exited.set_result(int(body.get("returncode", -1)))
             sink.session_exited(int(body.get("returncode", -1)))
         elif event == "notice":
             sink.notice(str(body.get("text", "")))
@@ -247,11 +262,12 @@ class HostClient:
             sink.milestones_changed()
 
 
-def start_host(db_path: Path, environ: Mapping[str, str]) -> None:
+def start_host(db_path: Path, environ: Mapping[str, str], agent: str | None = None) -> None:
     """A detached host process for this database: its own session, no terminal, its
     output to the log only."""
+    agent_args = ["--agent", agent] if agent else []
     subprocess.Popen(
-        [sys.executable, "-m", "wxtui", "--db", str(db_path), "host"],
+        [sys.executable, "-m", "wxtui", "--db", str(db_path), *agent_args, "host"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -262,12 +278,14 @@ def start_host(db_path: Path, environ: Mapping[str, str]) -> None:
     )
 
 
-async def connect_or_start(db_path: Path, environ: Mapping[str, str] | None = None) -> HostClient:
+async def connect_or_start(
+    db_path: Path, environ: Mapping[str, str] | None = None, agent: str | None = None
+) -> HostClient:
     """A connection to this database's host, starting the host if none runs."""
     env = os.environ if environ is None else environ
     path = host_socket_path(db_path, env)
     if not host_running(path):
-        start_host(db_path, env)
+        start_host(db_path, env, agent)
         deadline = time.monotonic() + START_TIMEOUT
         while not host_running(path):
             if time.monotonic() > deadline:

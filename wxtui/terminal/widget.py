@@ -131,15 +131,8 @@ class TerminalView(Widget, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.emulator = TerminalEmulator(
-            80,
-            24,
-            scrollback=scrollback,
-            reply=self._write,
-            on_bell=self._on_bell,
-            on_title=self._on_title,
-        )
-        self.emulator.on_scrollback = self._on_scrollback
+        self._scrollback = scrollback
+        self.emulator = self._new_emulator(24, 80)
         self.reserved_keys = reserved_keys
         self.writer = writer
         self._styles = StyleCache()
@@ -167,7 +160,36 @@ class TerminalView(Widget, can_focus=True):
         self._selection: tuple[tuple[int, int], tuple[int, int]] | None = None
         self._dragging = False
 
+    def _new_emulator(self, rows: int, columns: int) -> TerminalEmulator:
+        emulator = TerminalEmulator(
+            columns,
+            rows,
+            scrollback=self._scrollback,
+            reply=self._write,
+            on_bell=self._on_bell,
+            on_title=self._on_title,
+        )
+        emulator.on_scrollback = self._on_scrollback
+        return emulator
+
     # -- output --------------------------------------------------------------
+
+    def load_repaint(self, rows: int, columns: int, data: bytes) -> None:
+        """Start over from a repaint of another terminal of ``rows`` x ``columns`` (a
+        session that runs elsewhere); then the child gets this view's size, if it differs."""
+        self.emulator = self._new_emulator(rows, columns)
+        self.emulator.feed(data)
+        self._strips.clear()
+        self._painted.clear()
+        self.scroll_offset_lines = 0
+        self.end_search()
+        self.clear_selection()
+        height, width = self.size.height, self.size.width
+        if height > 0 and width > 0 and (height, width) != (rows, columns):
+            self.emulator.resize(height, width)
+            self.post_message(self.Resized(self, height, width))
+        self._cursor_row = self.emulator.cursor[0]
+        self.refresh()
 
     def feed(self, data: bytes) -> None:
         """Parse child output now; paint it on the next frame.
