@@ -50,6 +50,11 @@ def _build_parser() -> argparse.ArgumentParser:
     hstatus.add_argument("--json", action="store_true", help="machine-readable output")
     host.add_parser("stop", help="stop every session (conversations are kept) and the host")
 
+    attach = commands.add_parser(
+        "attach", help="a project's session in this terminal (ctrl+] detaches)"
+    )
+    attach.add_argument("project", help=PROJECT_HELP)
+
     project = commands.add_parser("project", help="manage projects").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
     )
@@ -275,6 +280,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_tui(db_path, args.agent, args.open)
         if args.group == "host":
             return _host(db_path, args)
+        if args.group == "attach":
+            from wxtui.attach import run_attach
+
+            return run_attach(db_path, args.project, args.agent)
         with Store.open(db_path) as store:
             _HANDLERS[(args.group, args.action)](store, args)
         return 0

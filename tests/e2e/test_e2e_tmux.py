@@ -205,3 +205,31 @@ def test_keys_in_one_burst_go_where_they_would_go_one_at_a_time(tmp_path: Path) 
         app.keys("C-q")
     finally:
         app.kill()
+
+
+def test_attach_from_a_plain_terminal_detach_and_attach_again(tmp_path: Path) -> None:
+    db = tmp_path / "wxtui.db"
+    with Store.open(db) as store:
+        store.add_project(
+            "shell", str(tmp_path), command="sh -c 'echo session-ready; exec bash --norc'"
+        )
+    env = program_env(tmp_path)
+    shell = shlex.join(["env", "-i", *(f"{k}={v}" for k, v in env.items()), "bash", "--norc"])
+    term = Tmux("attach")
+    try:
+        term.start(shell, 80, 24)
+        attach = shlex.join([WXTUI, "--db", str(db), "attach", "shell"])
+        term.keys(attach, "Enter")
+        term.wait_for("session-ready")
+        term.keys("echo typed-$((6*7))", "Enter")
+        term.wait_for("typed-42")
+        term.keys("C-]")
+        term.wait_for("wxtui: detached; the session keeps running")
+        term.keys("clear", "Enter")
+        term.keys(attach, "Enter")
+        screen = term.wait_for("typed-42")  # The session's screen, as it was.
+        assert "echo typed-$((6*7))" in screen
+        term.keys("exit", "Enter")
+        term.wait_for("wxtui: the session ended (exit code 0)")
+    finally:
+        term.kill()

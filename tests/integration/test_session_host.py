@@ -265,3 +265,47 @@ async def test_attaching_and_detaching_a_hundred_times_leaves_the_host_as_it_was
     await wait_until(lambda: fds() == before_fds, message="every connection closed")
     assert rss_kb() - before_rss < 4096, "no memory kept per attach"
     await first.close()
+
+
+async def test_a_host_of_another_version_is_offered_a_restart(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support import make_app
+    from wxtui.app.dialogs import ConfirmDialog
+    from wxtui.sessions import client as client_module
+
+    project = _project(db, "cat", "sh -c 'echo ready; exec cat'", tmp_path)
+    old = await connect_or_start(db)
+    await old.start(project, Watcher(), 24, 80)
+    (session,) = (await old.status())["sessions"]
+    await old.close()
+    monkeypatch.setattr(client_module, "__version__", "0.0.0-other")
+    with Store.open(db) as store:
+        app = make_app(store, sessions_in_host=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_until(lambda: isinstance(app.screen, ConfirmDialog), message="offer")
+            await pilot.press("y")
+            await wait_until(lambda: _gone(session["pid"]), message="the agent ended")
+            await wait_until(lambda: not host_socket_path(db, os.environ).exists())
+
+
+async def test_the_app_leaves_agents_running_and_the_next_app_shows_them(
+    db: Path, tmp_path: Path
+) -> None:
+    from tests.support import make_app, pane_text
+
+    project = _project(db, "cat", "sh -c 'echo ready; exec cat'", tmp_path)
+    with Store.open(db) as store:
+        app = make_app(store, sessions_in_host=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await app.show_project(project)
+            await wait_until(lambda: "ready" in pane_text(app, project))
+            await pilot.press(*"kept", "enter")
+            await wait_until(lambda: pane_text(app, project).count("kept") == 2)
+            await pilot.press("ctrl+q")
+        assert app.exit_message.startswith("wxtui: 1 agent keeps running in the session host")
+        app = make_app(store, sessions_in_host=True)
+        async with app.run_test(size=(120, 36)):
+            await wait_until(lambda: app.pane_for(project) is not None, message="attached")
+            await wait_until(lambda: pane_text(app, project).count("kept") == 2, message="screen")
+            assert app.current_project_id is None, "shown when asked, not forced on the user"

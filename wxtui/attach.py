@@ -1,0 +1,133 @@
+"""``wxtui attach PROJECT``: the project's session straight in this terminal.
+
+For a plain terminal, or one over ssh: the terminal gets a repaint of the session's
+screen (its history scrolls into the terminal's own), then the child's output as it
+comes; keys go to the child, except ``ctrl+]``, which detaches. The session runs in
+the session host, and is started there if it does not run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import termios
+import tty
+from pathlib import Path
+
+from wxtui.errors import WxtuiError
+from wxtui.sessions.agent_state import AgentStatus
+from wxtui.sessions.client import HostClient, connect_or_start
+from wxtui.store import Store
+
+DETACH = b"\x1d"  # ctrl+]
+# What a program may have left on: the alternate screen, mouse and paste modes, a hidden
+# cursor. Detaching leaves the terminal as the shell expects it.
+RESTORE = "\x1b[?1049l\x1b[?1;1000;1002;1003;1004;1006;2004l\x1b[?25h\x1b[0m\r\n"
+
+
+class _Terminal:
+    """The session's screen, output and events, written to this terminal."""
+
+    def __init__(self, out: int) -> None:
+        self.out = out
+        self.ended = asyncio.Event()
+        self.reason = ""
+
+    def end(self, reason: str) -> None:
+        if not self.ended.is_set():
+            self.reason = reason
+            self.ended.set()
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                written = os.write(self.out, view)
+            except BlockingIOError:
+                continue
+            view = view[written:]
+
+    def repaint(self, rows: int, cols: int, data: bytes) -> None:
+        self._write(b"\x1b[H\x1b[2J" + data)
+
+    def feed(self, data: bytes) -> None:
+        self._write(data)
+
+    def session_exited(self, returncode: int) -> None:
+        self.end(f"the session ended (exit code {returncode})")
+
+    def notice(self, text: str) -> None:
+        self._write(f"\r\n\x1b[1;33m[wxtui] {text}\x1b[0m\r\n".encode())
+
+    def agent_status(self, status: AgentStatus, tracked: bool) -> None:
+        pass
+
+    def milestones_changed(self) -> None:
+        pass
+
+
+def run_attach(db_path: Path, project_ref: str, agent: str | None) -> int:
+    if not os.isatty(0) or not os.isatty(1):
+        raise WxtuiError("attach needs a terminal (stdin and stdout)")
+    with Store.open(db_path) as store:
+        project = store.find_project(project_ref)
+    saved = termios.tcgetattr(0)
+    try:
+        tty.setraw(0, termios.TCSANOW)  # Keys typed ahead are kept.
+        reason = asyncio.run(_attached(db_path, project.id, agent))
+    finally:
+        termios.tcsetattr(0, termios.TCSADRAIN, saved)
+        os.write(1, RESTORE.encode())
+    print(f"wxtui: {reason}", file=sys.stderr)
+    return 0
+
+
+async def _attached(db_path: Path, project_id: str, agent: str | None) -> str:
+    loop = asyncio.get_running_loop()
+    client = await connect_or_start(db_path, agent=agent)
+    terminal = _Terminal(1)
+
+    def size() -> tuple[int, int]:
+        columns, rows = os.get_terminal_size(1)
+        return max(1, rows), max(1, columns)
+
+    def on_resize() -> None:
+        client.resize(project_id, *size())
+
+    def on_input() -> None:
+        try:
+            data = os.read(0, 65536)
+        except OSError:
+            data = b""
+        if not data:
+            terminal.end("the terminal closed")
+            return
+        before, detach, _after = data.partition(DETACH)
+        if before:
+            client.write(project_id, before)
+        if detach:
+            terminal.end("detached; the session keeps running")
+
+    try:
+        client.resize(project_id, *size())  # A running session redraws at this size.
+        await client.start(project_id, terminal, *size())
+        loop.add_reader(0, on_input)
+        loop.add_signal_handler(signal.SIGWINCH, on_resize)
+        waits = [loop.create_task(terminal.ended.wait()), loop.create_task(client.closed.wait())]
+        await asyncio.wait(waits, return_when="FIRST_COMPLETED")
+        for task in waits:
+            task.cancel()
+        return terminal.reason if terminal.ended.is_set() else "the session host went away"
+    finally:
+        with contextlib.suppress(Exception):
+            loop.remove_reader(0)
+            loop.remove_signal_handler(signal.SIGWINCH)
+        await _close(client)
+
+
+async def _close(client: HostClient) -> None:
+    with contextlib.suppress(Exception):
+        await client.close()
