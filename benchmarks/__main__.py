@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.hooks import bench_hooks
+from benchmarks.host import bench_host
 from benchmarks.latency import bench_latency
 from benchmarks.memory import bench_memory
 from benchmarks.report import Report
@@ -22,7 +23,17 @@ from benchmarks.switching import bench_switch_idle
 from benchmarks.throughput import bench_stall, bench_throughput
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("throughput", "stall", "latency", "hooks", "switch", "memory", "startup", "scale")
+SECTIONS = (
+    "throughput",
+    "stall",
+    "latency",
+    "hooks",
+    "switch",
+    "memory",
+    "startup",
+    "scale",
+    "host",
+)
 
 
 def main() -> None:
@@ -50,6 +61,9 @@ def main() -> None:
             "memory": lambda: bench_memory(report),
             "startup": lambda: bench_startup(report, root, runs),
             "scale": lambda: bench_scale(report, root, 3 if args.quick else 10),
+            "host": lambda: bench_host(
+                report, root, size, runs, 20 if args.quick else 60, 5 if args.quick else 30
+            ),
         }
         for name, run in sections.items():
             if args.only in (None, name):

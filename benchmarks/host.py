@@ -1,0 +1,247 @@
+"""Sessions in the session host against sessions in the app's own process (same run):
+throughput, keystroke echo, attaching to 10 sessions with full scrollback, idle CPU and
+memory per session."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.apps import type_key
+from benchmarks.corpora import CORPORA, cut_at_utf8_boundary
+from benchmarks.latency import ECHO
+from benchmarks.measure import MARKER, median_of, ms, pct, until
+from benchmarks.report import Report
+from wxtui.app.app import WxtuiApp
+from wxtui.sessions.backend import HostedSessions
+from wxtui.sessions.client import HostClient, connect_or_start
+from wxtui.sessions.host import host_socket_path
+from wxtui.store import Store
+from wxtui.terminal.emulator import TerminalEmulator
+from wxtui.terminal.snapshot import repaint
+
+SIZE = (160, 45)
+
+
+def _db(tmp: Path, name: str) -> Path:
+    return tmp / f"{name}-{time.monotonic_ns()}.db"
+
+
+async def _stop_host(db: Path) -> None:
+    path = host_socket_path(db, os.environ)
+    if path.exists():
+        client = await HostClient.connect(path)
+        await client.shutdown()
+        await client.close()
+        while path.exists():
+            await asyncio.sleep(0.02)
+
+
+async def _throughput(tmp: Path, path: Path, size: int, in_host: bool) -> float:
+    db = _db(tmp, "host-flood")
+    script = f"cat {path}; printf '\\r\\n%s\\r\\n' {MARKER}; exec sleep 60"
+    with Store.open(db) as store:
+        project = store.add_project("flood", str(tmp), command=f"sh -c {shlex.quote(script)}")
+        app = WxtuiApp(store, poll_interval=60, sessions_in_host=in_host)
+        async with app.run_test(size=SIZE) as pilot:
+            if isinstance(app.backend, HostedSessions):
+                await app.backend.connect()  # The host is up before the clock starts.
+            start = time.perf_counter()
+            await app.show_project(project.id)
+            pane = app.pane_for(project.id)
+            assert pane is not None
+            await until(lambda: any(MARKER in row for row in pane.view.screen_text()), 120, 0.002)
+            await pilot.pause()
+            elapsed = time.perf_counter() - start
+            await app.backend.stop_all()
+    await _stop_host(db)
+    return size / elapsed
+
+
+async def _echo(tmp: Path, samples: int, in_host: bool) -> list[float]:
+    db = _db(tmp, "host-echo")
+    with Store.open(db) as store:
+        command = f"{sys.executable} -c {shlex.quote(ECHO)}"
+        project = store.add_project("echo", str(tmp), command=command)
+        app = WxtuiApp(store, poll_interval=60, sessions_in_host=in_host)
+        results = []
+        async with app.run_test(size=SIZE) as pilot:
+            await app.show_project(project.id)
+            pane = app.pane_for(project.id)
+            assert pane is not None
+            view = pane.view
+            await until(lambda: "ready" in "".join(view.screen_text()))
+            loop = asyncio.get_running_loop()
+            for i in range(samples):
+                letter = "abcdefghij"[i % 10]
+                view.feed_text("\x1b[H\x1b[2Jready....")
+                await pilot.pause()
+                start = time.perf_counter()
+                type_key(app, letter)
+                await until(lambda c=letter: view.emulator.rows[0].data_at(9) == c, pause=0)
+                seen = loop.time()
+                await until(
+                    lambda s=seen: view.next_frame_at is None or view.last_frame_at >= s,
+                    pause=0,
+                )
+                results.append(time.perf_counter() - start)
+            await app.backend.stop_all()
+    await _stop_host(db)
+    return results
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS"):
+            return int(line.split()[1])
+    return 0
+
+
+async def _attach(tmp: Path, sessions: int, idle_seconds: float) -> dict[str, float]:
+    """10 sessions with 10,000 lines of history each: app launch to every pane attached
+    and painted; snapshot size; idle CPU of host and app; host memory per session."""
+    db = _db(tmp, "host-attach")
+    script = "seq -f 'history line %g of the session output' 1 10000; exec sleep 600"
+    with Store.open(db) as store:
+        ids = [
+            store.add_project(f"p{i}", str(tmp), command=f"sh -c {shlex.quote(script)}").id
+            for i in range(sessions)
+        ]
+    client = await connect_or_start(db)
+    host_pid = client.host_pid
+    rss_empty = _rss_kb(host_pid)
+    for project_id in ids:
+        await client.start(project_id, _Discard(), SIZE[1], SIZE[0])
+    emulator = TerminalEmulator(SIZE[0], SIZE[1])
+    emulator.feed(
+        b"".join(f"history line {n} of the session output\r\n".encode() for n in range(1, 10001))
+    )
+    snapshot_bytes = len(repaint(emulator))
+    await asyncio.sleep(2.0)  # Every session printed its history.
+    rss_full = _rss_kb(host_pid)
+    await client.close()
+    with Store.open(db) as store:
+        start = time.perf_counter()
+        app = WxtuiApp(store, poll_interval=60, sessions_in_host=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(lambda: all(app.pane_for(p) is not None for p in ids), 30)
+            await until(
+                lambda: all(
+                    "10000" in "".join(pane.view.screen_text())
+                    for p in ids
+                    if (pane := app.pane_for(p)) is not None
+                ),
+                30,
+            )
+            await pilot.pause()
+            attached = time.perf_counter() - start
+            await asyncio.sleep(1.0)
+            host_cpu, wall, app_cpu = _cpu_seconds(host_pid), time.perf_counter(), os.times()
+            await asyncio.sleep(idle_seconds)
+            after = os.times()
+            elapsed = time.perf_counter() - wall
+            idle = (
+                _cpu_seconds(host_pid)
+                - host_cpu
+                + after.user
+                - app_cpu.user
+                + after.system
+                - app_cpu.system
+            ) / elapsed
+            await app.backend.stop_all()
+    await _stop_host(db)
+    return {
+        "attached": attached,
+        "snapshot": snapshot_bytes,
+        "idle": idle,
+        "host_per_session_kb": (rss_full - rss_empty) / sessions,
+    }
+
+
+class _Discard:
+    def repaint(self, rows: int, cols: int, data: bytes) -> None:
+        pass
+
+    def feed(self, data: bytes) -> None:
+        pass
+
+    def session_exited(self, returncode: int) -> None:
+        pass
+
+    def notice(self, text: str) -> None:
+        pass
+
+    def agent_status(self, status: object, tracked: bool) -> None:
+        pass
+
+    def milestones_changed(self) -> None:
+        pass
+
+
+def _host_or_not(tmp: Path, path: Path, size: int, runs: int, in_host: bool) -> float:
+    return median_of(runs, lambda: asyncio.run(_throughput(tmp, path, size, in_host)))
+
+
+def bench_host(report: Report, tmp: Path, size: int, runs: int, samples: int, idle: float) -> None:
+    for name in ("plain", "colour"):
+        data = cut_at_utf8_boundary(CORPORA[name](size))
+        path = tmp / f"host-{name}.bin"
+        path.write_bytes(data)
+        local, hosted = (
+            _host_or_not(tmp, path, len(data), runs, in_host) for in_host in (False, True)
+        )
+        report.record(
+            "host",
+            f"{name}: end to end through the session host",
+            f"{hosted / 1e6:.2f} MB/s",
+            f"in-process {local / 1e6:.2f} MB/s",
+            f"{hosted / local:.2f}x",
+            "≥ 0.9x",
+            hosted >= 0.9 * local,
+        )
+    local_echo = asyncio.run(_echo(tmp, samples, False))
+    hosted_echo = asyncio.run(_echo(tmp, samples, True))
+    p50, base = statistics.median(hosted_echo), statistics.median(local_echo)
+    report.record(
+        "host",
+        "keystroke echo through the session host: p50 / p90",
+        f"{ms(p50)} / {ms(pct(hosted_echo, 0.9))}",
+        f"in-process p50 {ms(base)}",
+        f"+{ms(p50 - base)}",
+        "p50 ≤ in-process + 1 ms",
+        p50 <= base + 0.001,
+    )
+    figures = asyncio.run(_attach(tmp, 10, idle))
+    report.record(
+        "host",
+        "attach to 10 sessions with 10,000 lines of history each: launch to every pane painted",
+        f"{figures['attached'] * 1000:.0f} ms",
+        f"repaint {figures['snapshot'] / 1e6:.2f} MB per session",
+        "",
+        "≤ 300 ms",
+        figures["attached"] <= 0.3,
+    )
+    report.record(
+        "host",
+        f"10 idle sessions, {idle:.0f} s: CPU of host plus app",
+        f"{figures['idle'] * 100:.2f} % of a core",
+        "",
+        "",
+        "≤ 0.5 %",
+        figures["idle"] <= 0.005,
+    )
+    report.record(
+        "host",
+        "host memory per session (RSS, with 10,000 lines of history)",
+        f"{figures['host_per_session_kb'] / 1024:.1f} MB",
+    )
