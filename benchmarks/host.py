@@ -5,6 +5,7 @@ memory per session."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shlex
 import statistics
@@ -19,8 +20,8 @@ from benchmarks.measure import MARKER, median_of, ms, pct, until
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
 from wxtui.sessions.backend import HostedSessions
-from wxtui.sessions.client import HostClient, connect_or_start
-from wxtui.sessions.host import host_socket_path
+from wxtui.sessions.client import HostClient, HostUnavailable, connect_or_start
+from wxtui.sessions.host import host_running, host_socket_path
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
 from wxtui.terminal.snapshot import repaint
@@ -33,13 +34,15 @@ def _db(tmp: Path, name: str) -> Path:
 
 
 async def _stop_host(db: Path) -> None:
+    """The host ends (it may be ending already) before the next measurement."""
     path = host_socket_path(db, os.environ)
-    if path.exists():
-        client = await HostClient.connect(path)
-        await client.shutdown()
-        await client.close()
-        while path.exists():
-            await asyncio.sleep(0.02)
+    if host_running(path):
+        with contextlib.suppress(HostUnavailable):
+            client = await HostClient.connect(path)
+            await client.shutdown()
+            await client.close()
+    while path.exists():
+        await asyncio.sleep(0.02)
 
 
 async def _throughput(tmp: Path, path: Path, size: int, in_host: bool) -> float:

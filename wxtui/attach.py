@@ -17,6 +17,7 @@ import termios
 import tty
 from pathlib import Path
 
+from wxtui import __version__
 from wxtui.errors import WxtuiError
 from wxtui.sessions.agent_state import AgentStatus
 from wxtui.sessions.client import HostClient, connect_or_start
@@ -88,6 +89,12 @@ def run_attach(db_path: Path, project_ref: str, agent: str | None) -> int:
 async def _attached(db_path: Path, project_id: str, agent: str | None) -> str:
     loop = asyncio.get_running_loop()
     client = await connect_or_start(db_path, agent=agent)
+    if not client.same_version:
+        await _close(client)
+        raise WxtuiError(
+            f"the session host runs wxtui {client.host_version} (this is {__version__}); "
+            "`wxtui host stop` ends it (its agents too), then attach again"
+        )
     terminal = _Terminal(1)
 
     def size() -> tuple[int, int]:

@@ -233,3 +233,22 @@ def test_attach_from_a_plain_terminal_detach_and_attach_again(tmp_path: Path) ->
         term.wait_for("wxtui: the session ended (exit code 0)")
     finally:
         term.kill()
+
+
+def test_attach_refuses_a_host_of_another_version_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "wxtui.db"
+    with Store.open(db) as store:
+        store.add_project("shell", str(tmp_path), command="sh -c 'echo up; exec cat'")
+    # This attach believes it is another version than the host it starts.
+    attach = (
+        "import sys; import wxtui.sessions.client as c; c.__version__ = '0.0.0-other'; "
+        "from wxtui.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    command = shlex.join([sys.executable, "-c", attach, "--db", str(db), "attach", "shell"])
+    term = Tmux("attach-version")
+    try:
+        term.start(f"{command}; echo exit-$?; sleep 60", 100, 24)
+        screen = term.wait_for("exit-1")
+        assert "wxtui: error: the session host runs wxtui" in screen
+    finally:
+        term.kill()
