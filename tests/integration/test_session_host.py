@@ -344,9 +344,11 @@ async def test_a_client_killed_mid_flood_loses_nothing_the_next_one_sees(
     first = subprocess.Popen(
         [sys.executable, "-c", ui, str(path), project], stdout=subprocess.PIPE, cwd=ROOT
     )
-    assert first.stdout is not None and first.stdout.readline() == b"flooding\n"
-    first.kill()  # Mid-flood: the UI dies without a goodbye.
-    first.wait()
+    try:
+        assert first.stdout is not None and first.stdout.readline() == b"flooding\n"
+    finally:
+        first.kill()  # Mid-flood: the UI dies without a goodbye.
+        first.wait()
     probe = await HostClient.connect(path)
     deadline = time.monotonic() + 30
     while True:  # Until the flood is over, asking the host (not a screen) each time.
