@@ -365,3 +365,38 @@ async def test_a_client_killed_mid_flood_loses_nothing_the_next_one_sees(
     assert numbers == list(range(numbers[0], 30001)), "no line lost or out of order"
     assert len(numbers) >= 10_000 - 24, "the host keeps a full history"
     await probe.close()
+
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # One another user may run (the venv's is under /root).
+
+
+@pytest.mark.skipif(
+    os.getuid() != 0 or not os.access(SYSTEM_PYTHON, os.X_OK),
+    reason="needs root (to act as another user) and a system python3",
+)
+async def test_another_user_cannot_reach_the_host(db: Path, tmp_path: Path) -> None:
+    """The host's socket sits in a 0700 directory (and the host checks the peer's uid):
+    another user's process cannot connect, and the host goes on serving."""
+    project = _project(db, "cat", "sh -c 'echo ready; exec cat'", tmp_path)
+    client = await connect_or_start(db)
+    path = host_socket_path(db, os.environ)
+    probe = "import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])"
+    other = subprocess.run(
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            SYSTEM_PYTHON,
+            "-c",
+            probe,
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert other.returncode != 0 and "PermissionError" in other.stderr
+    watcher = Watcher()
+    await client.start(project, watcher, 24, 80)
+    await wait_until(lambda: "ready" in watcher.text())
+    await client.close()
