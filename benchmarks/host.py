@@ -13,9 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.apps import type_key
 from benchmarks.corpora import CORPORA, cut_at_utf8_boundary
-from benchmarks.latency import ECHO
+from benchmarks.latency import ECHO, echo_samples
 from benchmarks.measure import MARKER, median_of, ms, pct, until
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
@@ -72,27 +71,13 @@ async def _echo(tmp: Path, samples: int, in_host: bool) -> list[float]:
         command = f"{sys.executable} -c {shlex.quote(ECHO)}"
         project = store.add_project("echo", str(tmp), command=command)
         app = WxtuiApp(store, poll_interval=60, sessions_in_host=in_host)
-        results = []
         async with app.run_test(size=SIZE) as pilot:
             await app.show_project(project.id)
             pane = app.pane_for(project.id)
             assert pane is not None
             view = pane.view
             await until(lambda: "ready" in "".join(view.screen_text()))
-            loop = asyncio.get_running_loop()
-            for i in range(samples):
-                letter = "abcdefghij"[i % 10]
-                view.feed_text("\x1b[H\x1b[2Jready....")
-                await pilot.pause()
-                start = time.perf_counter()
-                type_key(app, letter)
-                await until(lambda c=letter: view.emulator.rows[0].data_at(9) == c, pause=0)
-                seen = loop.time()
-                await until(
-                    lambda s=seen: view.next_frame_at is None or view.last_frame_at >= s,
-                    pause=0,
-                )
-                results.append(time.perf_counter() - start)
+            results = await echo_samples(app, pilot, view, samples, clear=True)
             await app.backend.stop_all()
     await _stop_host(db)
     return results

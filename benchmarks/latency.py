@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from benchmarks.apps import BareApp, PeerTerminalApp, textual_tty_installed, type_key
@@ -17,6 +18,7 @@ from benchmarks.measure import ms, pct, until
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
 from wxtui.store import Store
+from wxtui.terminal.widget import TerminalView
 
 ECHO = "import os, tty\ntty.setraw(0)\nos.write(1, b'ready')\nwhile True:\n    os.write(1, os.read(0, 64))\n"
 FLOOD = "while :; do echo flood flood flood flood flood flood flood flood; done"
@@ -72,6 +74,29 @@ async def textual_tty_latency(samples: int) -> list[float]:
     return results
 
 
+async def echo_samples(
+    app: WxtuiApp, pilot: Pilot[object], view: TerminalView, samples: int, clear: bool
+) -> list[float]:
+    """Key event to its echo (column 10 of row 1) painted, ``samples`` times; with
+    ``clear``, row 1 is reset first so the echo lands there."""
+    loop = asyncio.get_running_loop()
+    results = []
+    for i in range(samples):
+        letter = "abcdefghij"[i % 10]
+        if clear:
+            view.feed_text("\x1b[H\x1b[2Jready....")  # The echo lands in column 9.
+        await pilot.pause()
+        start = time.perf_counter()
+        type_key(app, letter)
+        # Echoed on the emulator's screen, then painted by the next frame.
+        await until(lambda c=letter: view.emulator.rows[0].data_at(9) == c, pause=0)
+        seen = loop.time()
+        # The frame that paints it: none pending, or (under a flood) one since.
+        await until(lambda s=seen: view.next_frame_at is None or view.last_frame_at >= s, pause=0)
+        results.append(time.perf_counter() - start)
+    return results
+
+
 async def wxtui_latency(samples: int, tmp: Path, flood: str | None) -> list[float]:
     with Store.open(tmp / f"lat-{flood}-{time.monotonic_ns()}.db") as store:
         script = FLOOD_ECHO if flood == "same" else ECHO
@@ -84,7 +109,6 @@ async def wxtui_latency(samples: int, tmp: Path, flood: str | None) -> list[floa
             command=f"sh -c {shlex.quote(FLOOD)}" if flood == "other" else "sleep 60",
         )
         app = WxtuiApp(store, poll_interval=60)
-        results = []
         async with app.run_test(size=(160, 45)) as pilot:
             await app.show_project(other.id)
             await app.show_project(echo.id)
@@ -94,23 +118,7 @@ async def wxtui_latency(samples: int, tmp: Path, flood: str | None) -> list[floa
             ready = "streaming line" if flood == "same" else "ready"
             await until(lambda: ready in "".join(view.emulator.display()))
             await pilot.pause()
-            loop = asyncio.get_running_loop()
-            for i in range(samples):
-                letter = "abcdefghij"[i % 10]
-                if flood != "same":
-                    view.feed_text("\x1b[H\x1b[2Jready....")  # The echo lands in column 9.
-                await pilot.pause()
-                start = time.perf_counter()
-                type_key(app, letter)
-                # Echoed on the emulator's screen, then painted by the next frame.
-                await until(lambda c=letter: view.emulator.rows[0].data_at(9) == c, pause=0)
-                seen = loop.time()
-                # The frame that paints it: none pending, or (under a flood) one since.
-                await until(
-                    lambda s=seen: view.next_frame_at is None or view.last_frame_at >= s,
-                    pause=0,
-                )
-                results.append(time.perf_counter() - start)
+            results = await echo_samples(app, pilot, view, samples, clear=flood != "same")
         await app.sessions.stop_all(0.2)
     return results
 

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from wxtui.sessions.client import ClientSink, HostClient, connect_or_start
 from wxtui.sessions.host import host_running, host_socket_path
-from wxtui.sessions.project_sessions import ProjectSessions, SessionSink
+from wxtui.sessions.project_sessions import ProjectSessions
 
 STOP_GRACE = 1.0
 
@@ -63,8 +63,7 @@ class InProcessSessions:
         self.sessions = sessions
 
     async def start(self, project_id: str, sink: ClientSink, rows: int, cols: int) -> bool:
-        sink_: SessionSink = sink
-        _session, created = self.sessions.start(project_id, sink_, rows, cols)
+        _session, created = self.sessions.start(project_id, sink, rows, cols)
         return created
 
     def write(self, project_id: str, data: bytes) -> None:

@@ -20,6 +20,7 @@ from wxtui.errors import WxtuiError
 from wxtui.sessions.agent_state import AgentState, AgentStatus
 from wxtui.sessions.host import host_running, host_socket_path
 from wxtui.sessions.lock import LockHeld
+from wxtui.sessions.project_sessions import SessionSink
 from wxtui.sessions.protocol import (
     PROTOCOL,
     Frame,
@@ -40,22 +41,13 @@ class HostUnavailable(WxtuiError):
     """No host answers, and none could be started."""
 
 
-class ClientSink(Protocol):
-    """Where a watched session's screen, output and events go (a pane, a terminal)."""
+class ClientSink(SessionSink, Protocol):
+    """Where a watched session's screen, output and events go (a pane, a terminal): a
+    session's sink that also takes the whole screen when it attaches or falls behind."""
 
     def repaint(self, rows: int, cols: int, data: bytes) -> None:
         """The session as it is now: a fresh screen of this size gets these bytes."""
         ...
-
-    def feed(self, data: bytes) -> None: ...
-
-    def session_exited(self, returncode: int) -> None: ...
-
-    def notice(self, text: str) -> None: ...
-
-    def agent_status(self, status: AgentStatus, tracked: bool) -> None: ...
-
-    def milestones_changed(self) -> None: ...
 
 
 class HostClient:
