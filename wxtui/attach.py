@@ -17,11 +17,12 @@ import termios
 import tty
 from pathlib import Path
 
-from wxtui import __version__
 from wxtui.errors import WxtuiError
 from wxtui.sessions.agent_state import AgentStatus
 from wxtui.sessions.client import HostClient, connect_or_start
 from wxtui.store import Store
+from wxtui.terminal.emulator import TerminalEmulator
+from wxtui.terminal.snapshot import Snapshot, repaint
 
 DETACH = b"\x1d"  # ctrl+]
 # What a program may have left on: the alternate screen, mouse and paste modes, a hidden
@@ -51,8 +52,10 @@ class _Terminal:
                 continue
             view = view[written:]
 
-    def repaint(self, rows: int, cols: int, data: bytes) -> None:
-        self._write(b"\x1b[H\x1b[2J" + data)
+    def load_snapshot(self, snapshot: Snapshot) -> None:
+        emulator = TerminalEmulator(snapshot.columns, snapshot.rows)
+        snapshot.restore(emulator)
+        self._write(b"\x1b[H\x1b[2J" + repaint(emulator))
 
     def feed(self, data: bytes) -> None:
         self._write(data)
@@ -92,7 +95,7 @@ async def _attached(db_path: Path, project_id: str, agent: str | None) -> str:
     if not client.same_version:
         await _close(client)
         raise WxtuiError(
-            f"the session host runs wxtui {client.host_version} (this is {__version__}); "
+            f"the session host runs {client.other_version}; "
             "`wxtui host stop` ends it (its agents too), then attach again"
         )
     terminal = _Terminal(1)

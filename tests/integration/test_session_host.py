@@ -18,11 +18,13 @@ from pathlib import Path
 import pytest
 
 from tests.support import WXTUI, FakeClaude, ok, run, wait_until
+from wxtui.errors import WxtuiError
 from wxtui.sessions.agent_state import AgentStatus
 from wxtui.sessions.client import HostClient, connect_or_start
 from wxtui.sessions.host import host_running, host_socket_path
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
+from wxtui.terminal.snapshot import Snapshot
 
 ROOT = Path(__file__).parents[2]
 
@@ -36,9 +38,9 @@ class Watcher:
         self.exits: list[int] = []
         self.statuses: list[AgentStatus] = []
 
-    def repaint(self, rows: int, cols: int, data: bytes) -> None:
-        self.screen = TerminalEmulator(cols, rows)
-        self.screen.feed(data)
+    def load_snapshot(self, snapshot: Snapshot) -> None:
+        self.screen = TerminalEmulator(snapshot.columns, snapshot.rows)
+        snapshot.restore(self.screen)
 
     def feed(self, data: bytes) -> None:
         self.output += data
@@ -270,8 +272,9 @@ async def test_attaching_and_detaching_a_hundred_times_leaves_the_host_as_it_was
     await first.close()
 
 
+@pytest.mark.parametrize("other", ["version", "protocol"])
 async def test_a_host_of_another_version_is_offered_a_restart(
-    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, other: str
 ) -> None:
     from tests.support import make_app
     from wxtui.app.dialogs import ConfirmDialog
@@ -282,7 +285,16 @@ async def test_a_host_of_another_version_is_offered_a_restart(
     await old.start(project, Watcher(), 24, 80)
     (session,) = (await old.status())["sessions"]
     await old.close()
-    monkeypatch.setattr(client_module, "__version__", "0.0.0-other")
+    if other == "version":
+        monkeypatch.setattr(client_module, "__version__", "0.0.0-other")
+    else:  # Same version, another protocol: it may still ask the status and stop the host.
+        monkeypatch.setattr(client_module, "PROTOCOL", client_module.PROTOCOL - 1)
+        foreign = await HostClient.connect(host_socket_path(db, os.environ))
+        assert not foreign.same_version and "another build" in foreign.other_version
+        assert (await foreign.status())["sessions"][0]["pid"] == session["pid"]
+        with pytest.raises(WxtuiError):  # Nothing else: the host drops it.
+            await foreign.start(project, Watcher(), 24, 80)
+        assert not _gone(session["pid"]), "the agent kept running"
     with Store.open(db) as store:
         app = make_app(store, sessions_in_host=True)
         async with app.run_test(size=(120, 36)) as pilot:

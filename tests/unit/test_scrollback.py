@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
 from wxtui.terminal import scrollback as scrollback_module
 from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row
 from wxtui.terminal.scrollback import Scrollback
@@ -77,3 +79,50 @@ def test_kept_lines_are_not_tracked_by_the_collector() -> None:
     history.append(styled_row())
     gc.collect()
     assert not gc.is_tracked(history._lines[0])
+
+
+def filled(lines: int, maxlen: int = 100) -> Scrollback:
+    history = Scrollback(maxlen)
+    for i in range(lines):
+        row = Row(12)
+        row.put(0, f"c{i}", Attrs(fg=f"{i:06x}", bold=i % 2 == 0))
+        row.put(4, " plain", DEFAULT_ATTRS)
+        history.append(row)
+    return history
+
+
+def test_exported_lines_load_back_the_same_across_style_generations(monkeypatch) -> None:
+    monkeypatch.setattr(scrollback_module, "GENERATION_SIZE", 4)
+    source = filled(30, maxlen=20)
+    styles, lines = source.export()
+    copy = Scrollback(20)
+    copy.load(styles, lines)
+    assert list(copy) == list(source)
+    copy.append(styled_row())  # It goes on like any history.
+    assert copy[-1] == (("red", RED), (" plain", DEFAULT_ATTRS)) and len(copy) == 20
+
+
+def test_loading_keeps_the_newest_lines_that_fit() -> None:
+    styles, lines = filled(10).export()
+    copy = Scrollback(4)
+    copy.load(styles, lines)
+    assert [runs[0][0] for runs in copy] == ["c6", "c7", "c8", "c9"]
+
+
+def test_malformed_history_is_refused_and_changes_nothing() -> None:
+    copy = filled(2)
+    before = list(copy)
+    styles, lines = filled(3).export()
+    bad_cases = [
+        (styles, [["text", 4, 99]]),  # a style that is not in the table
+        (styles, [["text", 4]]),  # an end without a style
+        (styles, [[7, 4, 0]]),  # no text
+        (styles, [["text", "4", 0]]),
+        (styles, ["text"]),
+        ([["default"]], lines),  # a style with too few fields
+        ([[[1], *styles[0][1:]]], lines),  # a field no style has
+    ]
+    for bad_styles, bad_lines in bad_cases:
+        with pytest.raises(ValueError, match="malformed"):
+            copy.load(bad_styles, bad_lines)
+        assert list(copy) == before

@@ -1,13 +1,15 @@
 """A repaint rebuilds a terminal: fed to a fresh emulator of the same size, it shows the
-same history, screen, cursor, pen, modes and title as the emulator it was taken from."""
+same history, screen, cursor, pen, modes and title as the emulator it was taken from.
+So does a snapshot (the history as data, the rest as a repaint), sent as bytes."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wxtui.terminal.emulator import TerminalEmulator
-from wxtui.terminal.snapshot import repaint
+from wxtui.terminal.snapshot import Snapshot, repaint
 
 
 def state(t: TerminalEmulator) -> dict[str, object]:
@@ -39,10 +41,18 @@ def rebuilt(source: TerminalEmulator) -> TerminalEmulator:
     return copy
 
 
+def restored(source: TerminalEmulator) -> TerminalEmulator:
+    snapshot = Snapshot.decode(Snapshot.of(source).encode())
+    copy = TerminalEmulator(snapshot.columns, snapshot.rows)
+    snapshot.restore(copy)
+    return copy
+
+
 def check(data: str, columns: int = 30, lines: int = 6) -> None:
     source = TerminalEmulator(columns, lines)
     source.feed(data.encode())
     assert state(rebuilt(source)) == state(source)
+    assert state(restored(source)) == state(source)
 
 
 def test_history_screen_colours_and_cursor() -> None:
@@ -74,11 +84,34 @@ def test_a_cursor_waiting_to_wrap_at_the_right_edge() -> None:
 def test_leaving_the_alternate_screen_after_a_repaint_restores_the_main_screen() -> None:
     source = TerminalEmulator(30, 6)
     source.feed(b"shell prompt $ \x1b[?1049h\x1b[Hin the editor")
-    copy = rebuilt(source)
-    for t in (source, copy):
+    copies = [rebuilt(source), restored(source)]
+    for t in (source, *copies):
         t.feed(b"\x1b[?1049lback")
-    assert copy.display() == source.display()
-    assert copy.screen.cursor.x == source.screen.cursor.x
+    for copy in copies:
+        assert copy.display() == source.display()
+        assert copy.screen.cursor.x == source.screen.cursor.x
+
+
+def test_a_snapshot_keeps_text_json_would_stumble_on() -> None:
+    source = TerminalEmulator(30, 6)
+    source.feed(b'quote " back\\slash \xed\xa0\x80 \xff invalid utf-8\x01\r\n' * 8)
+    assert state(restored(source)) == state(source)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not json\nscreen",
+        b'{"rows": 0, "columns": 5, "styles": [], "lines": []}\n',
+        b'{"rows": 3, "columns": 5, "styles": {}, "lines": []}\n',
+        b'{"rows": 3}\n',
+        b"[1]\n",
+    ],
+)
+def test_a_malformed_snapshot_is_refused(data: bytes) -> None:
+    with pytest.raises(ValueError, match="malformed"):
+        Snapshot.decode(data)
 
 
 PIECES = st.sampled_from(

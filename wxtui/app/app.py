@@ -17,7 +17,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input
 
-from wxtui import __version__
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.dialogs import (
     ConfirmDialog,
@@ -256,17 +255,22 @@ class WxtuiApp(App[int]):
         if client is not None and not client.same_version:
             self.push_screen(
                 ConfirmDialog(
-                    f"The session host runs wxtui {client.host_version} (this is "
-                    f"{__version__}).\nRestart it? Its agents end; their conversations resume."
+                    f"The session host runs {client.other_version}.\n"
+                    "Restart it? Its agents end; their conversations resume."
                 ),
                 self._restart_host,
             )
             return
         known = {p.id for p in self.store.list_projects()}
-        for project_id in running:
-            if project_id in known and self.pane_for(project_id) is None:
-                pane = await self._panes.pane(project_id)
-                await self._start(pane)
+        new = [p for p in running if p in known and self.pane_for(p) is None]
+        if not new:
+            return
+        # The one under the sidebar's cursor first (enter shows it at once); the others
+        # all together while its snapshot comes (the host sends them back to back).
+        new.sort(key=lambda project_id: project_id != self._selected_project_id())
+        first = asyncio.create_task(self._start(await self._panes.pane(new[0])))
+        others = await self._panes.panes_of(new[1:])
+        await asyncio.gather(first, *(self._start(pane) for pane in others))
 
     async def _restart_host(self, answer: bool | None) -> None:
         if answer and isinstance(self.backend, HostedSessions):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import ContentSwitcher, Static
 
-from wxtui.app.session_pane import PaneSessions, SessionPane, pane_id
+from wxtui.app.session_pane import PaneSessions, SessionPane
 
 EMPTY_NO_PROJECTS = """[b]No projects yet.[/b]
 
@@ -42,6 +42,7 @@ class PaneSwitcher(ContentSwitcher):
         self._reserved_keys = reserved_keys
         self._empty = Static(EMPTY_PICK, id=EMPTY)
         self._shown: SessionPane | None = None  # Asked for on every session event: kept.
+        self._by_project: dict[str, SessionPane] = {}
 
     def compose(self) -> ComposeResult:
         yield self._empty
@@ -53,26 +54,36 @@ class PaneSwitcher(ContentSwitcher):
 
     def pane_for(self, project_id: str) -> SessionPane | None:
         """The project's pane, if it has been opened."""
-        panes = self.query(f"#{pane_id(project_id)}")
-        return panes.first(SessionPane) if panes else None
+        return self._by_project.get(project_id)
 
     def panes(self) -> list[SessionPane]:
-        return list(self.query_children(SessionPane))
+        return list(self._by_project.values())
 
     async def pane(self, project_id: str) -> SessionPane:
         """The project's pane, created (at this area's size) if it is not open yet."""
-        pane = self.pane_for(project_id)
-        if pane is None:
-            pane = SessionPane(project_id, self._sessions, self._reserved_keys)
-            if self.size.width > 0 and self.size.height > 0:
-                pane.fit(self.size.height, self.size.width)
-            await self.mount(pane)
+        (pane,) = await self.panes_of([project_id])
         return pane
+
+    async def panes_of(self, project_ids: list[str]) -> list[SessionPane]:
+        """The projects' panes; those not open yet are created and mounted together."""
+        new = [
+            SessionPane(project_id, self._sessions, self._reserved_keys)
+            for project_id in dict.fromkeys(project_ids)
+            if project_id not in self._by_project
+        ]
+        if new:
+            for pane in new:
+                if self.size.width > 0 and self.size.height > 0:
+                    pane.fit(self.size.height, self.size.width)
+                self._by_project[pane.project_id] = pane
+            await self.mount(*new)
+        return [self._by_project[project_id] for project_id in project_ids]
 
     async def discard(self, pane: SessionPane) -> None:
         """Remove a pane (its project is gone); the notice takes its place if it was shown."""
         if self._shown is pane:
             self.show_empty(has_projects=True)
+        self._by_project.pop(pane.project_id, None)
         await pane.remove()
 
     def show(self, pane: SessionPane) -> None:

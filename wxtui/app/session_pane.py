@@ -29,6 +29,7 @@ from wxtui.app.sidebar import (
     inert,
 )
 from wxtui.sessions.agent_state import AgentState, AgentStatus
+from wxtui.terminal.snapshot import Snapshot
 from wxtui.terminal.widget import TerminalView
 
 EXIT_MODE_RESET = "\x1b[?1049l\x1b[?1;1000;1002;1003;1004;1006;2004;2026l\x1b[?25h\x1b[0m"
@@ -175,9 +176,9 @@ class SessionPane(Widget):
         if not self.is_current and not self.unseen_output:
             self.unseen_output = True
 
-    def repaint(self, rows: int, cols: int, data: bytes) -> None:
+    def load_snapshot(self, snapshot: Snapshot) -> None:
         """The session as the host has it (on attach, or after falling behind)."""
-        self.view.load_repaint(rows, cols, data)
+        self.view.load_snapshot(snapshot)
 
     def session_exited(self, returncode: int) -> None:
         self.returncode = returncode

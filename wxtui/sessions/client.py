@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import subprocess
@@ -30,6 +29,7 @@ from wxtui.sessions.protocol import (
     encode_json,
     read_frame,
 )
+from wxtui.terminal.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,8 @@ class ClientSink(SessionSink, Protocol):
     """Where a watched session's screen, output and events go (a pane, a terminal): a
     session's sink that also takes the whole screen when it attaches or falls behind."""
 
-    def repaint(self, rows: int, cols: int, data: bytes) -> None:
-        """The session as it is now: a fresh screen of this size gets these bytes."""
+    def load_snapshot(self, snapshot: Snapshot) -> None:
+        """The session as it is now (its screen, history and modes)."""
         ...
 
 
@@ -58,6 +58,7 @@ class HostClient:
         self._writer = writer
         self.host_version = ""
         self.host_pid = 0
+        self.host_protocol: object = None
         self._sinks: dict[str, ClientSink] = {}
         self._started: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -82,19 +83,27 @@ class HostClient:
             raise HostUnavailable(f"the session host refused the connection: {reason}")
         body = welcome.json()
         client.host_version = str(body.get("version", ""))
+        client.host_protocol = body.get("protocol")
         client.host_pid = int(body.get("pid", 0))
         client._reading = asyncio.get_running_loop().create_task(client._read())
         return client
 
     @property
     def same_version(self) -> bool:
-        return self.host_version == __version__
+        return self.host_version == __version__ and self.host_protocol == PROTOCOL
+
+    @property
+    def other_version(self) -> str:
+        """Which wxtui the host is, when it is not this one (a few words)."""
+        if self.host_version != __version__:
+            return f"wxtui {self.host_version} (this is {__version__})"
+        return f"another build of wxtui {__version__}"
 
     # -- what the app calls --------------------------------------------------------
 
     async def start(self, project_id: str, sink: ClientSink, rows: int, cols: int) -> bool:
         """Start the project's session in the host (or join it); its screen arrives at
-        ``sink.repaint``, then its output. True when it was started now.
+        ``sink.load_snapshot``, then its output. True when it was started now.
 
         Raises LockHeld when another wxtui runs it, WxtuiError when it cannot start."""
         self._sinks[project_id] = sink
@@ -213,11 +222,13 @@ class HostClient:
                 sink.feed(data)
         elif frame.kind is Kind.SNAPSHOT:
             project_id, data = frame.session_bytes()
-            header, _newline, screen = data.partition(b"\n")
-            size = json.loads(header)
             sink = self._sinks.get(project_id)
             if sink is not None:
-                sink.repaint(int(size["rows"]), int(size["cols"]), screen)
+                try:
+                    snapshot = Snapshot.decode(data)
+                except ValueError as exc:
+                    raise ProtocolError(str(exc)) from None
+                sink.load_snapshot(snapshot)
         elif frame.kind is Kind.EVENT:
             self._event(frame.json())
         elif frame.kind is Kind.STATUS_REPLY:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import logging
 import os
 import signal
@@ -43,7 +42,7 @@ from wxtui.sessions.runtime import runtime_dir
 from wxtui.sessions.unix_socket import bind_private, peer_uid
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
-from wxtui.terminal.snapshot import repaint
+from wxtui.terminal.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +70,7 @@ class _Client:
         self.writer = writer
         self.watching: set[str] = set()
         self.dropped = False
+        self.foreign = False  # Of another protocol: it may only ask the status and stop.
         self.behind_since: float | None = None  # When it fell behind on output.
 
     def send(self, frame: bytes) -> None:
@@ -126,10 +126,7 @@ class HostedSession:
         self.host.sessions.title_changed(self.project_id, title)
 
     def snapshot(self) -> bytes:
-        header = json.dumps({"rows": self.emulator.lines, "cols": self.emulator.columns})
-        return encode_bytes(
-            Kind.SNAPSHOT, self.project_id, header.encode() + b"\n" + repaint(self.emulator)
-        )
+        return encode_bytes(Kind.SNAPSHOT, self.project_id, Snapshot.of(self.emulator).encode())
 
     # -- SessionSink ---------------------------------------------------------------
 
@@ -263,11 +260,7 @@ class SessionHost:
                 return  # A probe: is the host up?
             if hello.kind is not Kind.HELLO:
                 raise ProtocolError("a client did not say hello")
-            if hello.json().get("protocol") != PROTOCOL:
-                client.send(
-                    encode_json(Kind.REFUSED, error="protocol mismatch", version=__version__)
-                )
-                return
+            client.foreign = hello.json().get("protocol") != PROTOCOL
             client.send(
                 encode_json(Kind.WELCOME, protocol=PROTOCOL, version=__version__, pid=os.getpid())
             )
@@ -291,6 +284,8 @@ class SessionHost:
 
     async def _handle(self, client: _Client, frame: Frame) -> None:
         kind = frame.kind
+        if client.foreign and kind not in (Kind.STATUS, Kind.SHUTDOWN):
+            raise ProtocolError(f"a client of another protocol sent {kind.name}")
         if kind is Kind.INPUT:
             project_id, data = frame.session_bytes()
             self.sessions.write(project_id, data)
@@ -299,6 +294,9 @@ class SessionHost:
         project_id = str(body.get("project", ""))
         if kind is Kind.START:
             self._start(client, project_id, _size(body, "rows"), _size(body, "cols"))
+            # A client attaching asks for every session at once: its snapshots go out
+            # one by one (it loads each while the next is made), not after the last.
+            await asyncio.sleep(0)
         elif kind is Kind.RESIZE:
             hosted = self.hosted.get(project_id)
             rows, cols = _size(body, "rows"), _size(body, "cols")

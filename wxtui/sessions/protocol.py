@@ -16,7 +16,9 @@ from typing import Any
 
 from wxtui.errors import WxtuiError
 
-PROTOCOL = 1
+# Frames, HELLO, WELCOME, STATUS, SHUTDOWN and STATUS_REPLY never change: a client of
+# another protocol may still ask a host its status and stop it (to restart it).
+PROTOCOL = 2
 MAX_FRAME = 16 * 1024 * 1024
 _HEADER = struct.Struct(">IB")
 
@@ -34,8 +36,7 @@ class Kind(IntEnum):
     DETACH = 9  # {"project"}
     # host -> client
     WELCOME = 64  # {"protocol", "version", "pid"}
-    REFUSED = 65  # {"error"}
-    SNAPSHOT = 66  # project, bytes: {"rows", "cols"} first line, then a repaint
+    SNAPSHOT = 66  # project, bytes: a terminal.snapshot.Snapshot, encoded
     OUTPUT = 67  # project, bytes
     EVENT = 68  # {"project", "event", ...}
     STATUS_REPLY = 69  # {"pid", "version", "sessions": [...]}

