@@ -5,22 +5,19 @@ memory per session."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import shlex
 import statistics
-import sys
 import time
 from pathlib import Path
 
 from benchmarks.corpora import CORPORA, cut_at_utf8_boundary
-from benchmarks.latency import ECHO, echo_samples
-from benchmarks.measure import MARKER, median_of, ms, pct, until
+from benchmarks.latency import wxtui_latency
+from benchmarks.measure import MARKER, median_of, ms, pct, stop_host, until
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
 from wxtui.sessions.backend import HostedSessions
-from wxtui.sessions.client import HostClient, HostUnavailable, connect_or_start
-from wxtui.sessions.host import host_running, host_socket_path
+from wxtui.sessions.client import connect_or_start
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
 from wxtui.terminal.snapshot import Snapshot
@@ -30,18 +27,6 @@ SIZE = (160, 45)
 
 def _db(tmp: Path, name: str) -> Path:
     return tmp / f"{name}-{time.monotonic_ns()}.db"
-
-
-async def _stop_host(db: Path) -> None:
-    """The host ends (it may be ending already) before the next measurement."""
-    path = host_socket_path(db, os.environ)
-    if host_running(path):
-        with contextlib.suppress(HostUnavailable):
-            client = await HostClient.connect(path)
-            await client.shutdown()
-            await client.close()
-    while path.exists():
-        await asyncio.sleep(0.02)
 
 
 async def _throughput(tmp: Path, path: Path, size: int, in_host: bool) -> float:
@@ -61,26 +46,8 @@ async def _throughput(tmp: Path, path: Path, size: int, in_host: bool) -> float:
             await pilot.pause()
             elapsed = time.perf_counter() - start
             await app.backend.stop_all()
-    await _stop_host(db)
+    await stop_host(db)
     return size / elapsed
-
-
-async def _echo(tmp: Path, samples: int, in_host: bool) -> list[float]:
-    db = _db(tmp, "host-echo")
-    with Store.open(db) as store:
-        command = f"{sys.executable} -c {shlex.quote(ECHO)}"
-        project = store.add_project("echo", str(tmp), command=command)
-        app = WxtuiApp(store, poll_interval=60, sessions_in_host=in_host)
-        async with app.run_test(size=SIZE) as pilot:
-            await app.show_project(project.id)
-            pane = app.pane_for(project.id)
-            assert pane is not None
-            view = pane.view
-            await until(lambda: "ready" in "".join(view.screen_text()))
-            results = await echo_samples(app, pilot, view, samples, clear=True)
-            await app.backend.stop_all()
-    await _stop_host(db)
-    return results
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -146,7 +113,7 @@ async def _attach(tmp: Path, sessions: int, idle_seconds: float) -> dict[str, fl
                 - app_cpu.system
             ) / elapsed
             await app.backend.stop_all()
-    await _stop_host(db)
+    await stop_host(db)
     return {
         "first": first,
         "every": every,
@@ -197,8 +164,8 @@ def bench_host(report: Report, tmp: Path, size: int, runs: int, samples: int, id
             "≥ 0.9x",
             hosted >= 0.9 * local,
         )
-    local_echo = asyncio.run(_echo(tmp, samples, False))
-    hosted_echo = asyncio.run(_echo(tmp, samples, True))
+    local_echo = asyncio.run(wxtui_latency(samples, tmp, None))
+    hosted_echo = asyncio.run(wxtui_latency(samples, tmp, None, in_host=True))
     p50, base = statistics.median(hosted_echo), statistics.median(local_echo)
     report.record(
         "host",
@@ -208,6 +175,16 @@ def bench_host(report: Report, tmp: Path, size: int, runs: int, samples: int, id
         f"+{ms(p50 - base)}",
         "p50 ≤ in-process + 1 ms",
         p50 <= base + 0.001,
+    )
+    flooded = asyncio.run(wxtui_latency(samples, tmp, "other", in_host=True))
+    report.record(
+        "host",
+        "keystroke echo through the session host while another session floods: p50 / p90",
+        f"{ms(statistics.median(flooded))} / {ms(pct(flooded, 0.9))}",
+        f"idle p50 {ms(p50)}",
+        "",
+        "p90 ≤ 2 frames (33 ms)",
+        pct(flooded, 0.9) <= 0.033,
     )
     figures = asyncio.run(_attach(tmp, 10, idle))
     report.record(

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from benchmarks.apps import BareApp, PeerTerminalApp, textual_tty_installed, type_key
-from benchmarks.measure import ms, pct, until
+from benchmarks.measure import ms, pct, stop_host, until
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
 from wxtui.store import Store
@@ -97,8 +97,13 @@ async def echo_samples(
     return results
 
 
-async def wxtui_latency(samples: int, tmp: Path, flood: str | None) -> list[float]:
-    with Store.open(tmp / f"lat-{flood}-{time.monotonic_ns()}.db") as store:
+async def wxtui_latency(
+    samples: int, tmp: Path, flood: str | None, in_host: bool = False
+) -> list[float]:
+    """Echo in one session: alone, with ``flood`` "other" while another session floods,
+    with "same" while it streams output itself; its sessions in the session host or not."""
+    db = tmp / f"lat-{flood}-{time.monotonic_ns()}.db"
+    with Store.open(db) as store:
         script = FLOOD_ECHO if flood == "same" else ECHO
         echo = store.add_project(
             "echo", str(tmp), command=f"{sys.executable} -c {shlex.quote(script)}"
@@ -108,7 +113,7 @@ async def wxtui_latency(samples: int, tmp: Path, flood: str | None) -> list[floa
             str(tmp),
             command=f"sh -c {shlex.quote(FLOOD)}" if flood == "other" else "sleep 60",
         )
-        app = WxtuiApp(store, poll_interval=60)
+        app = WxtuiApp(store, poll_interval=60, sessions_in_host=in_host)
         async with app.run_test(size=(160, 45)) as pilot:
             await app.show_project(other.id)
             await app.show_project(echo.id)
@@ -119,7 +124,8 @@ async def wxtui_latency(samples: int, tmp: Path, flood: str | None) -> list[floa
             await until(lambda: ready in "".join(view.emulator.display()))
             await pilot.pause()
             results = await echo_samples(app, pilot, view, samples, clear=flood != "same")
-        await app.sessions.stop_all(0.2)
+            await app.backend.stop_all()
+    await stop_host(db)
     return results
 
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import os
 import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual.app import App
+
+from wxtui.sessions.client import HostClient, HostUnavailable
+from wxtui.sessions.host import host_running, host_socket_path
 
 COLUMNS, LINES = 200, 50
 MARKER = "END-OF-FLOOD-MARKER"
@@ -61,3 +67,15 @@ def traced_bytes(build: Callable[[], object]) -> tuple[int, object]:
         return tracemalloc.get_traced_memory()[0], kept
     finally:
         tracemalloc.stop()
+
+
+async def stop_host(db: Path) -> None:
+    """The host ends (it may be ending already) before the next measurement."""
+    path = host_socket_path(db, os.environ)
+    if host_running(path):
+        with contextlib.suppress(HostUnavailable):
+            client = await HostClient.connect(path)
+            await client.shutdown()
+            await client.close()
+    while path.exists():
+        await asyncio.sleep(0.02)

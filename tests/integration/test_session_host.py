@@ -39,8 +39,8 @@ class Watcher:
         self.statuses: list[AgentStatus] = []
 
     def load_snapshot(self, snapshot: Snapshot) -> None:
-        self.screen = TerminalEmulator(snapshot.columns, snapshot.rows)
-        snapshot.restore(self.screen)
+        previous, self.screen = self.screen, TerminalEmulator(snapshot.columns, snapshot.rows)
+        snapshot.restore(self.screen, previous)
 
     def feed(self, data: bytes) -> None:
         self.output += data
@@ -411,4 +411,65 @@ async def test_another_user_cannot_reach_the_host(db: Path, tmp_path: Path) -> N
     watcher = Watcher()
     await client.start(project, watcher, 24, 80)
     await wait_until(lambda: "ready" in watcher.text())
+    await client.close()
+
+
+class SlowWatcher(Watcher):
+    """A client's sink that takes its time over every piece of output (a busy UI)."""
+
+    def __init__(self, pause: float = 0.001) -> None:
+        super().__init__()
+        self.pause = pause
+
+    def feed(self, data: bytes) -> None:
+        super().feed(data)
+        time.sleep(self.pause)
+
+
+async def test_a_flooding_session_holds_back_no_other_session_of_the_same_client(
+    db: Path, tmp_path: Path
+) -> None:
+    """Output queued for a client ahead of another session's echo is bounded by the flow
+    control window, not by how far the client lags behind a flood."""
+    from wxtui.sessions.host import WINDOW
+
+    flood = _project(db, "flood", "sh -c 'exec yes flood flood flood flood'", tmp_path)
+    echo = _project(db, "echo", "sh -c 'echo ready; exec cat'", tmp_path)
+    client = await connect_or_start(db)
+    flooded, echoed = SlowWatcher(), Watcher()
+    await client.start(echo, echoed, 24, 80)
+    await wait_until(lambda: "ready" in echoed.text())
+    await client.start(flood, flooded, 24, 80)
+    await wait_until(lambda: len(flooded.output) > 4 * WINDOW, message="the flood is on")
+    for i in range(5):
+        before = len(flooded.output)
+        client.write(echo, f"echo {i}\r".encode())
+        await wait_until(lambda i=i: f"echo {i}" in echoed.text(), message="the echo")
+        assert len(flooded.output) - before < 3 * WINDOW, "at most a window of flood in front"
+    await client.close()
+
+
+async def test_a_client_that_falls_behind_a_flood_gets_every_line_it_missed(
+    db: Path, tmp_path: Path
+) -> None:
+    """It misses output while behind; what it is sent then (the lines since, and the
+    screen) leaves its history exactly the session's: every line, in order."""
+    script = 'read go; seq -f "line %g of output faster than the client reads" 1 8000; echo FLOOD-DONE; exec cat'
+    project = _project(db, "flood", f"sh -c '{script}'", tmp_path)
+    client = await connect_or_start(db)
+    watcher = SlowWatcher(pause=0.005)
+    await client.start(project, watcher, 24, 80)
+    missed = []
+    original = watcher.load_snapshot
+
+    def load_snapshot(snapshot: Snapshot) -> None:
+        missed.append(snapshot.appends)
+        original(snapshot)
+
+    watcher.load_snapshot = load_snapshot  # type: ignore[method-assign]
+    client.write(project, b"go\r")
+    await wait_until(lambda: "FLOOD-DONE" in watcher.text(), timeout=60, message="the end")
+    assert any(missed), "it fell behind at least once (else this tests nothing)"
+    lines = [line.split()[1] for line in watcher.text().splitlines() if line.startswith("line ")]
+    assert lines == [str(n) for n in range(1, 8001)]
     await client.close()

@@ -94,7 +94,8 @@ def filled(lines: int, maxlen: int = 100) -> Scrollback:
 def test_exported_lines_load_back_the_same_across_style_generations(monkeypatch) -> None:
     monkeypatch.setattr(scrollback_module, "GENERATION_SIZE", 4)
     source = filled(30, maxlen=20)
-    styles, lines = source.export()
+    styles, lines, everything = source.export()
+    assert everything
     copy = Scrollback(20)
     copy.load(styles, lines)
     assert list(copy) == list(source)
@@ -103,16 +104,52 @@ def test_exported_lines_load_back_the_same_across_style_generations(monkeypatch)
 
 
 def test_loading_keeps_the_newest_lines_that_fit() -> None:
-    styles, lines = filled(10).export()
+    styles, lines, _ = filled(10).export()
     copy = Scrollback(4)
     copy.load(styles, lines)
     assert [runs[0][0] for runs in copy] == ["c6", "c7", "c8", "c9"]
 
 
+def test_the_lines_since_a_position_extend_a_copy_taken_then(monkeypatch) -> None:
+    """A client that missed output gets only the lines it has not seen."""
+    monkeypatch.setattr(scrollback_module, "GENERATION_SIZE", 4)
+    source = filled(5, maxlen=12)
+    copy = Scrollback(12)
+    copy.load(*source.export()[:2])
+    mark = source.position
+    for i in range(5, 9):
+        row = Row(12)
+        row.put(0, f"c{i}", Attrs(fg=i))
+        source.append(row)
+    styles, lines, everything = source.export(since=mark)
+    assert not everything and [line[0] for line in lines] == [f"c{i}" for i in range(5, 9)]
+    copy.extend(styles, lines)
+    assert list(copy) == list(source)
+    for _ in range(9, 20):  # Past maxlen: the oldest go, the newest stay.
+        copy.append(styled_row())
+        source.append(styled_row())
+    assert list(copy) == list(source) and len(copy) == 12
+    assert source.export(since=source.position)[1] == [], "nothing new"
+
+
+def test_after_a_clear_or_more_lines_than_it_keeps_the_whole_history_is_sent() -> None:
+    source = filled(5, maxlen=6)
+    mark = source.position
+    source.clear()
+    source.append(styled_row())
+    _, lines, everything = source.export(since=mark)
+    assert everything and len(lines) == 1
+    mark = source.position
+    for _ in range(10):
+        source.append(styled_row())
+    _, lines, everything = source.export(since=mark)
+    assert not everything and len(lines) == 6, "all it keeps"
+
+
 def test_malformed_history_is_refused_and_changes_nothing() -> None:
     copy = filled(2)
     before = list(copy)
-    styles, lines = filled(3).export()
+    styles, lines, _ = filled(3).export()
     bad_cases = [
         (styles, [["text", 4, 99]]),  # a style that is not in the table
         (styles, [["text", 4]]),  # an end without a style

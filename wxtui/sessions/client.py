@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from wxtui import __version__
 from wxtui.errors import WxtuiError
 from wxtui.sessions.agent_state import AgentState, AgentStatus
-from wxtui.sessions.host import host_running, host_socket_path
+from wxtui.sessions.host import WINDOW, host_running, host_socket_path
 from wxtui.sessions.lock import LockHeld
 from wxtui.sessions.project_sessions import SessionSink
 from wxtui.sessions.protocol import (
@@ -34,6 +34,7 @@ from wxtui.terminal.snapshot import Snapshot
 log = logging.getLogger(__name__)
 
 START_TIMEOUT = 10.0
+ACK_EVERY = WINDOW // 4
 STOP_TIMEOUT = 10.0
 
 
@@ -65,6 +66,7 @@ class HostClient:
         self._alive: set[str] = set()
         self._exits: dict[str, asyncio.Future[int]] = {}
         self._tracks_prompts: set[str] = set()
+        self._unacknowledged: dict[str, int] = {}
         self._reading: asyncio.Task[None] | None = None
         self.closed = asyncio.Event()
 
@@ -107,6 +109,7 @@ class HostClient:
 
         Raises LockHeld when another wxtui runs it, WxtuiError when it cannot start."""
         self._sinks[project_id] = sink
+        self._unacknowledged.pop(project_id, None)  # The host starts counting again.
         started = asyncio.get_running_loop().create_future()
         self._started[project_id] = started
         self._send(encode_json(Kind.START, project=project_id, rows=rows, cols=cols))
@@ -150,6 +153,7 @@ class HostClient:
 
     def detach(self, project_id: str) -> None:
         self._sinks.pop(project_id, None)
+        self._unacknowledged.pop(project_id, None)
         self._send(encode_json(Kind.DETACH, project=project_id))
 
     async def stop(self, project_id: str) -> None:
@@ -220,6 +224,7 @@ class HostClient:
             sink = self._sinks.get(project_id)
             if sink is not None:
                 sink.feed(data)
+            self._shown(project_id, len(data))
         elif frame.kind is Kind.SNAPSHOT:
             project_id, data = frame.session_bytes()
             sink = self._sinks.get(project_id)
@@ -229,10 +234,20 @@ class HostClient:
                 except ValueError as exc:
                     raise ProtocolError(str(exc)) from None
                 sink.load_snapshot(snapshot)
+            self._shown(project_id, len(data))
         elif frame.kind is Kind.EVENT:
             self._event(frame.json())
         elif frame.kind is Kind.STATUS_REPLY:
             self._replies.put_nowait(frame.json())
+
+    def _shown(self, project_id: str, size: int) -> None:
+        """Acknowledge what the sink has taken, a quarter window at a time (the host
+        stops sending a session's output to a client with a window of it unread)."""
+        shown = self._unacknowledged.get(project_id, 0) + size
+        if shown >= ACK_EVERY:
+            self._send(encode_json(Kind.ACK, project=project_id, bytes=shown))
+            shown = 0
+        self._unacknowledged[project_id] = shown
 
     def _event(self, body: dict[str, Any]) -> None:
         project_id = str(body.get("project", ""))

@@ -42,15 +42,20 @@ from wxtui.sessions.runtime import runtime_dir
 from wxtui.sessions.unix_socket import bind_private, peer_uid
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
+from wxtui.terminal.scrollback import Position
 from wxtui.terminal.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
-# A client this far behind stops getting output; once it has read most of it, it gets a
-# repaint of the session instead (nothing is lost: the host's screen has it all). One
-# that reads nothing for STUCK_AFTER seconds is disconnected.
-CLIENT_BUFFER_LIMIT = 4 * 1024 * 1024
-CLIENT_CAUGHT_UP = 256 * 1024
+# Flow control, per client and session: a client has at most about WINDOW bytes of a
+# session's output sent and not yet acknowledged (ACK, once it has shown them). Past
+# that, the session's output is not sent to it; once it has acknowledged most of what
+# it had, it gets a snapshot of the session with the history lines it missed (nothing
+# is lost: the host's screen has it all). So a flooding session never queues more than
+# a window in front of another session's echo, and a slow client never slows the
+# child or the other clients. One that acknowledges nothing for STUCK_AFTER seconds
+# while it is behind is disconnected.
+WINDOW = 64 * 1024
 STUCK_AFTER = 10.0
 STOP_GRACE = 1.0
 IDLE_EXIT = 60.0  # No session and no client this long: the host ends.
@@ -64,43 +69,67 @@ def host_socket_path(db_path: Path, environ: Mapping[str, str]) -> Path:
 
 
 class _Client:
-    """One connection: what it watches, and bounded sending (see CLIENT_BUFFER_LIMIT)."""
+    """One connection: what it watches, and flow control per session (see WINDOW)."""
 
     def __init__(self, writer: asyncio.StreamWriter) -> None:
         self.writer = writer
         self.watching: set[str] = set()
         self.dropped = False
         self.foreign = False  # Of another protocol: it may only ask the status and stop.
-        self.behind_since: float | None = None  # When it fell behind on output.
+        self.unacknowledged: dict[str, int] = {}  # Bytes of each session's output.
+        self.behind: dict[str, Position] = {}  # Sessions it missed output of, since where.
+        self.acknowledged_at = time.monotonic()
 
     def send(self, frame: bytes) -> None:
         """A control message: always sent (they are small and rare)."""
         if not self.dropped:
             self.writer.write(frame)
 
-    def send_output(self, hosted: HostedSession, frame: bytes) -> None:
-        """A session's output, unless the client is behind (see :meth:`catch_up`)."""
-        if self.dropped:
+    def send_output(
+        self, hosted: HostedSession, frame: bytes, size: int, history_before: Position
+    ) -> None:
+        """``size`` bytes of a session's output, unless it has a window's worth unread
+        (``history_before``: where the session's history was before this output)."""
+        project_id = hosted.project_id
+        if self.dropped or project_id in self.behind:
             return
-        if self.behind_since is None:
-            if self.writer.transport.get_write_buffer_size() <= CLIENT_BUFFER_LIMIT:
-                self.writer.write(frame)
-                return
-            self.behind_since = time.monotonic()
-        self.catch_up(hosted)
+        unread = self.unacknowledged.get(project_id, 0)
+        if unread > WINDOW // 2 and unread + size > WINDOW:
+            if not self.behind:
+                self.acknowledged_at = time.monotonic()  # STUCK_AFTER counts from now.
+            self.behind[project_id] = history_before
+            hosted.host.watch_stragglers()
+            return
+        self.unacknowledged[project_id] = unread + size
+        self.writer.write(frame)
 
-    def catch_up(self, hosted: HostedSession) -> None:
-        """Behind: a repaint once it has read most of what it was sent; dropped if it
-        reads nothing for STUCK_AFTER seconds."""
-        if self.behind_since is None:
-            return
-        if self.writer.transport.get_write_buffer_size() <= CLIENT_CAUGHT_UP:
-            self.behind_since = None
-            self.writer.write(hosted.snapshot())
-        elif time.monotonic() - self.behind_since > STUCK_AFTER:
+    def send_snapshot(self, hosted: HostedSession, since: Position | None = None) -> None:
+        """The session as it is now (with the history since ``since``)."""
+        body = hosted.snapshot(since)
+        project_id = hosted.project_id
+        self.unacknowledged[project_id] = self.unacknowledged.get(project_id, 0) + len(body)
+        self.send(encode_bytes(Kind.SNAPSHOT, project_id, body))
+
+    def acknowledge(self, hosted: HostedSession, size: int) -> None:
+        """The client has shown ``size`` more bytes of the session; if it had fallen
+        behind and has read most of what it had, it gets what it missed."""
+        project_id = hosted.project_id
+        self.acknowledged_at = time.monotonic()
+        unread = max(0, self.unacknowledged.get(project_id, 0) - size)
+        self.unacknowledged[project_id] = unread
+        if project_id in self.behind and unread <= WINDOW // 2:
+            self.send_snapshot(hosted, self.behind.pop(project_id))
+
+    def check_stuck(self) -> bool:
+        """Behind and silent for STUCK_AFTER seconds: disconnected. True while behind."""
+        if not self.behind or self.dropped:
+            return False
+        if time.monotonic() - self.acknowledged_at > STUCK_AFTER:
             log.warning("host: a client stopped reading; it is disconnected")
             self.dropped = True
             self.writer.transport.abort()
+            return False
+        return True
 
 
 class HostedSession:
@@ -125,18 +154,17 @@ class HostedSession:
     def _title(self, title: str) -> None:
         self.host.sessions.title_changed(self.project_id, title)
 
-    def snapshot(self) -> bytes:
-        return encode_bytes(Kind.SNAPSHOT, self.project_id, Snapshot.of(self.emulator).encode())
+    def snapshot(self, since: Position | None = None) -> bytes:
+        return Snapshot.of(self.emulator, since).encode()
 
     # -- SessionSink ---------------------------------------------------------------
 
     def feed(self, data: bytes) -> None:
+        history_before = self.emulator.history.position
         self.emulator.feed(data)
         frame = encode_bytes(Kind.OUTPUT, self.project_id, data)
         for client in list(self.watchers):
-            client.send_output(self, frame)
-        if any(client.behind_since is not None for client in self.watchers):
-            self.host.watch_stragglers()
+            client.send_output(self, frame, len(data), history_before)
 
     def session_exited(self, returncode: int) -> None:
         self.alive = False
@@ -214,8 +242,7 @@ class SessionHost:
         self._done.set()
 
     def watch_stragglers(self) -> None:
-        """While a client is behind, look at it twice a second (its session may have
-        gone quiet, and only output would otherwise bring it its repaint)."""
+        """While a client is behind, look at it twice a second (see STUCK_AFTER)."""
         if self._straggler_timer is None:
             loop = asyncio.get_running_loop()
             self._straggler_timer = loop.call_later(0.5, self._check_stragglers)
@@ -223,10 +250,8 @@ class SessionHost:
     def _check_stragglers(self) -> None:
         self._straggler_timer = None
         behind = False
-        for hosted in self.hosted.values():
-            for client in list(hosted.watchers):
-                client.catch_up(hosted)
-                behind = behind or client.behind_since is not None
+        for client in list(self.clients):
+            behind = client.check_stuck() or behind
         if behind:
             self.watch_stragglers()
 
@@ -305,10 +330,17 @@ class SessionHost:
             self.sessions.resize(project_id, rows, cols)
         elif kind is Kind.STOP:
             await self.sessions.stop(project_id, STOP_GRACE)
+        elif kind is Kind.ACK:
+            hosted = self.hosted.get(project_id)
+            size = body.get("bytes")
+            if hosted is not None and client in hosted.watchers and isinstance(size, int):
+                client.acknowledge(hosted, size)
         elif kind is Kind.DETACH:
             hosted = self.hosted.get(project_id)
             if hosted is not None:
                 hosted.watchers.discard(client)
+            client.unacknowledged.pop(project_id, None)
+            client.behind.pop(project_id, None)
         elif kind is Kind.EXPECT_PROMPT:
             self.sessions.expect_prompt(
                 project_id, str(body.get("milestone", "")), str(body.get("prompt", ""))
@@ -339,7 +371,9 @@ class SessionHost:
             hosted.alive = True
             self.hosted[project_id] = hosted
         assert hosted is not None
-        client.send(hosted.snapshot())
+        client.unacknowledged.pop(project_id, None)
+        client.behind.pop(project_id, None)
+        client.send_snapshot(hosted)
         hosted.watchers.add(client)
         client.watching.add(project_id)
         client.send(

@@ -34,6 +34,7 @@ class Kind(IntEnum):
     SHUTDOWN = 7  # {}: stop every session, then the host
     EXPECT_PROMPT = 8  # {"project", "milestone", "prompt"}
     DETACH = 9  # {"project"}
+    ACK = 10  # {"project", "bytes"}: that much more of its output and snapshots shown
     # host -> client
     WELCOME = 64  # {"protocol", "version", "pid"}
     SNAPSHOT = 66  # project, bytes: a terminal.snapshot.Snapshot, encoded

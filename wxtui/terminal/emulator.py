@@ -118,6 +118,11 @@ class TerminalEmulator:
         """Lines scrolled off the top, oldest first."""
         return self.screen.scrollback
 
+    @history.setter
+    def history(self, history: Scrollback) -> None:
+        """Carry a history over (to a new emulator that takes an old one's place)."""
+        self.screen.scrollback = history
+
     @property
     def on_scrollback(self) -> Callable[[int], None] | None:
         """Called with the number of lines that went into the history (0: it was cleared)."""

@@ -12,9 +12,9 @@ them) at their first collection. Lines are smaller this way too.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import accumulate, chain, islice
 from operator import itemgetter
 from typing import cast
 
@@ -24,6 +24,7 @@ from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs
 # into the text, style indices point into that generation's table.
 Line = tuple[str | int, ...]
 Fields = tuple[object, ...]  # An Attrs' fields as a plain tuple, which the collector skips.
+Position = tuple[int, int]  # (times cleared, lines appended since the last clear)
 
 GENERATION_SIZE = 16_384
 
@@ -46,6 +47,8 @@ class Scrollback:
 
     def __init__(self, maxlen: int) -> None:
         self._lines: deque[Line] = deque(maxlen=max(0, maxlen))
+        self._clears = 0  # How many times it was cleared,
+        self._appended = 0  # and how many lines came since.
         self._tables: dict[int, _StyleTable] = {}
         self._generation = 0
         self._table = self._new_table()
@@ -67,6 +70,8 @@ class Scrollback:
         return map(self._decode, list(self._lines))
 
     def clear(self) -> None:
+        self._clears += 1
+        self._appended = 0
         self._lines.clear()
         self._tables.clear()
         self._table = self._new_table()
@@ -76,6 +81,7 @@ class Scrollback:
         lines = self._lines
         if not lines.maxlen:
             return
+        self._appended += 1
         if len(lines) == lines.maxlen:
             self._release(lines[0])  # Leaves with this append.
         if len(self._table.styles) >= GENERATION_SIZE:
@@ -97,9 +103,21 @@ class Scrollback:
 
     # -- moving the history elsewhere (a session host's client) ----------------
 
-    def export(self) -> tuple[list[Fields], list[Line]]:
-        """The lines as plain data (for JSON): one table of attribute fields, and each
-        line as ``(text, end, style, end, style, ...)`` into it. No runs are rebuilt."""
+    @property
+    def position(self) -> Position:
+        """Where the history is now: :meth:`export` ``since`` it gives what came after."""
+        return self._clears, self._appended
+
+    def export(self, since: Position | None = None) -> tuple[list[Fields], list[Line], bool]:
+        """The lines as plain data (for JSON): one table of attribute fields, each line
+        as ``(text, end, style, end, style, ...)`` into it, and whether they are all of
+        the history. With ``since``, only the lines after that :attr:`position` if the
+        history was not cleared since then. No runs are rebuilt."""
+        lines_kept: Iterable[Line] = self._lines
+        everything = since is None or since[0] != self._clears
+        if since is not None and not everything:
+            new = max(0, min(self._appended - since[1], len(self._lines)))
+            lines_kept = islice(self._lines, len(self._lines) - new, None)
         offsets: dict[int, int] = {}
         styles: list[Fields] = []
         for generation, table in self._tables.items():
@@ -107,7 +125,7 @@ class Scrollback:
             styles.extend(table.styles)
         lines: list[Line] = []
         append = lines.append
-        for line in self._lines:
+        for line in lines_kept:
             offset = offsets[line[1]]  # type: ignore[index]
             if offset:
                 pairs = line[2:]
@@ -116,14 +134,27 @@ class Scrollback:
                 )
             else:
                 append((line[0], *line[2:]))
-        return styles, lines
+        return styles, lines, everything
 
     def load(self, styles: Sequence[Sequence[object]], lines: Sequence[Sequence[object]]) -> None:
         """Replace the history with lines from :meth:`export` (the newest ``maxlen``).
 
-        Raises ValueError on anything :meth:`export` would not have made.
+        Raises ValueError on anything :meth:`export` would not have made (and then
+        changes nothing).
         """
-        table_styles: list[Fields] = []
+        packed = self._check(styles, lines)
+        self.clear()
+        self._add(styles, packed)
+
+    def extend(self, styles: Sequence[Sequence[object]], lines: Sequence[Sequence[object]]) -> None:
+        """Add lines from :meth:`export` after those kept (the oldest go past ``maxlen``)."""
+        self._add(styles, self._check(styles, lines))
+
+    def _check(
+        self, styles: Sequence[Sequence[object]], lines: Sequence[Sequence[object]]
+    ) -> list[tuple[str, Sequence[int]]]:
+        """``lines`` as (text, numbers), checked against ``styles`` a column at a time
+        (loops in C: a history is loaded while a UI attaches)."""
         for fields in styles:
             if (
                 not isinstance(fields, Sequence)
@@ -131,10 +162,7 @@ class Scrollback:
                 or not all(v is None or isinstance(v, str | int) for v in fields)
             ):
                 raise ValueError("a style of the history is malformed")
-            table_styles.append(tuple(fields))
-        count = len(table_styles)
         kept = lines[-self.maxlen :] if self.maxlen else []
-        # Checked a column at a time (loops in C: a history is loaded while a UI attaches).
         if not set(map(type, kept)) <= {list, tuple} or not all(
             length % 2 for length in set(map(len, kept))
         ):
@@ -145,17 +173,30 @@ class Scrollback:
         if (
             not set(map(type, texts)) <= {str}
             or not set(map(type, chain.from_iterable(numbers))) <= {int}
-            or (ids and (min(ids) < 0 or max(ids) >= count))
+            or (ids and (min(ids) < 0 or max(ids) >= len(styles)))
         ):
             raise ValueError("a line of the history is malformed")
-        generation = self._generation + 1
-        packed = [(text, generation, *rest) for text, rest in zip(texts, numbers, strict=True)]
-        self.clear()
-        assert self._generation == generation
-        self._table.styles = table_styles
-        self._table.index = {fields: i for i, fields in enumerate(table_styles)}
-        self._table.lines = len(packed)
-        self._lines.extend(packed)
+        return list(zip(texts, numbers, strict=True))
+
+    def _add(
+        self, styles: Sequence[Sequence[object]], lines: list[tuple[str, Sequence[int]]]
+    ) -> None:
+        """Checked lines, with their own table of styles (a generation of their own, so
+        no style index needs rewriting); new lines go on using that table."""
+        if not lines:
+            return
+        if not self._table.lines:
+            del self._tables[self._generation]
+        table = self._table = self._new_table()
+        table.styles = [tuple(fields) for fields in styles]
+        table.index = {fields: i for i, fields in enumerate(table.styles)}
+        history = self._lines
+        for _ in range(max(0, min(len(history) + len(lines) - self.maxlen, len(history)))):
+            self._release(history.popleft())
+        generation = self._generation
+        history.extend((text, generation, *numbers) for text, numbers in lines)
+        table.lines = len(lines)
+        self._appended += len(lines)
 
     # -- encoding ------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from pyte import modes as mo
 
 from wxtui.terminal.emulator import TerminalEmulator
 from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Runs
+from wxtui.terminal.scrollback import Position
 
 # Private modes a program turns on and a repaint must restore (DECTCEM is restored on
 # its own: it is on by default).
@@ -137,30 +138,42 @@ def _cursor(emulator: TerminalEmulator) -> str:
 @dataclass(frozen=True)
 class Snapshot:
     """A terminal of ``rows`` x ``columns``: its history as :meth:`Scrollback.export`
-    gives it, and a repaint of everything else."""
+    gives it, and a repaint of everything else.
+
+    With ``since`` (a client that missed some output since then), only the history
+    lines that came after it: ``appends`` says they follow the history the client has.
+    """
 
     rows: int
     columns: int
     styles: list[Any]
     lines: list[Any]
     screen: bytes
+    appends: bool = False
 
     @classmethod
-    def of(cls, emulator: TerminalEmulator) -> Snapshot:
-        styles, lines = emulator.history.export()
-        return cls(
-            emulator.lines, emulator.columns, styles, lines, repaint(emulator, history=False)
-        )
+    def of(cls, emulator: TerminalEmulator, since: Position | None = None) -> Snapshot:
+        styles, lines, everything = emulator.history.export(since)
+        screen = repaint(emulator, history=False)
+        return cls(emulator.lines, emulator.columns, styles, lines, screen, not everything)
 
-    def restore(self, emulator: TerminalEmulator) -> None:
-        """Make ``emulator``, a fresh one of this size, what this snapshot was taken of."""
-        emulator.history.load(self.styles, self.lines)
+    def restore(self, emulator: TerminalEmulator, previous: TerminalEmulator | None = None) -> None:
+        """Make ``emulator``, a fresh one of this size, what this snapshot was taken of;
+        it takes the place of ``previous``, whose history it goes on from if this
+        snapshot ``appends``."""
+        if self.appends:
+            if previous is not None:
+                emulator.history = previous.history
+            emulator.history.extend(self.styles, self.lines)
+        else:
+            emulator.history.load(self.styles, self.lines)
         emulator.feed(self.screen)
 
     def encode(self) -> bytes:
         """One line of JSON (ASCII: no newline inside), a newline, the screen's bytes."""
         head = {"rows": self.rows, "columns": self.columns, "styles": self.styles}
         head["lines"] = self.lines
+        head["appends"] = self.appends
         return json.dumps(head, separators=(",", ":")).encode() + b"\n" + self.screen
 
     @classmethod
@@ -171,10 +184,11 @@ class Snapshot:
             fields = json.loads(head)
             rows, columns = fields["rows"], fields["columns"]
             styles, lines = fields["styles"], fields["lines"]
+            appends = fields.get("appends", False)
         except (ValueError, TypeError, KeyError) as exc:
             raise ValueError(f"a malformed snapshot ({exc})") from None
         if not newline or not all(type(v) is int and v > 0 for v in (rows, columns)):
             raise ValueError("a malformed snapshot (its size)")
-        if not isinstance(styles, list) or not isinstance(lines, list):
+        if not isinstance(styles, list) or not isinstance(lines, list) or type(appends) is not bool:
             raise ValueError("a malformed snapshot (its history)")
-        return cls(rows, columns, styles, lines, screen)
+        return cls(rows, columns, styles, lines, screen, appends)

@@ -179,8 +179,8 @@ class TerminalView(Widget, can_focus=True):
         """Start over from a snapshot of another terminal (a session that runs
         elsewhere); then the child gets this view's size, if it differs."""
         rows, columns = snapshot.rows, snapshot.columns
-        self.emulator = self._new_emulator(rows, columns)
-        snapshot.restore(self.emulator)
+        previous, self.emulator = self.emulator, self._new_emulator(rows, columns)
+        snapshot.restore(self.emulator, previous)
         self._strips.clear()
         self._painted.clear()
         self.scroll_offset_lines = 0
