@@ -41,7 +41,7 @@ async def _type(pilot, text: str) -> None:
 async def _prompt(pilot, app, project_id: str, text: str) -> None:
     """Type a prompt at Claude's prompt as a user does, and submit it."""
     await wait_until(lambda: "❯" in pane_text(app, project_id), START, "Claude's prompt")
-    app.sessions.write(project_id, text.encode())
+    app.backend.write(project_id, text.encode())
     squeezed = "".join(text.split())
     await wait_until(
         lambda: squeezed in "".join(pane_text(app, project_id).split()),
@@ -49,7 +49,7 @@ async def _prompt(pilot, app, project_id: str, text: str) -> None:
         f"the typed prompt; the pane shows:\n{pane_text(app, project_id)}",
     )
     await asyncio.sleep(0.2)  # Claude debounces pasted-looking input before enter.
-    app.sessions.write(project_id, b"\r")
+    app.backend.write(project_id, b"\r")
 
 
 @pytest.fixture
@@ -126,6 +126,38 @@ async def test_prompt_then_permission_then_error_then_clear(
             await wait_until(lambda: "after the clear" in pane_text(app, project.id), START)
             await app.sessions.stop_all()
         assert processes_of(env["WXTUI_TEST_CLAUDE_RUN"]) == [], "every claude process ended"
+
+
+async def test_claude_in_the_session_host_finishes_its_turn_after_the_ui_quits(
+    store: Store, tmp_path: Path, workspace: Path
+) -> None:
+    """Quit mid-turn (a tool running): the agent goes on in the host, and the next UI
+    shows its screen and its state, and talks to it."""
+    with claude_world(tmp_path, [workspace]) as (_stub, env):
+        project = store.add_project("hosted", str(workspace))
+        app = make_app(store, environ=env, sessions_in_host=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await app.show_project(project.id)
+            await wait_until(lambda: _state(app, project.id)[0] == "done", START, "SessionStart")
+            await _prompt(pilot, app, project.id, "RUN-NESTED sleep 2; echo finished > out.txt")
+            await wait_until(lambda: _state(app, project.id)[0] == "needs-permission")
+            app.backend.write(project.id, b"\r")  # 1. Yes
+            await wait_until(lambda: _state(app, project.id)[0] == "working", 10, "the tool")
+            await pilot.press("ctrl+q")
+        assert app.exit_message.startswith("wxtui: 1 agent keeps running in the session host")
+        out = workspace / "out.txt"
+        await wait_until(out.exists, 20, "the tool finished with no UI")
+
+        app = make_app(store, environ=env, sessions_in_host=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_until(lambda: app.pane_for(project.id) is not None, START, "attached")
+            await wait_until(lambda: _state(app, project.id) == ("done", "Tool finished."))
+            assert "Tool finished." in pane_text(app, project.id)
+            await app.show_project(project.id)
+            await _prompt(pilot, app, project.id, "hello again")
+            await wait_until(lambda: _state(app, project.id) == ("done", "Reply to: hello again"))
+            await app.backend.stop_all()
+        await wait_until(lambda: processes_of(env["WXTUI_TEST_CLAUDE_RUN"]) == [], 10, "ended")
 
 
 async def test_a_nested_claude_p_leaves_the_project_id_alone_and_left_arrow_starts_nothing(
