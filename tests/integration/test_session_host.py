@@ -172,7 +172,8 @@ async def test_a_killed_host_leaves_no_agent_behind_and_the_next_resumes(
     with sqlite3.connect(db) as check:
         assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     await client.close()
-    # A stale socket file is left; the next client starts a new host anyway.
+    # A stale socket file is left: said so; the next client starts a new host anyway.
+    assert "one that ended left its socket" in ok(run("host", "status", db=db))
     client = await connect_or_start(db)
     assert client.host_pid != host_pid
     again = Watcher()

@@ -43,13 +43,21 @@ async def _ask(db_path: Path, stop: bool) -> dict[str, object] | None:
         await client.close()
 
 
+def _none_runs(db_path: Path) -> str:
+    path = host_socket_path(db_path, os.environ)
+    left = (
+        f" (one that ended left its socket {path}; the next replaces it)" if path.exists() else ""
+    )
+    return f"no session host runs for {db_path}{left}"
+
+
 def host_status(db_path: Path, *, as_json: bool) -> int:
     status = asyncio.run(_ask(db_path, stop=False))
     if as_json:
         print(json.dumps({"running": status is not None, **(status or {})}, indent=2))
         return 0
     if status is None:
-        print(f"no session host runs for {db_path}")
+        print(_none_runs(db_path))
         return 0
     sessions = status.get("sessions")
     sessions = sessions if isinstance(sessions, list) else []
@@ -68,7 +76,7 @@ def host_status(db_path: Path, *, as_json: bool) -> int:
 def host_stop(db_path: Path) -> int:
     status = asyncio.run(_ask(db_path, stop=True))
     if status is None:
-        print(f"no session host runs for {db_path}")
+        print(_none_runs(db_path))
         return 0
     path = host_socket_path(db_path, os.environ)
     deadline = time.monotonic() + STOP_TIMEOUT
