@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import FakeClaude
-from tests.support.painted import TmuxTerminal, diff_rows, program_env
+from tests.support.painted import TmuxTerminal, clean_command, diff_rows, program_env
 from tests.support.tmux import Tmux
 from wxtui.store import Store
 
@@ -95,9 +95,7 @@ def test_the_installed_app_paints_what_bash_drew(tmp_path: Path) -> None:
     with Store.open(db) as store:
         store.add_project("shell", str(tmp_path), command="bash --norc --noprofile")
     env = program_env(tmp_path)
-    command = shlex.join(
-        ["env", "-i", *(f"{k}={v}" for k, v in env.items()), WXTUI, "--db", str(db)]
-    )
+    command = clean_command(env, WXTUI, "--db", str(db))
     app = Tmux("painted-app")
     peer: TmuxTerminal | None = None
     try:
@@ -174,9 +172,7 @@ def test_keys_in_one_burst_go_where_they_would_go_one_at_a_time(tmp_path: Path) 
             store.add_project(name, str(tmp_path), command="bash --norc --noprofile")
         store.add_milestone(store.list_projects()[0].id, "first step")
     env = program_env(tmp_path)
-    command = shlex.join(
-        ["env", "-i", *(f"{k}={v}" for k, v in env.items()), WXTUI, "--db", str(db)]
-    )
+    command = clean_command(env, WXTUI, "--db", str(db))
     app = Tmux("burst")
     try:
         app.start(command, 80, 24)
@@ -214,7 +210,7 @@ def test_attach_from_a_plain_terminal_detach_and_attach_again(tmp_path: Path) ->
             "shell", str(tmp_path), command="sh -c 'echo session-ready; exec bash --norc'"
         )
     env = program_env(tmp_path)
-    shell = shlex.join(["env", "-i", *(f"{k}={v}" for k, v in env.items()), "bash", "--norc"])
+    shell = clean_command(env, "bash", "--norc")
     term = Tmux("attach")
     try:
         term.start(shell, 80, 24)

@@ -68,7 +68,7 @@ class TmuxTerminal:
         config.write_text("set -g status off\nset -g escape-time 0\nset -g history-limit 0\n")
         self.base = ["tmux", "-L", self.socket, "-f", str(config)]
         self.env = {k: v for k, v in os.environ.items() if k != "TMUX"}
-        command = shlex.join(["env", "-i", *(f"{k}={v}" for k, v in env.items()), *argv])
+        command = clean_command(env, *argv)
         self._run(
             "new-session",
             "-d",
@@ -125,6 +125,11 @@ def program_env(home: Path) -> dict[str, str]:
         # The suite's private folders (and so its session hosts, which it stops).
         **{name: os.environ[name] for name in PRIVATE_VARIABLES if name in os.environ},
     }
+
+
+def clean_command(env: dict[str, str], *argv: str) -> str:
+    """A shell command running ``argv`` with exactly ``env`` (nothing of this process's)."""
+    return shlex.join(["env", "-i", *(f"{k}={v}" for k, v in env.items()), *argv])
 
 
 def diff_rows(painted: list[str], tmux: list[str]) -> str:
