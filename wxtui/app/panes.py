@@ -21,12 +21,12 @@ Press [b]a[/b] to add one here, or from a shell:
 
 Press [b]F1[/b] for every key."""
 
-EMPTY_PICK = """[b]No session open.[/b]
-
-Choose a project or milestone in the sidebar and press [b]enter[/b]
-to start (or resume) its agent session.
-
-Press [b]F1[/b] for every key."""
+EMPTY_PICK = (
+    "[b]No session open.[/b]\n\n"
+    "Choose a project or milestone in the sidebar and press [b]enter[/b] to start (or "
+    "resume) its agent session.\n\n"
+    "Press [b]F1[/b] for every key."
+)
 
 EMPTY = "empty"
 
