@@ -127,6 +127,9 @@ class _Discard:
     def load_snapshot(self, snapshot: Snapshot) -> None:
         pass
 
+    def missed_output(self, bell: bool) -> None:
+        pass
+
     def feed(self, data: bytes) -> None:
         pass
 

@@ -152,8 +152,8 @@ async def test_claude_in_the_session_host_finishes_its_turn_after_the_ui_quits(
         async with app.run_test(size=(120, 36)) as pilot:
             await wait_until(lambda: app.pane_for(project.id) is not None, START, "attached")
             await wait_until(lambda: _state(app, project.id) == ("done", "Tool finished."))
-            assert "Tool finished." in pane_text(app, project.id)
             await app.show_project(project.id)
+            await wait_until(lambda: "Tool finished." in pane_text(app, project.id))
             await _prompt(pilot, app, project.id, "hello again")
             await wait_until(lambda: _state(app, project.id) == ("done", "Reply to: hello again"))
             await app.backend.stop_all()

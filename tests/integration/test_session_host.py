@@ -37,10 +37,14 @@ class Watcher:
         self.output = bytearray()
         self.exits: list[int] = []
         self.statuses: list[AgentStatus] = []
+        self.missed: list[bool] = []
 
     def load_snapshot(self, snapshot: Snapshot) -> None:
         previous, self.screen = self.screen, TerminalEmulator(snapshot.columns, snapshot.rows)
         snapshot.restore(self.screen, previous)
+
+    def missed_output(self, bell: bool) -> None:
+        self.missed.append(bell)
 
     def feed(self, data: bytes) -> None:
         self.output += data
@@ -474,3 +478,50 @@ async def test_a_client_that_falls_behind_a_flood_gets_every_line_it_missed(
     lines = [line.split()[1] for line in watcher.text().splitlines() if line.startswith("line ")]
     assert lines == [str(n) for n in range(1, 8001)]
     await client.close()
+
+
+async def test_a_paused_session_sends_word_of_output_and_a_bell_then_what_was_missed(
+    db: Path, tmp_path: Path
+) -> None:
+    """A UI's hidden pane: no output comes while it is paused, only word that there was
+    some (once) and of the bell; on resuming, the lines it missed and the screen."""
+    script = "echo ready; read go; seq -f 'line %g' 1 3000; printf 'rung\\a\\n'; exec cat"
+    project = _project(db, "quiet", f'sh -c "{script}"', tmp_path)
+    client = await connect_or_start(db)
+    watcher = Watcher()
+    await client.start(project, watcher, 24, 80)
+    await wait_until(lambda: "ready" in watcher.text())
+    client.pause(project, True)
+    before = bytes(watcher.output)
+    client.write(project, b"go\r")
+    await wait_until(lambda: watcher.missed == [False, True], message="word of output, a bell")
+    assert watcher.output == before and "line 1\n" not in watcher.text(), "nothing while paused"
+    client.pause(project, False)
+    await wait_until(lambda: "rung" in watcher.text(), message="what it missed")
+    lines = [line.strip() for line in watcher.text().splitlines() if line.startswith("line ")]
+    assert lines == [f"line {n}" for n in range(1, 3001)]
+    client.write(project, b"live again\r")
+    await wait_until(lambda: b"live again" in watcher.output, message="output flows again")
+    await client.close()
+
+
+async def test_the_ui_gets_the_output_of_the_pane_it_shows_only(db: Path, tmp_path: Path) -> None:
+    from tests.support import make_app, pane, pane_text
+
+    shown = _project(db, "shown", "sh -c 'echo ready; exec cat'", tmp_path)
+    hidden = _project(db, "hidden", "sh -c 'echo ready; read go; echo did-it; exec cat'", tmp_path)
+    with Store.open(db) as store:
+        app = make_app(store, sessions_in_host=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await app.show_project(hidden)
+            await wait_until(lambda: "ready" in pane_text(app, hidden))
+            await app.show_project(shown)
+            await wait_until(lambda: "ready" in pane_text(app, shown))
+            app.backend.write(hidden, b"go\r")
+            await wait_until(lambda: pane(app, hidden).unseen_output, message="marked")
+            assert "did-it" not in pane_text(app, hidden), "parsed only once it is shown"
+            await pilot.press("ctrl+right_square_bracket")
+            await app.show_project(hidden)
+            await wait_until(lambda: "did-it" in pane_text(app, hidden), message="caught up")
+            assert not pane(app, hidden).unseen_output
+            await app.backend.stop_all()

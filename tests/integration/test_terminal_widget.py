@@ -12,6 +12,8 @@ from textual import events
 
 from tests.support import wait_until
 from tests.support.terminal_app import TerminalApp
+from wxtui.terminal.emulator import TerminalEmulator
+from wxtui.terminal.snapshot import Snapshot
 
 ECHO_KEYS = (
     "import os, sys, tty\n"
@@ -208,6 +210,31 @@ async def test_focus_reports_when_the_child_asks() -> None:
         await wait_until(lambda: "b'\\x1b[O'" in app.screen_text(), message="focus out")
         app.view.focus()
         await wait_until(lambda: "b'\\x1b[I'" in app.screen_text(), message="focus in")
+
+
+async def test_a_snapshot_with_missed_lines_keeps_a_scrolled_back_view_in_place() -> None:
+    """A session in the host: the view missed some output of a flood and gets the lines
+    it missed; someone reading back in the history keeps reading the same lines."""
+    app = TerminalApp(["true"])  # Never started: the view is fed here.
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.view
+        source = TerminalEmulator(view.emulator.columns, view.emulator.lines)
+        first = b"".join(b"line %d\r\n" % n for n in range(100))
+        view.feed(first)
+        source.feed(first)
+        await pilot.press("shift+pageup", "shift+pageup")
+        await pilot.pause(0.05)
+        reading = [view.render_line(y).text for y in range(1, view.size.height)]
+        assert reading[0].startswith("line 74 "), reading  # Two pages back in the history.
+        missed = source.history.position
+        source.feed(b"".join(b"line %d\r\n" % n for n in range(100, 180)))
+        view.load_snapshot(Snapshot.of(source, since=missed))
+        await pilot.pause(0.05)
+        assert [view.render_line(y).text for y in range(1, view.size.height)] == reading
+        assert view.emulator.scrollback_text() == source.scrollback_text()
+        await pilot.press("x")  # Back to live: the end of what was missed.
+        await pilot.pause(0.05)
+        assert "line 179" in app.screen_text()
 
 
 async def test_wheel_scrolls_history_when_the_child_has_no_mouse() -> None:

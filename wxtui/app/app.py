@@ -358,7 +358,7 @@ class WxtuiApp(App[int]):
     async def _start(self, pane: SessionPane) -> None:
         rows, columns = pane.terminal_size
         try:
-            await self.backend.start(pane.project_id, pane, rows, columns)
+            await self.backend.start(pane.project_id, pane, rows, columns, pane.is_current)
         except LockHeld as error:
             pane.failed(str(error), SessionState.ELSEWHERE)
             self.notify(f"{self._project_name(pane.project_id)}: {error}", severity="warning")

@@ -44,6 +44,8 @@ class PaneSessions(Protocol):
 
     def title_changed(self, project_id: str, title: str) -> None: ...
 
+    def shown(self, project_id: str, shown: bool) -> None: ...
+
 
 class SessionState(Enum):
     NOT_STARTED = "not started"
@@ -114,13 +116,24 @@ class SessionPane(Widget):
         self.project_id = project_id
         self.returncode: int | None = None
         self.stopped = False  # Stopped on purpose (s, restart, quit), not an exit of its own.
-        self.is_current = False
+        self._current = False
         self._sessions = sessions
         self.view = TerminalView(reserved_keys=reserved_keys, writer=self._input)
 
     def on_mount(self) -> None:
         for name in ("state", "unseen_output", "bell", "agent", "status_seen", "window_title"):
             self.watch(self, name, self._changed, init=False)
+
+    @property
+    def is_current(self) -> bool:
+        """The pane on screen (its session's output matters now)."""
+        return self._current
+
+    @is_current.setter
+    def is_current(self, current: bool) -> None:
+        if current != self._current:
+            self._current = current
+            self._sessions.shown(self.project_id, current)
 
     def _changed(self) -> None:
         self.post_message(self.Changed(self))
@@ -179,6 +192,14 @@ class SessionPane(Widget):
     def load_snapshot(self, snapshot: Snapshot) -> None:
         """The session as the host has it (on attach, or after falling behind)."""
         self.view.load_snapshot(snapshot)
+
+    def missed_output(self, bell: bool) -> None:
+        if self.is_current:
+            return
+        if bell:
+            self.bell = True
+        elif not self.unseen_output:
+            self.unseen_output = True
 
     def session_exited(self, returncode: int) -> None:
         self.returncode = returncode

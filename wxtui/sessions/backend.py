@@ -21,9 +21,16 @@ class SessionBackend(Protocol):
         """True when sessions keep running after the UI quits."""
         ...
 
-    async def start(self, project_id: str, sink: ClientSink, rows: int, cols: int) -> bool:
+    async def start(
+        self, project_id: str, sink: ClientSink, rows: int, cols: int, shown: bool = True
+    ) -> bool:
         """Start the project's session (or join it); True when it was started now.
         Raises LockHeld, or WxtuiError with the reason it cannot start."""
+        ...
+
+    def shown(self, project_id: str, shown: bool) -> None:
+        """Whether the UI shows the session: a host sends a hidden one's output only
+        when it is shown again (in-process sessions are fed either way)."""
         ...
 
     def write(self, project_id: str, data: bytes) -> None: ...
@@ -62,9 +69,14 @@ class InProcessSessions:
     def __init__(self, sessions: ProjectSessions) -> None:
         self.sessions = sessions
 
-    async def start(self, project_id: str, sink: ClientSink, rows: int, cols: int) -> bool:
+    async def start(
+        self, project_id: str, sink: ClientSink, rows: int, cols: int, shown: bool = True
+    ) -> bool:
         _session, created = self.sessions.start(project_id, sink, rows, cols)
         return created
+
+    def shown(self, project_id: str, shown: bool) -> None:
+        """The UI parses every session's output itself."""
 
     def write(self, project_id: str, data: bytes) -> None:
         self.sessions.write(project_id, data)
@@ -131,10 +143,16 @@ class HostedSessions:
         sessions = status.get("sessions")
         return [str(s["project"]) for s in sessions] if isinstance(sessions, list) else []
 
-    async def start(self, project_id: str, sink: ClientSink, rows: int, cols: int) -> bool:
+    async def start(
+        self, project_id: str, sink: ClientSink, rows: int, cols: int, shown: bool = True
+    ) -> bool:
         client = await self.connect()
         assert client is not None
-        return await client.start(project_id, sink, rows, cols)
+        return await client.start(project_id, sink, rows, cols, paused=not shown)
+
+    def shown(self, project_id: str, shown: bool) -> None:
+        if self.client is not None:
+            self.client.pause(project_id, not shown)
 
     def write(self, project_id: str, data: bytes) -> None:
         if self.client is not None:

@@ -50,6 +50,10 @@ class ClientSink(SessionSink, Protocol):
         """The session as it is now (its screen, history and modes)."""
         ...
 
+    def missed_output(self, bell: bool) -> None:
+        """The session printed (or, with ``bell``, rang the bell) while paused here."""
+        ...
+
 
 class HostClient:
     """One connection to the host; :meth:`connect` makes it."""
@@ -103,16 +107,19 @@ class HostClient:
 
     # -- what the app calls --------------------------------------------------------
 
-    async def start(self, project_id: str, sink: ClientSink, rows: int, cols: int) -> bool:
+    async def start(
+        self, project_id: str, sink: ClientSink, rows: int, cols: int, paused: bool = False
+    ) -> bool:
         """Start the project's session in the host (or join it); its screen arrives at
-        ``sink.load_snapshot``, then its output. True when it was started now.
+        ``sink.load_snapshot``, then its output (once :meth:`pause` resumes it, if
+        ``paused``). True when it was started now.
 
         Raises LockHeld when another wxtui runs it, WxtuiError when it cannot start."""
         self._sinks[project_id] = sink
         self._unacknowledged.pop(project_id, None)  # The host starts counting again.
         started = asyncio.get_running_loop().create_future()
         self._started[project_id] = started
-        self._send(encode_json(Kind.START, project=project_id, rows=rows, cols=cols))
+        self._send(encode_json(Kind.START, project=project_id, rows=rows, cols=cols, paused=paused))
         reply = await asyncio.wait_for(started, START_TIMEOUT)
         if reply["event"] == "failed":
             self._sinks.pop(project_id, None)
@@ -131,6 +138,11 @@ class HostClient:
 
     def resize(self, project_id: str, rows: int, cols: int) -> None:
         self._send(encode_json(Kind.RESIZE, project=project_id, rows=rows, cols=cols))
+
+    def pause(self, project_id: str, paused: bool) -> None:
+        """Stop the session's output coming here (its sink hears that there was some),
+        or resume it (the sink gets what it missed first)."""
+        self._send(encode_json(Kind.PAUSE, project=project_id, paused=paused))
 
     def title_changed(self, project_id: str, title: str) -> None:
         """The host follows titles from its own screen of the session."""
@@ -167,12 +179,33 @@ class HostClient:
 
     async def status(self) -> dict[str, Any]:
         self._send(encode_json(Kind.STATUS))
-        return await asyncio.wait_for(self._replies.get(), START_TIMEOUT)
+        return await self._reply()
 
     async def shutdown(self) -> dict[str, Any]:
-        """Stop every session and the host."""
+        """Stop every session and the host: its status as it stopped (empty if the
+        connection ended first: the host is gone either way)."""
         self._send(encode_json(Kind.SHUTDOWN))
-        return await asyncio.wait_for(self._replies.get(), START_TIMEOUT)
+        try:
+            return await self._reply()
+        except HostUnavailable:
+            if self.closed.is_set():
+                return {}
+            raise
+
+    async def _reply(self) -> dict[str, Any]:
+        """The host's next reply; HostUnavailable if it does not come."""
+        reply = asyncio.ensure_future(self._replies.get())
+        closed = asyncio.ensure_future(self.closed.wait())
+        done, pending = await asyncio.wait(
+            {reply, closed}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
+        for waiter in pending:
+            waiter.cancel()
+        if reply in done:
+            return reply.result()
+        if closed in done:
+            raise HostUnavailable("the session host went away")
+        raise HostUnavailable("the session host did not answer")
 
     def stop_reading(self) -> None:
         """Leave the host's messages unread (the connection stays open): how a client
@@ -278,6 +311,8 @@ class HostClient:
             sink.agent_status(status, bool(body.get("tracked")))
         elif event == "milestones":
             sink.milestones_changed()
+        elif event in ("output", "bell"):
+            sink.missed_output(bell=event == "bell")
 
 
 def start_host(db_path: Path, environ: Mapping[str, str], agent: str | None = None) -> None:

@@ -55,6 +55,10 @@ log = logging.getLogger(__name__)
 # a window in front of another session's echo, and a slow client never slows the
 # child or the other clients. One that acknowledges nothing for STUCK_AFTER seconds
 # while it is behind is disconnected.
+#
+# A client may also pause a session it does not show (a UI's hidden panes): it gets no
+# output of it, only word that there was some (and of a bell), and what it missed when
+# it resumes. A UI's work then follows the session on screen, not every session.
 WINDOW = 64 * 1024
 STUCK_AFTER = 10.0
 STOP_GRACE = 1.0
@@ -78,6 +82,8 @@ class _Client:
         self.foreign = False  # Of another protocol: it may only ask the status and stop.
         self.unacknowledged: dict[str, int] = {}  # Bytes of each session's output.
         self.behind: dict[str, Position] = {}  # Sessions it missed output of, since where.
+        self.paused: set[str] = set()
+        self.told: set[str] = set()  # Paused sessions it was told had output.
         self.acknowledged_at = time.monotonic()
 
     def send(self, frame: bytes) -> None:
@@ -91,7 +97,15 @@ class _Client:
         """``size`` bytes of a session's output, unless it has a window's worth unread
         (``history_before``: where the session's history was before this output)."""
         project_id = hosted.project_id
-        if self.dropped or project_id in self.behind:
+        if self.dropped:
+            return
+        if project_id in self.paused:
+            self.behind.setdefault(project_id, history_before)
+            if project_id not in self.told:
+                self.told.add(project_id)
+                self.send(encode_json(Kind.EVENT, project=project_id, event="output"))
+            return
+        if project_id in self.behind:
             return
         unread = self.unacknowledged.get(project_id, 0)
         if unread > WINDOW // 2 and unread + size > WINDOW:
@@ -115,14 +129,44 @@ class _Client:
         behind and has read most of what it had, it gets what it missed."""
         project_id = hosted.project_id
         self.acknowledged_at = time.monotonic()
-        unread = max(0, self.unacknowledged.get(project_id, 0) - size)
-        self.unacknowledged[project_id] = unread
-        if project_id in self.behind and unread <= WINDOW // 2:
+        self.unacknowledged[project_id] = max(0, self.unacknowledged.get(project_id, 0) - size)
+        self._catch_up(hosted)
+
+    def forget(self, project_id: str) -> None:
+        """It no longer watches the session (or starts watching it again)."""
+        self.unacknowledged.pop(project_id, None)
+        self.behind.pop(project_id, None)
+        self.paused.discard(project_id)
+        self.told.discard(project_id)
+
+    def pause(self, hosted: HostedSession, paused: bool) -> None:
+        """Stop or resume sending the session's output (see the comment on WINDOW)."""
+        project_id = hosted.project_id
+        if paused:
+            self.paused.add(project_id)
+            return
+        self.paused.discard(project_id)
+        self.told.discard(project_id)
+        self._catch_up(hosted)
+
+    def bell(self, hosted: HostedSession) -> None:
+        """The session rang the bell: a client that paused it does not see it ring."""
+        if hosted.project_id in self.paused:
+            self.send(encode_json(Kind.EVENT, project=hosted.project_id, event="bell"))
+
+    def _catch_up(self, hosted: HostedSession) -> None:
+        """What it missed of a session, once it is neither paused nor still reading."""
+        project_id = hosted.project_id
+        if (
+            project_id in self.behind
+            and project_id not in self.paused
+            and self.unacknowledged.get(project_id, 0) <= WINDOW // 2
+        ):
             self.send_snapshot(hosted, self.behind.pop(project_id))
 
     def check_stuck(self) -> bool:
         """Behind and silent for STUCK_AFTER seconds: disconnected. True while behind."""
-        if not self.behind or self.dropped:
+        if self.dropped or not set(self.behind) - self.paused:
             return False
         if time.monotonic() - self.acknowledged_at > STUCK_AFTER:
             log.warning("host: a client stopped reading; it is disconnected")
@@ -139,7 +183,7 @@ class HostedSession:
     def __init__(self, host: SessionHost, project_id: str, rows: int, cols: int) -> None:
         self.host = host
         self.project_id = project_id
-        self.emulator = TerminalEmulator(cols, rows, on_title=self._title)
+        self.emulator = TerminalEmulator(cols, rows, on_title=self._title, on_bell=self._bell)
         self.watchers: set[_Client] = set()
         self.status: dict[str, Any] | None = None
         self.alive = False
@@ -153,6 +197,10 @@ class HostedSession:
 
     def _title(self, title: str) -> None:
         self.host.sessions.title_changed(self.project_id, title)
+
+    def _bell(self) -> None:
+        for client in list(self.watchers):
+            client.bell(self)
 
     def snapshot(self, since: Position | None = None) -> bytes:
         return Snapshot.of(self.emulator, since).encode()
@@ -230,9 +278,12 @@ class SessionHost:
         finally:
             if server is not None:
                 server.close()
-            for client in list(self.clients):
-                client.writer.close()
+            closing = [client.writer for client in self.clients]
+            for writer in closing:
+                writer.close()
             await self.sessions.stop_all(STOP_GRACE)
+            if closing:  # What they were sent (a shutdown's reply too) reaches them first.
+                await asyncio.wait([asyncio.create_task(_flushed(w)) for w in closing], timeout=2)
             with contextlib.suppress(OSError):
                 self.socket_path.unlink()
             self._lock.release()
@@ -318,7 +369,8 @@ class SessionHost:
         body = frame.json()
         project_id = str(body.get("project", ""))
         if kind is Kind.START:
-            self._start(client, project_id, _size(body, "rows"), _size(body, "cols"))
+            rows, cols = _size(body, "rows"), _size(body, "cols")
+            self._start(client, project_id, rows, cols, paused=body.get("paused") is True)
             # A client attaching asks for every session at once: its snapshots go out
             # one by one (it loads each while the next is made), not after the last.
             await asyncio.sleep(0)
@@ -332,15 +384,18 @@ class SessionHost:
             await self.sessions.stop(project_id, STOP_GRACE)
         elif kind is Kind.ACK:
             hosted = self.hosted.get(project_id)
-            size = body.get("bytes")
-            if hosted is not None and client in hosted.watchers and isinstance(size, int):
-                client.acknowledge(hosted, size)
+            shown = body.get("bytes")
+            if hosted is not None and client in hosted.watchers and isinstance(shown, int):
+                client.acknowledge(hosted, shown)
+        elif kind is Kind.PAUSE:
+            hosted = self.hosted.get(project_id)
+            if hosted is not None and client in hosted.watchers:
+                client.pause(hosted, body.get("paused") is True)
         elif kind is Kind.DETACH:
             hosted = self.hosted.get(project_id)
             if hosted is not None:
                 hosted.watchers.discard(client)
-            client.unacknowledged.pop(project_id, None)
-            client.behind.pop(project_id, None)
+            client.forget(project_id)
         elif kind is Kind.EXPECT_PROMPT:
             self.sessions.expect_prompt(
                 project_id, str(body.get("milestone", "")), str(body.get("prompt", ""))
@@ -353,9 +408,9 @@ class SessionHost:
         else:
             raise ProtocolError(f"a client sent {kind.name}")
 
-    def _start(self, client: _Client, project_id: str, rows: int, cols: int) -> None:
+    def _start(self, client: _Client, project_id: str, rows: int, cols: int, paused: bool) -> None:
         """Start the project's session if it does not run, then send the client its
-        screen and from then on its output."""
+        screen and from then on its output (unless ``paused``)."""
         hosted = self.hosted.get(project_id)
         running = hosted is not None and self.sessions.is_alive(project_id)
         if not running:
@@ -371,9 +426,10 @@ class SessionHost:
             hosted.alive = True
             self.hosted[project_id] = hosted
         assert hosted is not None
-        client.unacknowledged.pop(project_id, None)
-        client.behind.pop(project_id, None)
+        client.forget(project_id)
         client.send_snapshot(hosted)
+        if paused:
+            client.paused.add(project_id)
         hosted.watchers.add(client)
         client.watching.add(project_id)
         client.send(
@@ -411,6 +467,11 @@ class SessionHost:
             "database": str(self.store.path),
             "sessions": sessions,
         }
+
+
+async def _flushed(writer: asyncio.StreamWriter) -> None:
+    with contextlib.suppress(Exception):
+        await writer.wait_closed()
 
 
 def _size(body: dict[str, Any], name: str) -> int:

@@ -83,6 +83,8 @@ def host_stop(db_path: Path) -> int:
     while path.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     sessions = status.get("sessions")
-    count = len(sessions) if isinstance(sessions, list) else 0
-    print(f"stopped the session host (pid {status.get('pid')}) and {count} session(s)")
+    if not isinstance(sessions, list):  # It went away before it answered.
+        print("stopped the session host")
+        return 0
+    print(f"stopped the session host (pid {status.get('pid')}) and {len(sessions)} session(s)")
     return 0

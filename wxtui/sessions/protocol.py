@@ -26,7 +26,7 @@ _HEADER = struct.Struct(">IB")
 class Kind(IntEnum):
     # client -> host
     HELLO = 1  # {"protocol", "version"}
-    START = 2  # {"project", "rows", "cols"}: start (or just attach to) a session
+    START = 2  # {"project", "rows", "cols", "paused"}: start (or just attach to) a session
     INPUT = 3  # project, bytes
     RESIZE = 4  # {"project", "rows", "cols"}
     STOP = 5  # {"project"}
@@ -35,6 +35,7 @@ class Kind(IntEnum):
     EXPECT_PROMPT = 8  # {"project", "milestone", "prompt"}
     DETACH = 9  # {"project"}
     ACK = 10  # {"project", "bytes"}: that much more of its output and snapshots shown
+    PAUSE = 11  # {"project", "paused"}: its output is (not) wanted for now
     # host -> client
     WELCOME = 64  # {"protocol", "version", "pid"}
     SNAPSHOT = 66  # project, bytes: a terminal.snapshot.Snapshot, encoded

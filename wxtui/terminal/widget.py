@@ -177,15 +177,19 @@ class TerminalView(Widget, can_focus=True):
 
     def load_snapshot(self, snapshot: Snapshot) -> None:
         """Start over from a snapshot of another terminal (a session that runs
-        elsewhere); then the child gets this view's size, if it differs."""
+        elsewhere); then the child gets this view's size, if it differs. One that
+        brings the lines this view missed keeps a scrolled-back view where it was."""
         rows, columns = snapshot.rows, snapshot.columns
         previous, self.emulator = self.emulator, self._new_emulator(rows, columns)
         snapshot.restore(self.emulator, previous)
         self._strips.clear()
         self._painted.clear()
-        self.scroll_offset_lines = 0
+        reading = self.scroll_offset_lines if snapshot.appends and not self.search_query else 0
         self.end_search()
         self.clear_selection()
+        self.scroll_offset_lines = reading
+        if reading and snapshot.lines:  # They went into the history as if scrolled there.
+            self._on_scrollback(len(snapshot.lines))
         height, width = self.size.height, self.size.width
         if height > 0 and width > 0 and (height, width) != (rows, columns):
             self.emulator.resize(height, width)
