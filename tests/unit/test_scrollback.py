@@ -123,6 +123,7 @@ def test_the_lines_since_a_position_extend_a_copy_taken_then(monkeypatch) -> Non
         source.append(row)
     styles, lines, everything = source.export(since=mark)
     assert not everything and [line[0] for line in lines] == [f"c{i}" for i in range(5, 9)]
+    assert len(styles) == 4, "only the styles these lines use"
     copy.extend(styles, lines)
     assert list(copy) == list(source)
     for _ in range(9, 20):  # Past maxlen: the oldest go, the newest stay.

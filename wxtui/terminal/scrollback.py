@@ -113,11 +113,14 @@ class Scrollback:
         as ``(text, end, style, end, style, ...)`` into it, and whether they are all of
         the history. With ``since``, only the lines after that :attr:`position` if the
         history was not cleared since then. No runs are rebuilt."""
-        lines_kept: Iterable[Line] = self._lines
         everything = since is None or since[0] != self._clears
-        if since is not None and not everything:
-            new = max(0, min(self._appended - since[1], len(self._lines)))
-            lines_kept = islice(self._lines, len(self._lines) - new, None)
+        if since is None or everything:
+            return *self._export_all(), True
+        new = max(0, min(self._appended - since[1], len(self._lines)))
+        return self._export_some(islice(self._lines, len(self._lines) - new, None))
+
+    def _export_all(self) -> tuple[list[Fields], list[Line]]:
+        """Every line, with every table (the whole history refers to most of them)."""
         offsets: dict[int, int] = {}
         styles: list[Fields] = []
         for generation, table in self._tables.items():
@@ -125,7 +128,7 @@ class Scrollback:
             styles.extend(table.styles)
         lines: list[Line] = []
         append = lines.append
-        for line in lines_kept:
+        for line in self._lines:
             offset = offsets[line[1]]  # type: ignore[index]
             if offset:
                 pairs = line[2:]
@@ -134,7 +137,26 @@ class Scrollback:
                 )
             else:
                 append((line[0], *line[2:]))
-        return styles, lines, everything
+        return styles, lines
+
+    def _export_some(self, lines_kept: Iterable[Line]) -> tuple[list[Fields], list[Line], bool]:
+        """A few lines, with only the styles they use (a table holds up to
+        GENERATION_SIZE styles: more than a few lines of colourful output need)."""
+        index: dict[tuple[object, object], int] = {}
+        styles: list[Fields] = []
+        lines: list[Line] = []
+        for line in lines_kept:
+            table = self._tables[line[1]].styles  # type: ignore[index]
+            packed: list[str | int] = [line[0]]
+            for i in range(2, len(line), 2):
+                key = (line[1], line[i + 1])
+                new = index.get(key)
+                if new is None:
+                    new = index[key] = len(styles)
+                    styles.append(table[line[i + 1]])  # type: ignore[index]
+                packed += (line[i], new)
+            lines.append(tuple(packed))
+        return styles, lines, False
 
     def load(self, styles: Sequence[Sequence[object]], lines: Sequence[Sequence[object]]) -> None:
         """Replace the history with lines from :meth:`export` (the newest ``maxlen``).
