@@ -5,9 +5,12 @@ memory per session."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shlex
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -75,16 +78,38 @@ async def _attach(tmp: Path, sessions: int, idle_seconds: float) -> dict[str, fl
     client = await connect_or_start(db)
     host_pid = client.host_pid
     rss_empty = _rss_kb(host_pid)
-    for project_id in ids:
-        await client.start(project_id, _Discard(), SIZE[1], SIZE[0])
+    sinks = [_Discard() for _ in ids]
+    for project_id, sink in zip(ids, sinks, strict=True):
+        await client.start(project_id, sink, SIZE[1], SIZE[0])
     emulator = TerminalEmulator(SIZE[0], SIZE[1])
     emulator.feed(
         b"".join(f"history line {n} of the session output\r\n".encode() for n in range(1, 10001))
     )
     snapshot_bytes = len(Snapshot.of(emulator).encode())
-    await asyncio.sleep(2.0)  # Every session printed its history.
+    await until(lambda: all(sink.ended for sink in sinks), 60)  # Every history printed.
     rss_full = _rss_kb(host_pid)
     await client.close()
+    # The UI starts as it does for a user: in a process of its own.
+    launch = [sys.executable, "-m", "benchmarks.host", str(db), str(host_pid), str(idle_seconds)]
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [*launch, *ids],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    await stop_host(db)
+    return {
+        **json.loads(done.stdout),
+        "snapshot": snapshot_bytes,
+        "host_per_session_kb": (rss_full - rss_empty) / sessions,
+    }
+
+
+async def _launch(db: Path, host_pid: int, idle_seconds: float, ids: list[str]) -> dict[str, float]:
+    """The app started on a database whose sessions run in the host: to the session under
+    the cursor attached, to all of them; then its and the host's CPU while idle."""
     with Store.open(db) as store:
         start = time.perf_counter()
         app = WxtuiApp(store, poll_interval=60, sessions_in_host=True)
@@ -112,26 +137,27 @@ async def _attach(tmp: Path, sessions: int, idle_seconds: float) -> dict[str, fl
                 + after.system
                 - app_cpu.system
             ) / elapsed
-            await app.backend.stop_all()
-    await stop_host(db)
-    return {
-        "first": first,
-        "every": every,
-        "snapshot": snapshot_bytes,
-        "idle": idle,
-        "host_per_session_kb": (rss_full - rss_empty) / sessions,
-    }
+    return {"first": first, "every": every, "idle": idle}
 
 
 class _Discard:
+    """A sink that keeps nothing but whether the history has been printed (in output,
+    or in a snapshot if it fell behind)."""
+
+    END = b"line 10000 of"
+    ended = False
+    _tail = b""
+
     def load_snapshot(self, snapshot: Snapshot) -> None:
-        pass
+        lines = (str(line[0]).encode() for line in snapshot.lines)
+        self.ended = self.ended or any(self.END in text for text in (snapshot.screen, *lines))
 
     def missed_output(self, bell: bool) -> None:
         pass
 
     def feed(self, data: bytes) -> None:
-        pass
+        self._tail = (self._tail + data)[-len(data) - len(self.END) :]
+        self.ended = self.ended or self.END in self._tail
 
     def session_exited(self, returncode: int) -> None:
         pass
@@ -214,3 +240,8 @@ def bench_host(report: Report, tmp: Path, size: int, runs: int, samples: int, id
         "host memory per session (RSS, with 10,000 lines of history)",
         f"{figures['host_per_session_kb'] / 1024:.1f} MB",
     )
+
+
+if __name__ == "__main__":
+    db, pid, idle, *projects = sys.argv[1:]
+    print(json.dumps(asyncio.run(_launch(Path(db), int(pid), float(idle), projects))))
