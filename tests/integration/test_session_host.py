@@ -525,3 +525,34 @@ async def test_the_ui_gets_the_output_of_the_pane_it_shows_only(db: Path, tmp_pa
             await wait_until(lambda: "did-it" in pane_text(app, hidden), message="caught up")
             assert not pane(app, hidden).unseen_output
             await app.backend.stop_all()
+
+
+async def test_sessions_found_running_at_start_are_painted_only_once_shown(
+    db: Path, tmp_path: Path
+) -> None:
+    """What the terminal shows: the notice, then the one pane asked for, nothing else."""
+    from tests.support import make_app
+    from tests.support.painted import Glass
+
+    flood = _project(db, "flood", "sh -c 'seq -f \"flood line %g\" 1 50; exec cat'", tmp_path)
+    typing = _project(db, "typing", "sh -c 'echo typing-ready; exec cat'", tmp_path)
+    client = await connect_or_start(db)
+    watchers = Watcher(), Watcher()
+    for project, watcher in zip((flood, typing), watchers, strict=True):
+        await client.start(project, watcher, 24, 80)
+    await wait_until(lambda: "flood line 50" in watchers[0].text())
+    await wait_until(lambda: "typing-ready" in watchers[1].text())
+    await client.close()
+    glass = Glass(120, 36)
+    with Store.open(db) as store:
+        app = make_app(store, sessions_in_host=True)
+        app.driver_class = glass.driver_class()
+        async with app.run_test(size=(120, 36), headless=False) as pilot:
+            await wait_until(lambda: None not in (app.pane_for(flood), app.pane_for(typing)))
+            await pilot.pause()
+            await wait_until(lambda: any("No session open." in row for row in glass.rows()))
+            await app.show_project(typing)
+            await wait_until(lambda: any("typing-ready" in row for row in glass.rows()))
+            await pilot.pause()
+            assert not any("flood line" in row for row in glass.rows()), "\n".join(glass.rows())
+            await app.backend.stop_all()

@@ -75,6 +75,7 @@ class PaneSwitcher(ContentSwitcher):
             for pane in new:
                 if self.size.width > 0 and self.size.height > 0:
                     pane.fit(self.size.height, self.size.width)
+                pane.display = False  # Until it is shown (a switcher shows one child).
                 self._by_project[pane.project_id] = pane
             await self.mount(*new)
         return [self._by_project[project_id] for project_id in project_ids]
