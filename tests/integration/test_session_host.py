@@ -485,7 +485,7 @@ async def test_a_paused_session_sends_word_of_output_and_a_bell_then_what_was_mi
 ) -> None:
     """A UI's hidden pane: no output comes while it is paused, only word that there was
     some (once) and of the bell; on resuming, the lines it missed and the screen."""
-    script = "echo ready; read go; seq -f 'line %g' 1 3000; printf 'rung\\a\\n'; exec cat"
+    script = "echo ready; read go; seq -f 'line %g' 1 3000; printf 'rung\\a\\a\\a\\n'; exec cat"
     project = _project(db, "quiet", f'sh -c "{script}"', tmp_path)
     client = await connect_or_start(db)
     watcher = Watcher()
@@ -498,6 +498,7 @@ async def test_a_paused_session_sends_word_of_output_and_a_bell_then_what_was_mi
     assert watcher.output == before and "line 1\n" not in watcher.text(), "nothing while paused"
     client.pause(project, False)
     await wait_until(lambda: "rung" in watcher.text(), message="what it missed")
+    assert watcher.missed == [False, True], "told once of each, however many bells"
     lines = [line.strip() for line in watcher.text().splitlines() if line.startswith("line ")]
     assert lines == [f"line {n}" for n in range(1, 3001)]
     client.write(project, b"live again\r")

@@ -83,7 +83,8 @@ class _Client:
         self.unacknowledged: dict[str, int] = {}  # Bytes of each session's output.
         self.behind: dict[str, Position] = {}  # Sessions it missed output of, since where.
         self.paused: set[str] = set()
-        self.told: set[str] = set()  # Paused sessions it was told had output.
+        self.told: set[str] = set()  # Paused sessions it was told had output,
+        self.rung: set[str] = set()  # and rang the bell (once per pause).
         self.acknowledged_at = time.monotonic()
 
     def send(self, frame: bytes) -> None:
@@ -138,6 +139,7 @@ class _Client:
         self.behind.pop(project_id, None)
         self.paused.discard(project_id)
         self.told.discard(project_id)
+        self.rung.discard(project_id)
 
     def pause(self, hosted: HostedSession, paused: bool) -> None:
         """Stop or resume sending the session's output (see the comment on WINDOW)."""
@@ -147,12 +149,15 @@ class _Client:
             return
         self.paused.discard(project_id)
         self.told.discard(project_id)
+        self.rung.discard(project_id)
         self._catch_up(hosted)
 
     def bell(self, hosted: HostedSession) -> None:
         """The session rang the bell: a client that paused it does not see it ring."""
-        if hosted.project_id in self.paused:
-            self.send(encode_json(Kind.EVENT, project=hosted.project_id, event="bell"))
+        project_id = hosted.project_id
+        if project_id in self.paused and project_id not in self.rung:
+            self.rung.add(project_id)
+            self.send(encode_json(Kind.EVENT, project=project_id, event="bell"))
 
     def _catch_up(self, hosted: HostedSession) -> None:
         """What it missed of a session, once it is neither paused nor still reading."""
