@@ -16,7 +16,7 @@ from pathlib import Path
 
 from benchmarks.corpora import CORPORA, cut_at_utf8_boundary
 from benchmarks.latency import wxtui_latency
-from benchmarks.measure import MARKER, median_of, ms, pct, stop_host, until
+from benchmarks.measure import MARKER, median_of, ms, painted_after, pct, stop_host, until
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
 from wxtui.sessions.backend import HostedSessions
@@ -51,6 +51,43 @@ async def _throughput(tmp: Path, path: Path, size: int, in_host: bool) -> float:
             await app.backend.stop_all()
     await stop_host(db)
     return size / elapsed
+
+
+async def _switch(tmp: Path, samples: int, in_host: bool) -> list[float]:
+    """Show a session that printed 1,000 lines while hidden: to its last line painted
+    (through the host, a hidden session's output comes only when it is shown)."""
+    db = _db(tmp, "host-switch")
+    results = []
+    with Store.open(db) as store:
+        shell = "bash --norc --noprofile"
+        front, back = (store.add_project(n, str(tmp), command=shell).id for n in "ab")
+        app = WxtuiApp(store, poll_interval=60, sessions_in_host=in_host)
+        async with app.run_test(size=SIZE):
+            await app.show_project(back)
+            await app.show_project(front)
+            pane = app.pane_for(back)
+            assert pane is not None
+            await until(
+                lambda: (
+                    "$" in "".join(pane.view.screen_text())
+                    or "#" in "".join(pane.view.screen_text())
+                )
+            )
+            for i in range(samples):
+                app.backend.write(back, f"seq -f 'run {i} line %g' 1 1000\r".encode())
+                await until(lambda: pane.unseen_output)
+                await asyncio.sleep(0.2)  # It has printed them all.
+                start = time.perf_counter()
+                await app.show_project(back)
+                last = f"run {i} line 1000"
+                painted = await painted_after(
+                    app, lambda text=last: any(text in row for row in pane.view.screen_text())
+                )
+                results.append(painted - start)
+                await app.show_project(front)
+            await app.backend.stop_all()
+    await stop_host(db)
+    return results
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -214,6 +251,15 @@ def bench_host(report: Report, tmp: Path, size: int, runs: int, samples: int, id
         "",
         "p90 ≤ 2 frames (33 ms)",
         pct(flooded, 0.9) <= 0.033,
+    )
+    local_switch = asyncio.run(_switch(tmp, 20, False))
+    hosted_switch = asyncio.run(_switch(tmp, 20, True))
+    report.record(
+        "host",
+        "show a session that printed 1,000 lines while hidden, to its last line painted: p50 / p90",
+        f"{ms(statistics.median(hosted_switch))} / {ms(pct(hosted_switch, 0.9))}",
+        f"in-process p50 {ms(statistics.median(local_switch))}",
+        f"+{ms(statistics.median(hosted_switch) - statistics.median(local_switch))}",
     )
     figures = asyncio.run(_attach(tmp, 10, idle))
     report.record(

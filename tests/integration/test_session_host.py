@@ -557,3 +557,28 @@ async def test_sessions_found_running_at_start_are_painted_only_once_shown(
             await pilot.pause()
             assert not any("flood line" in row for row in glass.rows()), "\n".join(glass.rows())
             await app.backend.stop_all()
+
+
+async def test_the_ui_says_when_the_host_is_killed_and_enter_starts_a_new_one(
+    db: Path, tmp_path: Path
+) -> None:
+    from tests.support import make_app, pane, pane_text
+    from wxtui.app.session_pane import SessionState
+
+    project = _project(db, "agent", "sh -c 'echo ready; exec cat'", tmp_path)
+    with Store.open(db) as store:
+        app = make_app(store, sessions_in_host=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await app.show_project(project)
+            await wait_until(lambda: "ready" in pane_text(app, project))
+            client = app.backend.client
+            assert client is not None
+            os.kill(client.host_pid, signal.SIGKILL)
+            await wait_until(lambda: pane(app, project).state is SessionState.EXITED)
+            assert "the session host went away" in pane_text(app, project)
+            await pilot.press("x")  # Typed into a pane whose host is gone: nothing breaks.
+            await pilot.press("enter")
+            await wait_until(lambda: pane(app, project).state is SessionState.RUNNING)
+            await wait_until(lambda: "ready" in pane_text(app, project), message="a new host")
+            assert app.backend.client is not None and app.backend.client.host_pid != client.host_pid
+            await app.backend.stop_all()

@@ -335,6 +335,8 @@ class WxtuiApp(App[int]):
             self.notify(str(error), severity="error")
             return
         pane = await self._panes.pane(project_id)
+        if pane is not self._panes.current_pane and pane.state is SessionState.RUNNING:
+            await self.backend.catch_up(project_id)
         self._show(pane, milestone_id)
         if pane.state in (SessionState.NOT_STARTED, SessionState.FAILED, SessionState.ELSEWHERE):
             await self._start(pane)

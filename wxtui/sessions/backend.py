@@ -13,6 +13,7 @@ from wxtui.sessions.host import host_running, host_socket_path
 from wxtui.sessions.project_sessions import ProjectSessions
 
 STOP_GRACE = 1.0
+CATCH_UP_WAIT = 0.1  # Longer than this, a pane is shown before it has caught up.
 
 
 class SessionBackend(Protocol):
@@ -31,6 +32,11 @@ class SessionBackend(Protocol):
     def shown(self, project_id: str, shown: bool) -> None:
         """Whether the UI shows the session: a host sends a hidden one's output only
         when it is shown again (in-process sessions are fed either way)."""
+        ...
+
+    async def catch_up(self, project_id: str) -> None:
+        """Before a hidden session is shown: what it printed meanwhile, so that the
+        first frame that shows it shows that too."""
         ...
 
     def write(self, project_id: str, data: bytes) -> None: ...
@@ -77,6 +83,9 @@ class InProcessSessions:
 
     def shown(self, project_id: str, shown: bool) -> None:
         """The UI parses every session's output itself."""
+
+    async def catch_up(self, project_id: str) -> None:
+        """Always up to date."""
 
     def write(self, project_id: str, data: bytes) -> None:
         self.sessions.write(project_id, data)
@@ -151,23 +160,33 @@ class HostedSessions:
         return await client.start(project_id, sink, rows, cols, paused=not shown)
 
     def shown(self, project_id: str, shown: bool) -> None:
-        if self.client is not None:
-            self.client.pause(project_id, not shown)
+        if (client := self._connected) is not None:
+            client.pause(project_id, not shown)
+
+    async def catch_up(self, project_id: str) -> None:
+        if (client := self._connected) is not None and client.is_alive(project_id):
+            await client.resume(project_id, CATCH_UP_WAIT)
+
+    @property
+    def _connected(self) -> HostClient | None:
+        """The connection, unless it is closed (then the panes were told)."""
+        client = self.client
+        return client if client is not None and not client.closed.is_set() else None
 
     def write(self, project_id: str, data: bytes) -> None:
-        if self.client is not None:
-            self.client.write(project_id, data)
+        if (client := self._connected) is not None:
+            client.write(project_id, data)
 
     def resize(self, project_id: str, rows: int, cols: int) -> None:
-        if self.client is not None:
-            self.client.resize(project_id, rows, cols)
+        if (client := self._connected) is not None:
+            client.resize(project_id, rows, cols)
 
     def title_changed(self, project_id: str, title: str) -> None:
         """The host reads titles off its own screen of the session."""
 
     def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None:
-        if self.client is not None:
-            self.client.expect_prompt(project_id, milestone_id, prompt)
+        if (client := self._connected) is not None:
+            client.expect_prompt(project_id, milestone_id, prompt)
 
     def tracks_prompts(self, project_id: str) -> bool:
         return self.client is not None and self.client.tracks_prompts(project_id)

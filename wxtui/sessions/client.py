@@ -71,6 +71,8 @@ class HostClient:
         self._exits: dict[str, asyncio.Future[int]] = {}
         self._tracks_prompts: set[str] = set()
         self._unacknowledged: dict[str, int] = {}
+        self._live: dict[str, asyncio.Future[None]] = {}
+        self._closing = False  # Closed on purpose (or shut down): no one to tell.
         self._reading: asyncio.Task[None] | None = None
         self.closed = asyncio.Event()
 
@@ -144,6 +146,16 @@ class HostClient:
         or resume it (the sink gets what it missed first)."""
         self._send(encode_json(Kind.PAUSE, project=project_id, paused=paused))
 
+    async def resume(self, project_id: str, timeout: float) -> None:
+        """Resume the session and wait (at most ``timeout`` seconds) until its sink has
+        what it missed."""
+        live = asyncio.get_running_loop().create_future()
+        self._live[project_id] = live
+        self.pause(project_id, False)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(live, timeout)
+        self._live.pop(project_id, None)
+
     def title_changed(self, project_id: str, title: str) -> None:
         """The host follows titles from its own screen of the session."""
 
@@ -184,6 +196,7 @@ class HostClient:
     async def shutdown(self) -> dict[str, Any]:
         """Stop every session and the host: its status as it stopped (empty if the
         connection ended first: the host is gone either way)."""
+        self._closing = True
         self._send(encode_json(Kind.SHUTDOWN))
         try:
             return await self._reply()
@@ -214,6 +227,7 @@ class HostClient:
             self._reading.cancel()
 
     async def close(self) -> None:
+        self._closing = True
         self._writer.close()
         with contextlib.suppress(Exception):
             await self._writer.wait_closed()
@@ -244,6 +258,12 @@ class HostClient:
             log.warning("host client: the connection failed: %s", exc)
         finally:
             self.closed.set()
+            if not self._closing:  # Every session watched here ended with the host.
+                for project_id, sink in list(self._sinks.items()):
+                    if project_id in self._alive:
+                        sink.notice("the session host went away")
+                        sink.session_exited(-1)
+                self._alive.clear()
             for future in self._started.values():
                 if not future.done():
                     future.set_result({"event": "failed", "error": "the session host went away"})
@@ -285,6 +305,11 @@ class HostClient:
     def _event(self, body: dict[str, Any]) -> None:
         project_id = str(body.get("project", ""))
         event = body.get("event")
+        if event == "live":
+            live = self._live.pop(project_id, None)
+            if live is not None and not live.done():
+                live.set_result(None)
+            return
         if event in ("started", "failed"):
             future = self._started.pop(project_id, None)
             if future is not None and not future.done():

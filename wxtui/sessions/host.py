@@ -151,6 +151,7 @@ class _Client:
         self.told.discard(project_id)
         self.rung.discard(project_id)
         self._catch_up(hosted)
+        self.send(encode_json(Kind.EVENT, project=project_id, event="live"))
 
     def bell(self, hosted: HostedSession) -> None:
         """The session rang the bell: a client that paused it does not see it ring."""

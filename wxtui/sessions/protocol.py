@@ -40,7 +40,8 @@ class Kind(IntEnum):
     WELCOME = 64  # {"protocol", "version", "pid"}
     SNAPSHOT = 66  # project, bytes: a terminal.snapshot.Snapshot, encoded
     OUTPUT = 67  # project, bytes
-    EVENT = 68  # {"project", "event", ...}
+    EVENT = 68  # {"project", "event", ...}: started, failed, exited, notice, status,
+    # milestones; output and bell (while paused); live (resumed: what it missed was sent)
     STATUS_REPLY = 69  # {"pid", "version", "sessions": [...]}
 
 
