@@ -255,7 +255,10 @@ class HostClient:
                 except ProtocolError as exc:
                     log.warning("host client: %s", exc)
         except (ProtocolError, ConnectionError, OSError) as exc:
-            log.warning("host client: the connection failed: %s", exc)
+            # Closing or shutting down, the host may go first: nothing went wrong then.
+            (log.info if self._closing else log.warning)(
+                "host client: the connection failed: %s", exc
+            )
         finally:
             self.closed.set()
             if not self._closing:  # Every session watched here ended with the host.
