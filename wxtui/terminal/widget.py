@@ -185,7 +185,8 @@ class TerminalView(Widget, can_focus=True):
         self._strips.clear()
         self._painted.clear()
         reading = self.scroll_offset_lines if snapshot.appends and not self.search_query else 0
-        self.end_search()
+        if self.search_query:
+            self.end_search()
         self.clear_selection()
         self.scroll_offset_lines = reading
         if reading and snapshot.lines:  # They went into the history as if scrolled there.
@@ -195,7 +196,8 @@ class TerminalView(Widget, can_focus=True):
             self.emulator.resize(height, width)
             self.post_message(self.Resized(self, height, width))
         self._cursor_row = self.emulator.cursor[0]
-        self.refresh()
+        if height > 0 and width > 0:  # A hidden view is painted whole once it is shown.
+            self.refresh()
 
     def feed(self, data: bytes) -> None:
         """Parse child output now; paint it on the next frame.
