@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -25,6 +26,9 @@ from wxtui.sessions.host import host_running, host_socket_path
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
 from wxtui.terminal.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from wxtui.app.app import WxtuiApp
 
 ROOT = Path(__file__).parents[2]
 
@@ -88,6 +92,14 @@ async def db(tmp_path: Path) -> AsyncIterator[Path]:
         await client.shutdown()
         await client.close()
         await wait_until(lambda: _gone(pid), message="the host ended")
+
+
+async def _open(app: WxtuiApp, project_id: str) -> None:
+    """Show the project's pane and wait until its session has printed "ready"."""
+    from tests.support import pane_text
+
+    await app.show_project(project_id)
+    await wait_until(lambda: "ready" in pane_text(app, project_id), message="ready")
 
 
 def _project(db: Path, name: str, command: str, workspace: Path) -> str:
@@ -318,8 +330,7 @@ async def test_the_app_leaves_agents_running_and_the_next_app_shows_them(
     with Store.open(db) as store:
         app = make_app(store, sessions_in_host=True)
         async with app.run_test(size=(120, 36)) as pilot:
-            await app.show_project(project)
-            await wait_until(lambda: "ready" in pane_text(app, project))
+            await _open(app, project)
             await pilot.press(*"kept", "enter")
             await wait_until(lambda: pane_text(app, project).count("kept") == 2)
             await pilot.press("ctrl+q")
@@ -514,10 +525,8 @@ async def test_the_ui_gets_the_output_of_the_pane_it_shows_only(db: Path, tmp_pa
     with Store.open(db) as store:
         app = make_app(store, sessions_in_host=True)
         async with app.run_test(size=(120, 36)) as pilot:
-            await app.show_project(hidden)
-            await wait_until(lambda: "ready" in pane_text(app, hidden))
-            await app.show_project(shown)
-            await wait_until(lambda: "ready" in pane_text(app, shown))
+            await _open(app, hidden)
+            await _open(app, shown)
             app.backend.write(hidden, b"go\r")
             await wait_until(lambda: pane(app, hidden).unseen_output, message="marked")
             assert "did-it" not in pane_text(app, hidden), "parsed only once it is shown"
@@ -569,8 +578,7 @@ async def test_the_ui_says_when_the_host_is_killed_and_enter_starts_a_new_one(
     with Store.open(db) as store:
         app = make_app(store, sessions_in_host=True)
         async with app.run_test(size=(120, 36)) as pilot:
-            await app.show_project(project)
-            await wait_until(lambda: "ready" in pane_text(app, project))
+            await _open(app, project)
             client = app.backend.client
             assert client is not None
             os.kill(client.host_pid, signal.SIGKILL)

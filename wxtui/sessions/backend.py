@@ -160,32 +160,26 @@ class HostedSessions:
         return await client.start(project_id, sink, rows, cols, paused=not shown)
 
     def shown(self, project_id: str, shown: bool) -> None:
-        if (client := self._connected) is not None:
+        if (client := self.client) is not None:
             client.pause(project_id, not shown)
 
     async def catch_up(self, project_id: str) -> None:
-        if (client := self._connected) is not None and client.is_alive(project_id):
+        if (client := self.client) is not None and client.is_alive(project_id):
             await client.resume(project_id, CATCH_UP_WAIT)
 
-    @property
-    def _connected(self) -> HostClient | None:
-        """The connection, unless it is closed (then the panes were told)."""
-        client = self.client
-        return client if client is not None and not client.closed.is_set() else None
-
     def write(self, project_id: str, data: bytes) -> None:
-        if (client := self._connected) is not None:
+        if (client := self.client) is not None:
             client.write(project_id, data)
 
     def resize(self, project_id: str, rows: int, cols: int) -> None:
-        if (client := self._connected) is not None:
+        if (client := self.client) is not None:
             client.resize(project_id, rows, cols)
 
     def title_changed(self, project_id: str, title: str) -> None:
         """The host reads titles off its own screen of the session."""
 
     def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None:
-        if (client := self._connected) is not None:
+        if (client := self.client) is not None:
             client.expect_prompt(project_id, milestone_id, prompt)
 
     def tracks_prompts(self, project_id: str) -> bool:

@@ -136,15 +136,15 @@ class HostClient:
         return bool(reply.get("created"))
 
     def write(self, project_id: str, data: bytes) -> None:
-        self._send(encode_bytes(Kind.INPUT, project_id, data))
+        self._post(encode_bytes(Kind.INPUT, project_id, data))
 
     def resize(self, project_id: str, rows: int, cols: int) -> None:
-        self._send(encode_json(Kind.RESIZE, project=project_id, rows=rows, cols=cols))
+        self._post(encode_json(Kind.RESIZE, project=project_id, rows=rows, cols=cols))
 
     def pause(self, project_id: str, paused: bool) -> None:
         """Stop the session's output coming here (its sink hears that there was some),
         or resume it (the sink gets what it missed first)."""
-        self._send(encode_json(Kind.PAUSE, project=project_id, paused=paused))
+        self._post(encode_json(Kind.PAUSE, project=project_id, paused=paused))
 
     async def resume(self, project_id: str, timeout: float) -> None:
         """Resume the session and wait (at most ``timeout`` seconds) until its sink has
@@ -160,7 +160,7 @@ class HostClient:
         """The host follows titles from its own screen of the session."""
 
     def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None:
-        self._send(
+        self._post(
             encode_json(
                 Kind.EXPECT_PROMPT, project=project_id, milestone=milestone_id, prompt=prompt
             )
@@ -178,7 +178,7 @@ class HostClient:
     def detach(self, project_id: str) -> None:
         self._sinks.pop(project_id, None)
         self._unacknowledged.pop(project_id, None)
-        self._send(encode_json(Kind.DETACH, project=project_id))
+        self._post(encode_json(Kind.DETACH, project=project_id))
 
     async def stop(self, project_id: str) -> None:
         """Stop the session in the host; returns once its exit has been reported."""
@@ -239,9 +239,16 @@ class HostClient:
     # -- the connection ------------------------------------------------------------
 
     def _send(self, frame: bytes) -> None:
+        """A request (its caller waits for the answer): refused once the host is gone."""
         if self.closed.is_set():
             raise HostUnavailable("the session host went away")
         self._writer.write(frame)
+
+    def _post(self, frame: bytes) -> None:
+        """A message that asks for no answer (keys, sizes, acknowledgements): dropped
+        once the host is gone (its sessions' sinks were told)."""
+        if not self.closed.is_set():
+            self._writer.write(frame)
 
     async def _drain(self) -> None:
         with contextlib.suppress(ConnectionError):
@@ -301,7 +308,7 @@ class HostClient:
         stops sending a session's output to a client with a window of it unread)."""
         shown = self._unacknowledged.get(project_id, 0) + size
         if shown >= ACK_EVERY:
-            self._send(encode_json(Kind.ACK, project=project_id, bytes=shown))
+            self._post(encode_json(Kind.ACK, project=project_id, bytes=shown))
             shown = 0
         self._unacknowledged[project_id] = shown
 
