@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import os
 import statistics
 import time
 import tracemalloc
@@ -71,7 +70,7 @@ def traced_bytes(build: Callable[[], object]) -> tuple[int, object]:
 
 async def stop_host(db: Path) -> None:
     """The host ends (it may be ending already) before the next measurement."""
-    path = host_socket_path(db, os.environ)
+    path = host_socket_path(db)
     if host_running(path):
         with contextlib.suppress(HostUnavailable):
             client = await HostClient.connect(path)

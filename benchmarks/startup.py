@@ -116,7 +116,7 @@ async def flood_lag(tmp: Path, sessions: int, seconds: float) -> tuple[float, in
                 pane = app.pane_for(project_id)
                 if pane is not None and "flood" in "".join(pane.view.emulator.display()):
                     progressed += 1
-        await app.sessions.stop_all(0.2)
+        await app.backend.stop_all()
     return worst, progressed
 
 

@@ -65,7 +65,7 @@ async def switch_and_idle(tmp: Path, idle_seconds: float) -> tuple[list[float], 
             cpu = (after.user - before.user + after.system - before.system) / (
                 time.perf_counter() - wall
             )
-        await app.sessions.stop_all(0.2)
+        await app.backend.stop_all()
     return switches, cpu
 
 

@@ -86,7 +86,7 @@ async def flood_stall(path: Path, tmp: Path) -> float:
                 tick = loop.time()
                 await asyncio.sleep(0.002)
                 worst = max(worst, loop.time() - tick - 0.002)
-        await app.sessions.stop_all(0.2)
+        await app.backend.stop_all()
     return worst
 
 

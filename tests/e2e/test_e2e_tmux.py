@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import FakeClaude
+from tests.support import FakeClaude, stop_host
 from tests.support.painted import TmuxTerminal, clean_command, diff_rows, program_env
 from tests.support.tmux import Tmux
+from wxtui.sessions.host import host_socket_path
 from wxtui.store import Store
 
 WXTUI = str(Path(sys.executable).with_name("wxtui"))
@@ -134,6 +135,7 @@ def test_the_installed_app_paints_what_bash_drew(tmp_path: Path) -> None:
         app.keys("C-q")
     finally:
         app.kill()
+        stop_host(host_socket_path(db))
         if peer is not None:
             peer.kill()
 
@@ -163,6 +165,7 @@ def test_the_child_sees_the_pane_not_the_outer_terminal(tmp_path: Path) -> None:
         app.keys("C-q")
     finally:
         app.kill()
+        stop_host(host_socket_path(db))
 
 
 def test_keys_in_one_burst_go_where_they_would_go_one_at_a_time(tmp_path: Path) -> None:
@@ -201,6 +204,7 @@ def test_keys_in_one_burst_go_where_they_would_go_one_at_a_time(tmp_path: Path) 
         app.keys("C-q")
     finally:
         app.kill()
+        stop_host(host_socket_path(db))
 
 
 def test_attach_from_a_plain_terminal_detach_and_attach_again(tmp_path: Path) -> None:
@@ -229,6 +233,7 @@ def test_attach_from_a_plain_terminal_detach_and_attach_again(tmp_path: Path) ->
         term.wait_for("wxtui: the session ended (exit code 0)")
     finally:
         term.kill()
+        stop_host(host_socket_path(db))
 
 
 def test_attach_refuses_a_host_of_another_version_in_one_line(tmp_path: Path) -> None:
@@ -248,3 +253,4 @@ def test_attach_refuses_a_host_of_another_version_in_one_line(tmp_path: Path) ->
         assert "wxtui: error: the session host runs wxtui" in screen
     finally:
         term.kill()
+        stop_host(host_socket_path(db))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import make_app, pane, pane_text, wait_until
+from tests.support import make_app, pane, pane_text, session_pid, wait_until
 from tests.support.claude_code import claude_world, installed, processes_of
 from tests.support.painted import Glass, program_env
 from tests.support.terminal_app import TerminalApp
@@ -118,13 +118,12 @@ async def test_prompt_then_permission_then_error_then_clear(
             # a restart resumes the post-clear conversation
             await pilot.press("ctrl+right_square_bracket")
             await pilot.press("r")
-            await wait_until(lambda: app.sessions.is_alive(project.id))
-            session = app.sessions.session(project.id)
-            assert session is not None
-            argv = Path(f"/proc/{session.pty.pid}/cmdline").read_bytes().split(b"\0")
+            await wait_until(lambda: app.backend.is_alive(project.id))
+            pid = await session_pid(app, project.id)
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
             assert b"--resume" in argv and cleared.encode() in argv
             await wait_until(lambda: "after the clear" in pane_text(app, project.id), START)
-            await app.sessions.stop_all()
+            await app.backend.stop_all()
         assert processes_of(env["WXTUI_TEST_CLAUDE_RUN"]) == [], "every claude process ended"
 
 
@@ -170,12 +169,11 @@ async def test_a_nested_claude_p_leaves_the_project_id_alone_and_left_arrow_star
             await app.show_project(project.id)
             await wait_until(lambda: _state(app, project.id)[0] == "done", START, "SessionStart")
             own = store.get_project(project.id).claude_session_id
-            session = app.sessions.session(project.id)
-            assert session is not None
+            agent_pid = await session_pid(app, project.id)
             before = set(processes_of(env["WXTUI_TEST_CLAUDE_RUN"]))
 
             # <- at the empty prompt: Claude's agents view is off, nothing new starts
-            app.sessions.write(project.id, b"\x1b[D")
+            app.backend.write(project.id, b"\x1b[D")
             await asyncio.sleep(2.0)  # Give a daemon or background session time to appear.
             assert not any(
                 b"claude" in Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -184,17 +182,17 @@ async def test_a_nested_claude_p_leaves_the_project_id_alone_and_left_arrow_star
             ), "no new claude process"
 
             # a claude -p run by a tool, even handed the session's own settings
-            argv = Path(f"/proc/{session.pty.pid}/cmdline").read_bytes().decode().split("\0")
+            argv = Path(f"/proc/{agent_pid}/cmdline").read_bytes().decode().split("\0")
             settings = argv[argv.index("--settings") + 1]
             nested = shlex.join(["claude", "-p", "say hi", "--settings", settings])
             await _prompt(pilot, app, project.id, f"RUN-NESTED {nested}")
             await wait_until(lambda: _state(app, project.id)[0] == "needs-permission")
-            app.sessions.write(project.id, b"\r")
+            app.backend.write(project.id, b"\r")
             await wait_until(lambda: _state(app, project.id) == ("done", "Tool finished."), START)
             assert any("say hi" in str(body) for _, _, body in stub.requests), "nested ran"
             assert store.get_project(project.id).claude_session_id == own
             assert [c.claude_session_id for c in store.conversation_history(project.id)] == [own]
-            await app.sessions.stop_all()
+            await app.backend.stop_all()
 
 
 async def test_claude_painted_as_its_screen_holds_it_after_every_step(

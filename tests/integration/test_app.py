@@ -20,6 +20,7 @@ from tests.support import (
     pane_text,
     project_label,
     project_labels,
+    session_pid,
     wait_until,
     workspace,
 )
@@ -83,8 +84,7 @@ async def test_milestones_of_a_project_share_one_process(
         await pilot.pause()
         assert _pid(pane_text(app, alpha.id)) == first_pid
         assert len(fake_claude.starts()) == 1, "a second milestone never starts a second agent"
-        session = app.sessions.session(alpha.id)
-        assert session.pty.pid == first_pid
+        assert await session_pid(app, alpha.id) == first_pid
 
         await _open_via_sidebar(pilot, app, 4)
         await wait_until(lambda: "ready" in pane_text(app, beta.id), message="beta session")
@@ -138,11 +138,12 @@ async def test_quit_ends_every_child_quickly(seeded, store: Store) -> None:
         await _open_via_sidebar(pilot, app, 3)
         await wait_until(
             lambda: (
-                len(app.sessions.live()) == 2
+                app.backend.is_alive(seeded["alpha"].id)
+                and app.backend.is_alive(seeded["beta"].id)
                 and all("ready" in pane_text(app, p.id) for p in (seeded["alpha"], seeded["beta"]))
             )
         )
-        pids = [session.pid for session in app.sessions.live()]
+        pids = [await session_pid(app, p.id) for p in (seeded["alpha"], seeded["beta"])]
         started = time.monotonic()
         await pilot.press("ctrl+q")
         await wait_until(lambda: not app.is_running, timeout=5)
@@ -180,17 +181,16 @@ async def test_background_output_of_other_programs_marks_the_project_and_next_ju
         await _open_via_sidebar(pilot, app, 1)
         await wait_until(lambda: "ready" in pane_text(app, beta.id))
         await pilot.pause()
-        app.sessions.write(alpha.id, b"ping\r")
-        await wait_until(
-            lambda: "ping" in pane_text(app, alpha.id), message="hidden session keeps running"
-        )
+        app.backend.write(alpha.id, b"ping\r")
         await wait_until(
             lambda: "◆" in project_label(app, alpha.id),
             message="unseen marker",
         )
+        assert "ping" not in pane_text(app, alpha.id), "a hidden pane gets no output"
         await pilot.press("ctrl+backslash")
         await pilot.pause()
         assert app.current_project_id == alpha.id
+        assert "ping" in pane_text(app, alpha.id), "what it printed while hidden is shown"
         assert "●" in project_label(app, alpha.id)
 
 
@@ -203,7 +203,7 @@ async def test_next_attention_and_inbox_rank_what_claude_needs(seeded, store: St
         await _open_via_sidebar(pilot, app, 3)
         await wait_until(lambda: "ready" in pane_text(app, beta.id))
         await _open_via_sidebar(pilot, app, 0)  # alpha shown, beta in the background
-        app.sessions.write(beta.id, b"finish the report\r")
+        app.backend.write(beta.id, b"finish the report\r")
         await wait_until(
             lambda: "Answer to finish" in project_label(app, beta.id),
             message="the turn's answer on beta's line (cut to the sidebar's width)",
@@ -215,11 +215,11 @@ async def test_next_attention_and_inbox_rank_what_claude_needs(seeded, store: St
         await wait_until(lambda: app.title == "wxtui")
         # alpha asks for a permission, beta finishes another turn: permission first.
         await _open_via_sidebar(pilot, app, 4)
-        app.sessions.write(beta.id, b"again\r")
+        app.backend.write(beta.id, b"again\r")
         await pilot.press("ctrl+right_square_bracket")
         await _open_via_sidebar(pilot, app, 0)
         await wait_until(lambda: pane(app, beta.id).urgency is not None)
-        app.sessions.write(alpha.id, b"permission\r")
+        app.backend.write(alpha.id, b"permission\r")
         await pilot.press("ctrl+right_square_bracket")
         await _open_via_sidebar(pilot, app, 3)
         await wait_until(lambda: pane(app, alpha.id).urgency == 0, message="needs permission")
@@ -314,7 +314,7 @@ async def test_delete_project_stops_its_session(seeded, store: Store) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_via_sidebar(pilot, app, 0)
         await wait_until(lambda: "ready" in pane_text(app, alpha.id))
-        pid = app.sessions.session(alpha.id).pty.pid
+        pid = await session_pid(app, alpha.id)
         await pilot.press("ctrl+right_square_bracket")
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmDialog)
@@ -450,12 +450,12 @@ async def test_restart_and_stop_from_the_sidebar(
     async with app.run_test(size=(120, 36)) as pilot:
         await _open_via_sidebar(pilot, app, 0)
         await wait_until(lambda: "ready" in pane_text(app, alpha.id))
-        first = app.sessions.session(alpha.id).pty.pid
+        first = await session_pid(app, alpha.id)
         await pilot.press("ctrl+right_square_bracket")
         await pilot.press("r")
         await wait_until(lambda: len(fake_claude.starts()) == 2, message="restarted")
-        await wait_until(lambda: app.sessions.is_alive(alpha.id))
-        assert app.sessions.session(alpha.id).pty.pid != first
+        await wait_until(lambda: app.backend.is_alive(alpha.id))
+        assert await session_pid(app, alpha.id) not in (0, first)
         sid = store.get_project(alpha.id).claude_session_id
         assert fake_claude.starts()[1]["argv"] == ["--resume", sid]
         await pilot.press("ctrl+right_square_bracket")
@@ -463,7 +463,7 @@ async def test_restart_and_stop_from_the_sidebar(
         await wait_until(
             lambda: pane(app, alpha.id).state is SessionState.EXITED, message="stopped"
         )
-        assert not app.sessions.is_alive(alpha.id)
+        assert not app.backend.is_alive(alpha.id)
         assert "stopped" in project_label(app, alpha.id)
         assert "session stopped" in pane_text(app, alpha.id)
 

@@ -75,7 +75,8 @@ async def test_crashing_children_are_contained(
         await wait_until(lambda: pane(app, crash.id).state is SessionState.EXITED, message="exit")
         assert pane(app, crash.id).returncode == code
         assert f"exited with code {code}" in pane_text(app, crash.id)
-        app.sessions.write(steady.id, b"still here\r")
+        app.backend.write(steady.id, b"still here\r")
+        await app.show_project(steady.id)
         await wait_until(lambda: "still here" in pane_text(app, steady.id))
         assert pane(app, steady.id).state is SessionState.RUNNING
 
@@ -122,21 +123,36 @@ async def test_flooding_session_does_not_starve_the_others(store: Store, tmp_pat
 
 
 async def test_child_that_never_reads_its_input(store: Store, tmp_path: Path) -> None:
+    """Megabytes typed into an agent that reads nothing: the host refuses the input in
+    that pane; the connection, and every other pane, keep working."""
     project = store.add_project(
         "deaf", workspace(tmp_path, "d"), command="sh -c 'echo deaf-up; exec sleep 60'"
     )
+    steady = store.add_project(
+        "steady", workspace(tmp_path, "s"), command="sh -c 'echo steady-up; exec cat'"
+    )
     app = make_app(store)
     async with app.run_test(size=(120, 36)) as pilot:
+        await app.show_project(steady.id)
+        await wait_until(lambda: "steady-up" in pane_text(app, steady.id))
         await app.show_project(project.id)
         await wait_until(lambda: "deaf-up" in pane_text(app, project.id))
         view = pane(app, project.id).view
         for _ in range(8):
             view.paste("x" * 1_000_000)
-        await pilot.pause()
-        assert any("not reading its input" in str(n.message) for n in app._notifications)
-        assert app.sessions.session(project.id).pty.pending_input <= 4 * 1024 * 1024
+        await wait_until(
+            lambda: "input refused" in pane_text(app, project.id), message="refused in the pane"
+        )
+        assert "not reading its input" in pane_text(app, project.id)
+        assert app.backend.is_alive(project.id)
         await pilot.press("ctrl+right_square_bracket")
         assert app.focused is app.project_tree, "the app still answers"
+        await app.show_project(steady.id)
+        await pilot.press(*"still here", "enter")
+        await wait_until(
+            lambda: pane_text(app, steady.id).count("still here") >= 2,
+            message="another session still echoes",
+        )
 
 
 async def test_invalid_utf8_and_random_bytes(store: Store, tmp_path: Path) -> None:

@@ -85,7 +85,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Path]:
     path = tmp_path / "wxtui.db"
     Store.open(path).close()
     yield path
-    socket_path = host_socket_path(path, os.environ)
+    socket_path = host_socket_path(path)
     if host_running(socket_path):
         client = await HostClient.connect(socket_path)
         pid = client.host_pid
@@ -119,14 +119,14 @@ async def test_an_agent_outlives_its_client_and_the_next_client_sees_its_screen(
     await wait_until(lambda: watcher.output.count(b"typed before quitting") == 2)
     await first.close()  # The UI quits: the agent keeps running.
 
-    second = await HostClient.connect(host_socket_path(db, os.environ))
+    second = await HostClient.connect(host_socket_path(db))
     again = Watcher()
     assert not await second.start(project, again, 24, 80), "joined, not started"
     assert again.screen.display() == watcher.screen.display(), "the same screen"
     second.write(project, b"after\r")
     await wait_until(lambda: "after" in again.text().split("quitting")[-1])
     status = await second.status()
-    assert [s["project"] for s in status["sessions"]] == [project]
+    assert [s.project for s in status.sessions] == [project]
     await second.close()
 
 
@@ -135,7 +135,7 @@ async def test_two_clients_see_the_same_output_and_either_can_type(
 ) -> None:
     project = _project(db, "cat", "sh -c 'echo ready; exec cat'", tmp_path)
     a = await connect_or_start(db)
-    b = await HostClient.connect(host_socket_path(db, os.environ))
+    b = await HostClient.connect(host_socket_path(db))
     seen_a, seen_b = Watcher(), Watcher()
     await a.start(project, seen_a, 24, 80)
     await b.start(project, seen_b, 24, 80)
@@ -209,7 +209,7 @@ async def test_junk_on_the_socket_and_a_client_that_stops_reading_harm_no_one(
     watcher = Watcher()
     await reader.start(project, watcher, 24, 80)
     await wait_until(lambda: "ready" in watcher.text())
-    path = host_socket_path(db, os.environ)
+    path = host_socket_path(db)
     junk = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     junk.connect(str(path))
     junk.sendall(b"\xff" * 64 + b"GET / HTTP/1.0\r\n\r\n")
@@ -226,7 +226,7 @@ async def test_junk_on_the_socket_and_a_client_that_stops_reading_harm_no_one(
     )
 
     async def watchers() -> int:
-        return (await reader.status())["sessions"][0]["clients"]
+        return (await reader.status()).sessions[0].clients
 
     deadline = time.monotonic() + 30
     while await watchers() != 1:  # Dropped once it has read nothing for a while.
@@ -244,7 +244,7 @@ def test_wxtui_host_refuses_a_second_host_for_the_same_database(tmp_path: Path) 
     first = subprocess.Popen([WXTUI, "--db", str(db), "host"])
     try:
         deadline = time.monotonic() + 10
-        while not host_running(host_socket_path(db, os.environ)):
+        while not host_running(host_socket_path(db)):
             assert time.monotonic() < deadline and first.poll() is None
             time.sleep(0.05)
         second = run("host", db=db)
@@ -262,7 +262,7 @@ async def test_attaching_and_detaching_a_hundred_times_leaves_the_host_as_it_was
     first = await connect_or_start(db)
     await first.start(project, Watcher(), 24, 80)
     host = first.host_pid
-    path = host_socket_path(db, os.environ)
+    path = host_socket_path(db)
 
     def fds() -> int:
         return len(os.listdir(f"/proc/{host}/fd"))
@@ -300,25 +300,25 @@ async def test_a_host_of_another_version_is_offered_a_restart(
     project = _project(db, "cat", "sh -c 'echo ready; exec cat'", tmp_path)
     old = await connect_or_start(db)
     await old.start(project, Watcher(), 24, 80)
-    (session,) = (await old.status())["sessions"]
+    (session,) = (await old.status()).sessions
     await old.close()
     if other == "version":
         monkeypatch.setattr(client_module, "__version__", "0.0.0-other")
     else:  # Same version, another protocol: it may still ask the status and stop the host.
         monkeypatch.setattr(client_module, "PROTOCOL", client_module.PROTOCOL - 1)
-        foreign = await HostClient.connect(host_socket_path(db, os.environ))
+        foreign = await HostClient.connect(host_socket_path(db))
         assert not foreign.same_version and "another build" in foreign.other_version
-        assert (await foreign.status())["sessions"][0]["pid"] == session["pid"]
+        assert (await foreign.status()).sessions[0].pid == session.pid
         with pytest.raises(WxtuiError):  # Nothing else: the host drops it.
             await foreign.start(project, Watcher(), 24, 80)
-        assert not _gone(session["pid"]), "the agent kept running"
+        assert not _gone(session.pid), "the agent kept running"
     with Store.open(db) as store:
         app = make_app(store, sessions_in_host=True)
         async with app.run_test(size=(120, 36)) as pilot:
             await wait_until(lambda: isinstance(app.screen, ConfirmDialog), message="offer")
             await pilot.press("y")
-            await wait_until(lambda: _gone(session["pid"]), message="the agent ended")
-            await wait_until(lambda: not host_socket_path(db, os.environ).exists())
+            await wait_until(lambda: _gone(session.pid), message="the agent ended")
+            await wait_until(lambda: not host_socket_path(db).exists())
 
 
 async def test_the_app_leaves_agents_running_and_the_next_app_shows_them(
@@ -349,7 +349,7 @@ async def test_a_client_killed_mid_flood_loses_nothing_the_next_one_sees(
     history the host keeps (the last 10,000 lines), in order."""
     script = 'read go; seq -f "line %g" 1 30000; echo FLOOD-DONE; exec cat'
     project = _project(db, "flood", f"sh -c '{script}'", tmp_path)
-    path = host_socket_path(db, os.environ)
+    path = host_socket_path(db)
     await (await connect_or_start(db)).close()  # The host is up.
     ui = (
         "import asyncio, sys\n"
@@ -407,7 +407,7 @@ async def test_another_user_cannot_reach_the_host(db: Path, tmp_path: Path) -> N
     another user's process cannot connect, and the host goes on serving."""
     project = _project(db, "cat", "sh -c 'echo ready; exec cat'", tmp_path)
     client = await connect_or_start(db)
-    path = host_socket_path(db, os.environ)
+    path = host_socket_path(db)
     probe = "import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])"
     other = subprocess.run(
         [

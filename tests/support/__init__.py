@@ -29,6 +29,7 @@ from tests.support.apps import (
     project_label,
     project_labels,
     project_rows,
+    session_pid,
     workspace,
 )
 
@@ -47,6 +48,7 @@ __all__ = [
     "project_labels",
     "project_rows",
     "run",
+    "session_pid",
     "stop_host",
     "wait_until",
     "wait_until_sync",

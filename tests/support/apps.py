@@ -58,3 +58,10 @@ def milestone_labels(app: WxtuiApp, project_id: str) -> list[str]:
 def cursor_label(app: WxtuiApp) -> str:
     ref = app.project_tree.selected_ref
     return "" if ref is None else app.project_tree.row_text(ref)
+
+
+async def session_pid(app: WxtuiApp, project_id: str) -> int:
+    """The pid of the project's agent, as its session host reports it (0: none runs)."""
+    status = await app.backend.status()
+    info = None if status is None else status.session(project_id)
+    return 0 if info is None else info.pid

@@ -43,9 +43,8 @@ from wxtui.app.terminal_driver import (
 from wxtui.app.ui_state import MAX_SIDEBAR, MIN_SIDEBAR, UiStateFile, default_sidebar_width
 from wxtui.config import Config, save_theme
 from wxtui.errors import NotFound, WxtuiError
-from wxtui.sessions.backend import HostedSessions, InProcessSessions, SessionBackend
+from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.lock import LockHeld
-from wxtui.sessions.project_sessions import ProjectSessions
 from wxtui.store import Store
 from wxtui.terminal.textual_internals import (
     DrainingDriver,
@@ -153,8 +152,9 @@ class WxtuiApp(App[int]):
         config: Config | None = None,
         sessions_in_host: bool = False,
     ) -> None:
-        """``sessions_in_host``: sessions live in the database's session host and keep
-        running when the app quits (``wxtui``); else they live and end with the app."""
+        """``sessions_in_host``: sessions live in the database's session host, a process
+        of its own, and keep running when the app quits (``wxtui``); else the host is
+        served from the app's own process and they end with it (the demo, tests)."""
         pass_meta_keys_through()
         super().__init__(driver_class=DrainingDriver)
         self.config = config or Config()
@@ -162,13 +162,7 @@ class WxtuiApp(App[int]):
         env = os.environ if environ is None else environ
         # SPEC order: the project's command, --agent, WXTUI_AGENT; then the settings file.
         default_agent = agent or (None if env.get("WXTUI_AGENT") else self.config.agent)
-        self.sessions: ProjectSessions | None = None
-        self.backend: SessionBackend
-        if sessions_in_host:
-            self.backend = HostedSessions(store.path, env, default_agent)
-        else:
-            self.sessions = ProjectSessions(store, agent=default_agent, environ=environ)
-            self.backend = InProcessSessions(self.sessions)
+        self.backend = HostedSessions(store, env, default_agent, embedded=not sessions_in_host)
         self.exit_message = ""  # One line for the shell after the app ends.
         if self.config.keys:
             self.set_keymap(self.config.keys)
@@ -240,8 +234,7 @@ class WxtuiApp(App[int]):
             self.set_interval(TERMINAL_CHECK_INTERVAL, self._check_terminal)
         if self._open_project_id is not None:
             self.call_after_refresh(self.open_project, self._open_project_id)
-        if isinstance(self.backend, HostedSessions):
-            self.run_worker(self._attach_running(self.backend), exclusive=False)
+        self.run_worker(self._attach_running(self.backend), exclusive=False)
 
     async def _attach_running(self, backend: HostedSessions) -> None:
         """Sessions that kept running in the session host come back as they are: their
@@ -273,7 +266,7 @@ class WxtuiApp(App[int]):
         await asyncio.gather(first, *(self._start(pane) for pane in others))
 
     async def _restart_host(self, answer: bool | None) -> None:
-        if answer and isinstance(self.backend, HostedSessions):
+        if answer:
             await self.backend.stop_all()
             self.notify("The session host was stopped; sessions start in a new one.")
 
@@ -368,7 +361,8 @@ class WxtuiApp(App[int]):
             pane.failed(str(error))
             self.notify(f"{self._project_name(pane.project_id)}: {error}", severity="error")
         else:
-            pane.started()
+            if self.backend.is_alive(pane.project_id):  # Else its exit was already shown.
+                pane.started()
 
     async def _restart(self, pane: SessionPane) -> None:
         if self.backend.is_alive(pane.project_id):

@@ -36,13 +36,12 @@ EXIT_MODE_RESET = "\x1b[?1049l\x1b[?1;1000;1002;1003;1004;1006;2004;2026l\x1b[?2
 
 
 class PaneSessions(Protocol):
-    """What a pane needs of the sessions: its input, its size and its title go there."""
+    """What a pane needs of the sessions: its input and its size go there (the host
+    follows the title on its own terminal of the session)."""
 
     def write(self, project_id: str, data: bytes) -> None: ...
 
     def resize(self, project_id: str, rows: int, cols: int) -> None: ...
-
-    def title_changed(self, project_id: str, title: str) -> None: ...
 
     def shown(self, project_id: str, shown: bool) -> None: ...
 
@@ -118,7 +117,10 @@ class SessionPane(Widget):
         self.stopped = False  # Stopped on purpose (s, restart, quit), not an exit of its own.
         self._current = False
         self._sessions = sessions
-        self.view = TerminalView(reserved_keys=reserved_keys, writer=self._input)
+        # The session host's terminal answers the child's queries, attached or not.
+        self.view = TerminalView(
+            reserved_keys=reserved_keys, writer=self._input, answers_queries=False
+        )
 
     def on_mount(self) -> None:
         for name in ("state", "unseen_output", "bell", "agent", "status_seen", "window_title"):
@@ -252,7 +254,6 @@ class SessionPane(Widget):
 
     def on_terminal_view_title_changed(self, event: TerminalView.TitleChanged) -> None:
         event.stop()
-        self._sessions.title_changed(self.project_id, event.title)
         self.window_title = inert(event.title)
 
     def on_terminal_view_bell(self, event: TerminalView.Bell) -> None:

@@ -1,169 +1,130 @@
-"""Where a UI's sessions live: in a session host (they outlive the UI) or in the UI's own
-process (the demo, and tests that want no extra process). Both look the same to the UI."""
+"""The UI's sessions: always in a session host, reached through the host protocol.
+
+A host is a process of its own for ``wxtui`` (the agents outlive the UI), or served from
+the UI's own process for the demo and tests (the agents end with it). Either way the UI
+runs the same client, pausing, catch-up and snapshot code; only where the host's event
+loop runs differs.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
+import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Protocol
 
-from wxtui.sessions.client import ClientSink, HostClient, connect_or_start
-from wxtui.sessions.host import host_running, host_socket_path
-from wxtui.sessions.project_sessions import ProjectSessions
+from wxtui.sessions.client import (
+    START_TIMEOUT,
+    ClientSink,
+    HostClient,
+    HostUnavailable,
+    start_host,
+)
+from wxtui.sessions.host import SessionHost, host_running, host_socket_path
+from wxtui.sessions.host_status import HostStatus
+from wxtui.store import Store
 
-STOP_GRACE = 1.0
 CATCH_UP_WAIT = 0.1  # Longer than this, a pane is shown before it has caught up.
 
 
-class SessionBackend(Protocol):
+class HostedSessions:
+    """Sessions in this database's session host: the UI watches them. The host is
+    reached (and started if none runs) when a session is first needed.
+
+    ``embedded``: a host served from this process's event loop on the database's own
+    socket (so the CLI reaches it too); its sessions end when the UI leaves.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        environ: Mapping[str, str],
+        agent: str | None = None,
+        *,
+        embedded: bool = False,
+    ) -> None:
+        self.store = store
+        self.environ = dict(environ)
+        self.agent = agent
+        self.embedded = embedded
+        self.client: HostClient | None = None
+        self._connecting = asyncio.Lock()
+        self._host: asyncio.Task[None] | None = None
+
     @property
     def outlives_the_ui(self) -> bool:
         """True when sessions keep running after the UI quits."""
-        ...
+        return not self.embedded
 
-    async def start(
-        self, project_id: str, sink: ClientSink, rows: int, cols: int, shown: bool = True
-    ) -> bool:
-        """Start the project's session (or join it); True when it was started now.
-        Raises LockHeld, or WxtuiError with the reason it cannot start."""
-        ...
-
-    def shown(self, project_id: str, shown: bool) -> None:
-        """Whether the UI shows the session: a host sends a hidden one's output only
-        when it is shown again (in-process sessions are fed either way)."""
-        ...
-
-    async def catch_up(self, project_id: str) -> None:
-        """Before a hidden session is shown: what it printed meanwhile, so that the
-        first frame that shows it shows that too."""
-        ...
-
-    def write(self, project_id: str, data: bytes) -> None: ...
-
-    def resize(self, project_id: str, rows: int, cols: int) -> None: ...
-
-    def title_changed(self, project_id: str, title: str) -> None: ...
-
-    def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None: ...
-
-    def tracks_prompts(self, project_id: str) -> bool: ...
-
-    def is_alive(self, project_id: str) -> bool: ...
-
-    def running_count(self) -> int:
-        """Sessions this UI started or joined that still run."""
-        ...
-
-    async def stop(self, project_id: str) -> None: ...
-
-    async def stop_all(self) -> None:
-        """Stop every session (and the host, if any)."""
-        ...
-
-    async def leave(self) -> int:
-        """The UI quits: sessions in a host keep running (how many is returned),
-        in-process ones end."""
-        ...
-
-
-class InProcessSessions:
-    """Sessions in the UI's own process: they end with it."""
-
-    outlives_the_ui = False
-
-    def __init__(self, sessions: ProjectSessions) -> None:
-        self.sessions = sessions
-
-    async def start(
-        self, project_id: str, sink: ClientSink, rows: int, cols: int, shown: bool = True
-    ) -> bool:
-        _session, created = self.sessions.start(project_id, sink, rows, cols)
-        return created
-
-    def shown(self, project_id: str, shown: bool) -> None:
-        """The UI parses every session's output itself."""
-
-    async def catch_up(self, project_id: str) -> None:
-        """Always up to date."""
-
-    def write(self, project_id: str, data: bytes) -> None:
-        self.sessions.write(project_id, data)
-
-    def resize(self, project_id: str, rows: int, cols: int) -> None:
-        self.sessions.resize(project_id, rows, cols)
-
-    def title_changed(self, project_id: str, title: str) -> None:
-        self.sessions.title_changed(project_id, title)
-
-    def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None:
-        self.sessions.expect_prompt(project_id, milestone_id, prompt)
-
-    def tracks_prompts(self, project_id: str) -> bool:
-        return self.sessions.tracks_prompts(project_id)
-
-    def is_alive(self, project_id: str) -> bool:
-        return self.sessions.is_alive(project_id)
-
-    def running_count(self) -> int:
-        return len(self.sessions.live())
-
-    async def stop(self, project_id: str) -> None:
-        await self.sessions.stop(project_id, STOP_GRACE)
-
-    async def stop_all(self) -> None:
-        await self.sessions.stop_all(STOP_GRACE)
-
-    async def leave(self) -> int:
-        await self.sessions.stop_all(STOP_GRACE)
-        return 0
-
-
-class HostedSessions:
-    """Sessions in this database's session host: the UI watches them, they outlive it.
-    The host is reached (and started if none runs) when a session is first needed."""
-
-    outlives_the_ui = True
-
-    def __init__(self, db_path: Path, environ: Mapping[str, str], agent: str | None = None) -> None:
-        self.db_path = db_path
-        self.environ = dict(environ)
-        self.agent = agent
-        self.client: HostClient | None = None
-        self._connecting = asyncio.Lock()
+    @property
+    def socket_path(self) -> Path:
+        return host_socket_path(self.store.path)
 
     async def connect(self, start: bool = True) -> HostClient | None:
         """The connection; with ``start``, a host is started if none runs (else None)."""
         async with self._connecting:
             if self.client is not None and not self.client.closed.is_set():
                 return self.client
-            path = host_socket_path(self.db_path, self.environ)
-            if not start and not host_running(path):
-                return None
-            self.client = await connect_or_start(self.db_path, self.environ, self.agent)
+            path = self.socket_path
+            if not host_running(path):
+                if not start:
+                    return None
+                await self._start_host(path)
+            self.client = await HostClient.connect(path)
             return self.client
+
+    async def _start_host(self, path: Path) -> None:
+        if not self.embedded:
+            start_host(self.store.path, self.environ, self.agent)
+        else:
+            host = SessionHost(
+                self.store,
+                path,
+                agent=self.agent,
+                environ=self.environ,
+                idle_exit=math.inf,
+                handle_signals=False,
+            )
+            self._host = asyncio.get_running_loop().create_task(host.run())
+        deadline = time.monotonic() + START_TIMEOUT
+        while not host_running(path):
+            if self._host is not None and self._host.done():
+                error = self._host.exception()
+                raise HostUnavailable(f"the session host did not start: {error}")
+            if time.monotonic() > deadline:
+                raise HostUnavailable("the session host did not start (see the log)")
+            await asyncio.sleep(0.02)
+
+    async def status(self) -> HostStatus | None:
+        """What the host runs (None when no host runs)."""
+        client = await self.connect(start=False)
+        return None if client is None else await client.status()
 
     async def running(self) -> list[str]:
         """Projects whose sessions run in the host (none if no host runs)."""
-        client = await self.connect(start=False)
-        if client is None:
-            return []
-        status = await client.status()
-        sessions = status.get("sessions")
-        return [str(s["project"]) for s in sessions] if isinstance(sessions, list) else []
+        status = await self.status()
+        return [] if status is None else [s.project for s in status.sessions]
 
     async def start(
         self, project_id: str, sink: ClientSink, rows: int, cols: int, shown: bool = True
     ) -> bool:
+        """Start the project's session (or join it); True when it was started now.
+        Raises LockHeld, or WxtuiError with the reason it cannot start."""
         client = await self.connect()
         assert client is not None
         return await client.start(project_id, sink, rows, cols, paused=not shown)
 
     def shown(self, project_id: str, shown: bool) -> None:
+        """Whether the UI shows the session: a hidden one's output is not sent, only
+        word that there was some, until it is shown again."""
         if (client := self.client) is not None:
             client.pause(project_id, not shown)
 
     async def catch_up(self, project_id: str) -> None:
+        """Before a hidden session is shown: what it printed meanwhile, so that the
+        first frame that shows it shows that too."""
         if (client := self.client) is not None and client.is_alive(project_id):
             await client.resume(project_id, CATCH_UP_WAIT)
 
@@ -175,9 +136,6 @@ class HostedSessions:
         if (client := self.client) is not None:
             client.resize(project_id, rows, cols)
 
-    def title_changed(self, project_id: str, title: str) -> None:
-        """The host reads titles off its own screen of the session."""
-
     def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None:
         if (client := self.client) is not None:
             client.expect_prompt(project_id, milestone_id, prompt)
@@ -188,28 +146,43 @@ class HostedSessions:
     def is_alive(self, project_id: str) -> bool:
         return self.client is not None and self.client.is_alive(project_id)
 
-    def running_count(self) -> int:
-        return 0 if self.client is None else self.client.running_count()
-
     async def stop(self, project_id: str) -> None:
         if self.client is not None:
             await self.client.stop(project_id)
 
     async def stop_all(self) -> None:
+        """Stop every session and the host."""
         client = await self.connect(start=False)
         if client is not None:
-            await client.shutdown()
+            with contextlib.suppress(HostUnavailable):
+                await client.shutdown()
             await client.close()
+        await self._host_ended()
+        # The host removes its socket last, once its agents have ended: a host started
+        # after this finds the database free.
+        deadline = time.monotonic() + START_TIMEOUT
+        while self.socket_path.exists() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
 
     async def leave(self) -> int:
+        """The UI quits: sessions in a host of their own keep running (how many is
+        returned); an embedded host's end with the UI."""
+        if self.embedded:
+            await self.stop_all()
+            return 0
         client = await self.connect(start=False)
         if client is None:
             return 0
         try:
             status = await client.status()
-        except Exception:  # The host is gone: nothing keeps running.
-            status = {}
+        except HostUnavailable:  # The host is gone: nothing keeps running.
+            return 0
         finally:
             await client.close()
-        sessions = status.get("sessions")
-        return len(sessions) if isinstance(sessions, list) else 0
+        return len(status.sessions)
+
+    async def _host_ended(self) -> None:
+        if self._host is not None:
+            with contextlib.suppress(Exception):
+                await self._host
+            self._host = None

@@ -11,27 +11,31 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from wxtui import __version__
 from wxtui.errors import WxtuiError
-from wxtui.sessions.agent_state import AgentState, AgentStatus
 from wxtui.sessions.host import WINDOW, host_running, host_socket_path
+from wxtui.sessions.host_status import HostStatus
 from wxtui.sessions.lock import LockHeld
 from wxtui.sessions.project_sessions import SessionSink
 from wxtui.sessions.protocol import (
     PROTOCOL,
+    Event,
     Frame,
     Kind,
     ProtocolError,
     encode_bytes,
     encode_json,
+    parse_status,
     read_frame,
 )
 from wxtui.terminal.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 START_TIMEOUT = 10.0
 ACK_EVERY = WINDOW // 4
@@ -55,6 +59,20 @@ class ClientSink(SessionSink, Protocol):
         ...
 
 
+@dataclass
+class _Watched:
+    """One session this client watches: the one record per session."""
+
+    sink: ClientSink
+    started: asyncio.Future[dict[str, Any]]
+    alive: bool = False
+    tracks_prompts: bool = False
+    unacknowledged: int = 0  # Bytes shown since the last ACK.
+    exited: asyncio.Future[int] | None = None
+    live: asyncio.Future[None] | None = None
+    failed: bool = False  # Its sink raised once: said in its pane, logged.
+
+
 class HostClient:
     """One connection to the host; :meth:`connect` makes it."""
 
@@ -64,14 +82,8 @@ class HostClient:
         self.host_version = ""
         self.host_pid = 0
         self.host_protocol: object = None
-        self._sinks: dict[str, ClientSink] = {}
-        self._started: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._watched: dict[str, _Watched] = {}
         self._replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._alive: set[str] = set()
-        self._exits: dict[str, asyncio.Future[int]] = {}
-        self._tracks_prompts: set[str] = set()
-        self._unacknowledged: dict[str, int] = {}
-        self._live: dict[str, asyncio.Future[None]] = {}
         self._closing = False  # Closed on purpose (or shut down): no one to tell.
         self._reading: asyncio.Task[None] | None = None
         self.closed = asyncio.Event()
@@ -117,22 +129,18 @@ class HostClient:
         ``paused``). True when it was started now.
 
         Raises LockHeld when another wxtui runs it, WxtuiError when it cannot start."""
-        self._sinks[project_id] = sink
-        self._unacknowledged.pop(project_id, None)  # The host starts counting again.
-        started = asyncio.get_running_loop().create_future()
-        self._started[project_id] = started
+        watched = _Watched(sink, asyncio.get_running_loop().create_future())
+        self._watched[project_id] = watched
         self._send(encode_json(Kind.START, project=project_id, rows=rows, cols=cols, paused=paused))
-        reply = await asyncio.wait_for(started, START_TIMEOUT)
-        if reply["event"] == "failed":
-            self._sinks.pop(project_id, None)
+        reply = await asyncio.wait_for(watched.started, START_TIMEOUT)
+        if reply["event"] == Event.FAILED:
+            if self._watched.get(project_id) is watched:
+                del self._watched[project_id]
             error = str(reply.get("error", "could not start"))
             if reply.get("elsewhere"):
                 holder = reply.get("holder")
                 raise LockHeld(holder if isinstance(holder, int) else None)
             raise WxtuiError(error)
-        self._alive.add(project_id)
-        if reply.get("tracks_prompts"):
-            self._tracks_prompts.add(project_id)
         return bool(reply.get("created"))
 
     def write(self, project_id: str, data: bytes) -> None:
@@ -149,15 +157,14 @@ class HostClient:
     async def resume(self, project_id: str, timeout: float) -> None:
         """Resume the session and wait (at most ``timeout`` seconds) until its sink has
         what it missed."""
-        live = asyncio.get_running_loop().create_future()
-        self._live[project_id] = live
+        watched = self._watched.get(project_id)
+        if watched is None:
+            return
+        live = watched.live = asyncio.get_running_loop().create_future()
         self.pause(project_id, False)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(live, timeout)
-        self._live.pop(project_id, None)
-
-    def title_changed(self, project_id: str, title: str) -> None:
-        """The host follows titles from its own screen of the session."""
+        watched.live = None
 
     def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None:
         self._post(
@@ -167,42 +174,42 @@ class HostClient:
         )
 
     def tracks_prompts(self, project_id: str) -> bool:
-        return project_id in self._tracks_prompts
+        watched = self._watched.get(project_id)
+        return watched is not None and watched.tracks_prompts
 
     def is_alive(self, project_id: str) -> bool:
-        return project_id in self._alive
-
-    def running_count(self) -> int:
-        return len(self._alive)
+        watched = self._watched.get(project_id)
+        return watched is not None and watched.alive
 
     def detach(self, project_id: str) -> None:
-        self._sinks.pop(project_id, None)
-        self._unacknowledged.pop(project_id, None)
+        self._watched.pop(project_id, None)
         self._post(encode_json(Kind.DETACH, project=project_id))
 
     async def stop(self, project_id: str) -> None:
         """Stop the session in the host; returns once its exit has been reported."""
-        if project_id not in self._alive:
+        watched = self._watched.get(project_id)
+        if watched is None or not watched.alive:
             return
-        exited = self._exits.setdefault(project_id, asyncio.get_running_loop().create_future())
+        if watched.exited is None:
+            watched.exited = asyncio.get_running_loop().create_future()
         self._send(encode_json(Kind.STOP, project=project_id))
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(exited), STOP_TIMEOUT)
+            await asyncio.wait_for(asyncio.shield(watched.exited), STOP_TIMEOUT)
 
-    async def status(self) -> dict[str, Any]:
+    async def status(self) -> HostStatus:
         self._send(encode_json(Kind.STATUS))
-        return await self._reply()
+        return HostStatus.from_json(await self._reply())
 
-    async def shutdown(self) -> dict[str, Any]:
-        """Stop every session and the host: its status as it stopped (empty if the
+    async def shutdown(self) -> HostStatus | None:
+        """Stop every session and the host: its status as it stopped (None if the
         connection ended first: the host is gone either way)."""
         self._closing = True
         self._send(encode_json(Kind.SHUTDOWN))
         try:
-            return await self._reply()
+            return HostStatus.from_json(await self._reply())
         except HostUnavailable:
             if self.closed.is_set():
-                return {}
+                return None
             raise
 
     async def _reply(self) -> dict[str, Any]:
@@ -250,10 +257,6 @@ class HostClient:
         if not self.closed.is_set():
             self._writer.write(frame)
 
-    async def _drain(self) -> None:
-        with contextlib.suppress(ConnectionError):
-            await self._writer.drain()
-
     async def _read(self) -> None:
         try:
             while (frame := await read_frame(self._reader)) is not None:
@@ -268,86 +271,91 @@ class HostClient:
             )
         finally:
             self.closed.set()
-            if not self._closing:  # Every session watched here ended with the host.
-                for project_id, sink in list(self._sinks.items()):
-                    if project_id in self._alive:
-                        sink.notice("the session host went away")
-                        sink.session_exited(-1)
-                self._alive.clear()
-            for future in self._started.values():
-                if not future.done():
-                    future.set_result({"event": "failed", "error": "the session host went away"})
-            for exited in self._exits.values():
-                if not exited.done():
-                    exited.set_result(-1)
+            for watched in self._watched.values():
+                if not self._closing and watched.alive:  # It ended with the host.
+                    with contextlib.suppress(Exception):
+                        watched.sink.notice("the session host went away")
+                        watched.sink.session_exited(-1)
+                watched.alive = False
+                _settle(watched.started, {"event": Event.FAILED, "error": "the host went away"})
+                if watched.exited is not None:
+                    _settle(watched.exited, -1)
 
     def _dispatch(self, frame: Frame) -> None:
-        if frame.kind is Kind.OUTPUT:
+        if frame.kind is Kind.STATUS_REPLY:
+            self._replies.put_nowait(frame.json())
+            return
+        if frame.kind is Kind.EVENT:
+            body = frame.json()
+            project_id = str(body.get("project", ""))
+        else:
             project_id, data = frame.session_bytes()
-            sink = self._sinks.get(project_id)
-            if sink is not None:
-                sink.feed(data)
-            self._shown(project_id, len(data))
-        elif frame.kind is Kind.SNAPSHOT:
-            project_id, data = frame.session_bytes()
-            sink = self._sinks.get(project_id)
-            if sink is not None:
+        watched = self._watched.get(project_id)
+        if watched is None:
+            return
+        try:
+            if frame.kind is Kind.OUTPUT:
+                self._shown(project_id, watched, len(data))
+                watched.sink.feed(data)
+            elif frame.kind is Kind.SNAPSHOT:
+                self._shown(project_id, watched, len(data))
                 try:
                     snapshot = Snapshot.decode(data)
                 except ValueError as exc:
-                    raise ProtocolError(str(exc)) from None
-                sink.load_snapshot(snapshot)
-            self._shown(project_id, len(data))
-        elif frame.kind is Kind.EVENT:
-            self._event(frame.json())
-        elif frame.kind is Kind.STATUS_REPLY:
-            self._replies.put_nowait(frame.json())
+                    raise ProtocolError(f"a bad snapshot: {exc}") from None
+                watched.sink.load_snapshot(snapshot)
+            elif frame.kind is Kind.EVENT:
+                self._event(watched, body)
+        except Exception as exc:  # One session's trouble stays in its pane.
+            log.exception("host client: project %s: handling %s failed", project_id, frame.kind)
+            if not watched.failed:
+                watched.failed = True
+                with contextlib.suppress(Exception):
+                    watched.sink.notice(f"wxtui could not show some output: {exc}")
 
-    def _shown(self, project_id: str, size: int) -> None:
+    def _shown(self, project_id: str, watched: _Watched, size: int) -> None:
         """Acknowledge what the sink has taken, a quarter window at a time (the host
         stops sending a session's output to a client with a window of it unread)."""
-        shown = self._unacknowledged.get(project_id, 0) + size
-        if shown >= ACK_EVERY:
-            self._post(encode_json(Kind.ACK, project=project_id, bytes=shown))
-            shown = 0
-        self._unacknowledged[project_id] = shown
+        watched.unacknowledged += size
+        if watched.unacknowledged >= ACK_EVERY:
+            self._post(encode_json(Kind.ACK, project=project_id, bytes=watched.unacknowledged))
+            watched.unacknowledged = 0
 
-    def _event(self, body: dict[str, Any]) -> None:
-        project_id = str(body.get("project", ""))
-        event = body.get("event")
-        if event == "live":
-            live = self._live.pop(project_id, None)
-            if live is not None and not live.done():
-                live.set_result(None)
-            return
-        if event in ("started", "failed"):
-            future = self._started.pop(project_id, None)
-            if future is not None and not future.done():
-                future.set_result(body)
-            return
-        sink = self._sinks.get(project_id)
-        if sink is None:
-            return
-        if event == "exited":
-            self._alive.discard(project_id)
-            exited = self._exits.pop(project_id, None)
-            if exited is not None and not exited.done():
-                exited.set_result(int(body.get("returncode", -1)))
-            sink.session_exited(int(body.get("returncode", -1)))
-        elif event == "notice":
+    def _event(self, watched: _Watched, body: dict[str, Any]) -> None:
+        try:
+            event = Event(str(body.get("event")))
+        except ValueError:
+            raise ProtocolError(f"unknown event {body.get('event')!r}") from None
+        sink = watched.sink
+        if event is Event.LIVE:
+            if watched.live is not None:
+                _settle(watched.live, None)
+        elif event in (Event.STARTED, Event.FAILED):
+            # Alive from here: an exit that comes right after is not overtaken.
+            watched.alive = event is Event.STARTED
+            watched.tracks_prompts = bool(body.get("tracks_prompts"))
+            _settle(watched.started, body)
+        elif event is Event.EXITED:
+            watched.alive = False
+            returncode = body.get("returncode")
+            returncode = returncode if isinstance(returncode, int) else -1
+            if watched.exited is not None:
+                _settle(watched.exited, returncode)
+                watched.exited = None
+            sink.session_exited(returncode)
+        elif event is Event.NOTICE:
             sink.notice(str(body.get("text", "")))
-        elif event == "status":
-            status = AgentStatus(
-                AgentState(body["state"]),
-                str(body.get("reason", "")),
-                guessed=bool(body.get("guessed")),
-                attention=bool(body.get("attention")),
-            )
-            sink.agent_status(status, bool(body.get("tracked")))
-        elif event == "milestones":
+        elif event is Event.STATUS:
+            sink.agent_status(*parse_status(body))
+        elif event is Event.MILESTONES:
             sink.milestones_changed()
-        elif event in ("output", "bell"):
-            sink.missed_output(bell=event == "bell")
+        elif event in (Event.OUTPUT, Event.BELL):
+            sink.missed_output(bell=event is Event.BELL)
+
+
+def _settle(future: asyncio.Future[_T], value: _T) -> None:
+    if not future.done():
+        future.set_result(value)
 
 
 def start_host(db_path: Path, environ: Mapping[str, str], agent: str | None = None) -> None:
@@ -355,7 +363,7 @@ def start_host(db_path: Path, environ: Mapping[str, str], agent: str | None = No
     output to the log only."""
     agent_args = ["--agent", agent] if agent else []
     subprocess.Popen(
-        [sys.executable, "-m", "wxtui", "--db", str(db_path), *agent_args, "host"],
+        [sys.executable, "-m", "wxtui", "--db", str(db_path.resolve()), *agent_args, "host"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -371,7 +379,7 @@ async def connect_or_start(
 ) -> HostClient:
     """A connection to this database's host, starting the host if none runs."""
     env = os.environ if environ is None else environ
-    path = host_socket_path(db_path, env)
+    path = host_socket_path(db_path)
     if not host_running(path):
         start_host(db_path, env, agent)
         deadline = time.monotonic() + START_TIMEOUT

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import math
 import os
 import signal
 import socket
@@ -27,18 +28,23 @@ from typing import Any
 from wxtui import __version__
 from wxtui.errors import WxtuiError
 from wxtui.sessions.agent_state import AgentStatus
+from wxtui.sessions.host_status import HostStatus, SessionInfo
 from wxtui.sessions.lock import LockHeld, ProjectLock, lock_dir_for
 from wxtui.sessions.project_sessions import ProjectSessions
 from wxtui.sessions.protocol import (
     PROTOCOL,
+    Event,
     Frame,
     Kind,
     ProtocolError,
     encode_bytes,
+    encode_event,
     encode_json,
     read_frame,
+    status_fields,
 )
-from wxtui.sessions.runtime import runtime_dir
+from wxtui.sessions.pty import WriteBufferFull
+from wxtui.sessions.runtime import user_runtime_dir
 from wxtui.sessions.unix_socket import bind_private, peer_uid
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
@@ -64,12 +70,14 @@ STUCK_AFTER = 10.0
 STOP_GRACE = 1.0
 IDLE_EXIT = 60.0  # No session and no client this long: the host ends.
 HELLO_TIMEOUT = 5.0
+LOCK_WAIT = STOP_GRACE * 3  # How long a stopping host may hold the database's host lock.
 
 
-def host_socket_path(db_path: Path, environ: Mapping[str, str]) -> Path:
-    """The host's socket for this database, in the private runtime directory."""
+def host_socket_path(db_path: Path) -> Path:
+    """The host's socket for this database: from the database's resolved path and the
+    user alone, so every process of this user finds it, whatever its environment."""
     digest = hashlib.sha256(str(db_path.resolve()).encode()).hexdigest()[:16]
-    return runtime_dir(environ) / f"host-{digest}.sock"
+    return user_runtime_dir() / f"host-{digest}.sock"
 
 
 class _Client:
@@ -104,7 +112,7 @@ class _Client:
             self.behind.setdefault(project_id, history_before)
             if project_id not in self.told:
                 self.told.add(project_id)
-                self.send(encode_json(Kind.EVENT, project=project_id, event="output"))
+                self.send(encode_event(project_id, Event.OUTPUT))
             return
         if project_id in self.behind:
             return
@@ -151,14 +159,14 @@ class _Client:
         self.told.discard(project_id)
         self.rung.discard(project_id)
         self._catch_up(hosted)
-        self.send(encode_json(Kind.EVENT, project=project_id, event="live"))
+        self.send(encode_event(project_id, Event.LIVE))
 
     def bell(self, hosted: HostedSession) -> None:
         """The session rang the bell: a client that paused it does not see it ring."""
         project_id = hosted.project_id
         if project_id in self.paused and project_id not in self.rung:
             self.rung.add(project_id)
-            self.send(encode_json(Kind.EVENT, project=project_id, event="bell"))
+            self.send(encode_event(project_id, Event.BELL))
 
     def _catch_up(self, hosted: HostedSession) -> None:
         """What it missed of a session, once it is neither paused nor still reading."""
@@ -189,7 +197,11 @@ class HostedSession:
     def __init__(self, host: SessionHost, project_id: str, rows: int, cols: int) -> None:
         self.host = host
         self.project_id = project_id
-        self.emulator = TerminalEmulator(cols, rows, on_title=self._title, on_bell=self._bell)
+        # This terminal answers the child's queries (device attributes, cursor position,
+        # colours): at once and once, whether a client watches, attaches or is gone.
+        self.emulator = TerminalEmulator(
+            cols, rows, reply=self._reply, on_title=self._title, on_bell=self._bell
+        )
         self.watchers: set[_Client] = set()
         self.status: dict[str, Any] | None = None
         self.alive = False
@@ -198,8 +210,11 @@ class HostedSession:
         for client in list(self.watchers):
             client.send(frame)
 
-    def _event(self, event: str, **fields: Any) -> None:
-        self._broadcast(encode_json(Kind.EVENT, project=self.project_id, event=event, **fields))
+    def _event(self, event: Event, **fields: Any) -> None:
+        self._broadcast(encode_event(self.project_id, event, **fields))
+
+    def _reply(self, data: bytes) -> None:
+        self.host.sessions.reply(self.project_id, data)
 
     def _title(self, title: str) -> None:
         self.host.sessions.title_changed(self.project_id, title)
@@ -222,24 +237,18 @@ class HostedSession:
 
     def session_exited(self, returncode: int) -> None:
         self.alive = False
-        self._event("exited", returncode=returncode)
+        self._event(Event.EXITED, returncode=returncode)
         self.host.session_ended()
 
     def notice(self, text: str) -> None:
-        self._event("notice", text=text)
+        self._event(Event.NOTICE, text=text)
 
     def agent_status(self, status: AgentStatus, tracked: bool) -> None:
-        self.status = {
-            "state": status.state.value,
-            "reason": status.reason,
-            "guessed": status.guessed,
-            "attention": status.attention,
-            "tracked": tracked,
-        }
-        self._event("status", **self.status)
+        self.status = status_fields(status, tracked)
+        self._event(Event.STATUS, **self.status)
 
     def milestones_changed(self) -> None:
-        self._event("milestones")
+        self._event(Event.MILESTONES)
 
 
 class SessionHost:
@@ -253,7 +262,10 @@ class SessionHost:
         agent: str | None = None,
         environ: Mapping[str, str] | None = None,
         idle_exit: float = IDLE_EXIT,
+        handle_signals: bool = True,
     ) -> None:
+        """``handle_signals``: SIGTERM, SIGINT and SIGHUP stop it (a host of its own;
+        one served from a UI's process leaves signals to the UI)."""
         self.store = store
         self.socket_path = socket_path
         self.environ = dict(os.environ if environ is None else environ)
@@ -261,6 +273,7 @@ class SessionHost:
         self.hosted: dict[str, HostedSession] = {}
         self.clients: set[_Client] = set()
         self.idle_exit = idle_exit
+        self.handle_signals = handle_signals
         self._done = asyncio.Event()
         self._idle_timer: asyncio.TimerHandle | None = None
         self._straggler_timer: asyncio.TimerHandle | None = None
@@ -270,14 +283,15 @@ class SessionHost:
 
     async def run(self) -> None:
         """Serve until ``wxtui host stop``, SIGTERM/SIGINT/SIGHUP, or idleness."""
-        self._lock.acquire()  # LockHeld: a host already serves this database.
+        await self._acquire_lock()
         loop = asyncio.get_running_loop()
         server: asyncio.base_events.Server | None = None
         try:
             sock = bind_private(self.socket_path)
             server = await asyncio.start_unix_server(self._serve, sock=sock)
-            for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-                loop.add_signal_handler(signum, self._done.set)
+            if self.handle_signals:
+                for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                    loop.add_signal_handler(signum, self._done.set)
             log.info("host %d serving %s on %s", os.getpid(), self.store.path, self.socket_path)
             self._check_idle()
             await self._done.wait()
@@ -294,6 +308,19 @@ class SessionHost:
                 self.socket_path.unlink()
             self._lock.release()
             log.info("host %d ended", os.getpid())
+
+    async def _acquire_lock(self) -> None:
+        """The database's host lock. A host that was just told to stop holds it until
+        its agents have ended: wait that long, then LockHeld (another host serves)."""
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                self._lock.acquire()
+                return
+            except LockHeld:
+                if time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(0.05)
 
     def stop(self) -> None:
         self._done.set()
@@ -320,7 +347,7 @@ class SessionHost:
         if self._idle_timer is not None:
             self._idle_timer.cancel()
             self._idle_timer = None
-        if not self.clients and not self.sessions.live():
+        if not self.clients and not self.sessions.live() and math.isfinite(self.idle_exit):
             loop = asyncio.get_running_loop()
             self._idle_timer = loop.call_later(self.idle_exit, self._idle)
 
@@ -370,7 +397,17 @@ class SessionHost:
             raise ProtocolError(f"a client of another protocol sent {kind.name}")
         if kind is Kind.INPUT:
             project_id, data = frame.session_bytes()
-            self.sessions.write(project_id, data)
+            try:
+                self.sessions.write(project_id, data)
+            except WriteBufferFull as error:  # Said in that pane; the rest go on.
+                client.send(
+                    encode_json(
+                        Kind.EVENT,
+                        project=project_id,
+                        event="notice",
+                        text=f"input refused: {error}",
+                    )
+                )
             return
         body = frame.json()
         project_id = str(body.get("project", ""))
@@ -407,9 +444,9 @@ class SessionHost:
                 project_id, str(body.get("milestone", "")), str(body.get("prompt", ""))
             )
         elif kind is Kind.STATUS:
-            client.send(encode_json(Kind.STATUS_REPLY, **self.status()))
+            client.send(encode_json(Kind.STATUS_REPLY, **self.status().to_json()))
         elif kind is Kind.SHUTDOWN:
-            client.send(encode_json(Kind.STATUS_REPLY, **self.status()))
+            client.send(encode_json(Kind.STATUS_REPLY, **self.status().to_json()))
             self.stop()
         else:
             raise ProtocolError(f"a client sent {kind.name}")
@@ -439,40 +476,32 @@ class SessionHost:
         hosted.watchers.add(client)
         client.watching.add(project_id)
         client.send(
-            encode_json(
-                Kind.EVENT,
-                project=project_id,
-                event="started",
+            encode_event(
+                project_id,
+                Event.STARTED,
                 created=not running,
                 tracks_prompts=self.sessions.tracks_prompts(project_id),
             )
         )
         if hosted.status is not None:
-            client.send(
-                encode_json(Kind.EVENT, project=project_id, event="status", **hosted.status)
-            )
+            client.send(encode_event(project_id, Event.STATUS, **hosted.status))
         self._check_idle()
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> HostStatus:
         sessions = []
         for session in self.sessions.live():
             hosted = self.hosted.get(session.project_id)
             status = hosted.status if hosted is not None else None
             sessions.append(
-                {
-                    "project": session.project_id,
-                    "pid": session.pid,
-                    "state": status["state"] if status else "running",
-                    "reason": status["reason"] if status else "",
-                    "clients": len(hosted.watchers) if hosted is not None else 0,
-                }
+                SessionInfo(
+                    project=session.project_id,
+                    pid=session.pid,
+                    state=status["state"] if status else "running",
+                    reason=status["reason"] if status else "",
+                    clients=len(hosted.watchers) if hosted is not None else 0,
+                )
             )
-        return {
-            "pid": os.getpid(),
-            "version": __version__,
-            "database": str(self.store.path),
-            "sessions": sessions,
-        }
+        return HostStatus(os.getpid(), __version__, str(self.store.path), sessions)
 
 
 async def _flushed(writer: asyncio.StreamWriter) -> None:
@@ -487,10 +516,9 @@ def _size(body: dict[str, Any], name: str) -> int:
 
 def _failed(project_id: str, error: str, *, holder: int | None = None) -> bytes:
     """A start that failed; ``holder``: the pid of the other wxtui that runs it."""
-    return encode_json(
-        Kind.EVENT,
-        project=project_id,
-        event="failed",
+    return encode_event(
+        project_id,
+        Event.FAILED,
         error=error,
         elsewhere=holder is not None,
         holder=holder,

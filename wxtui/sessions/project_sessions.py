@@ -24,7 +24,7 @@ from wxtui.sessions.claude_hooks import relay_command, write_private_json
 from wxtui.sessions.hook_server import HookMessage, HookServer
 from wxtui.sessions.launch import HookSetup, LaunchPlan, claude_refused, plan_launch
 from wxtui.sessions.lock import ProjectLock, lock_dir_for
-from wxtui.sessions.pty import BidirectionalPTY, ReadBudget
+from wxtui.sessions.pty import BidirectionalPTY, ReadBudget, WriteBufferFull
 from wxtui.sessions.runtime import runtime_dir
 from wxtui.store import Store
 
@@ -380,6 +380,16 @@ class ProjectSessions:
         running.pty.write(data)
         if running.tracker is not None and data in _ANSWERS:
             self._publish(project_id, running, running.tracker.user_answered())
+
+    def reply(self, project_id: str, data: bytes) -> None:
+        """The terminal's answer to a query the child made: not the user's input (and
+        dropped when the child has stopped reading its input)."""
+        running = self._sessions.get(project_id)
+        if running is not None and running.pty is not None and running.alive:
+            try:
+                running.pty.write(data)
+            except WriteBufferFull:
+                log.warning("project %s: a reply to a query was dropped", project_id)
 
     def resize(self, project_id: str, rows: int, cols: int) -> None:
         running = self._sessions.get(project_id)

@@ -11,10 +11,11 @@ import asyncio
 import json
 import struct
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from wxtui.errors import WxtuiError
+from wxtui.sessions.agent_state import AgentState, AgentStatus
 
 # Frames, HELLO, WELCOME, STATUS, SHUTDOWN and STATUS_REPLY never change: a client of
 # another protocol may still ask a host its status and stop it (to restart it).
@@ -43,6 +44,50 @@ class Kind(IntEnum):
     EVENT = 68  # {"project", "event", ...}: started, failed, exited, notice, status,
     # milestones; output and bell (while paused); live (resumed: what it missed was sent)
     STATUS_REPLY = 69  # {"pid", "version", "sessions": [...]}
+
+
+class Event(StrEnum):
+    """What an EVENT frame says of a session."""
+
+    STARTED = "started"  # {"created", "tracks_prompts"}: the reply to START
+    FAILED = "failed"  # {"error", "elsewhere", "holder"}: the reply to START
+    EXITED = "exited"  # {"returncode"}
+    NOTICE = "notice"  # {"text"}: one line for the pane
+    STATUS = "status"  # see status_fields
+    MILESTONES = "milestones"  # a milestone changed on the agent's behalf
+    OUTPUT = "output"  # it printed while paused (once per pause)
+    BELL = "bell"  # it rang the bell while paused (once per pause)
+    LIVE = "live"  # resumed: what it missed was sent
+
+
+def encode_event(project_id: str, event: Event, **fields: Any) -> bytes:
+    return encode_json(Kind.EVENT, project=project_id, event=event.value, **fields)
+
+
+def status_fields(status: AgentStatus, tracked: bool) -> dict[str, Any]:
+    """An agent's status as a STATUS event carries it."""
+    return {
+        "state": status.state.value,
+        "reason": status.reason,
+        "guessed": status.guessed,
+        "attention": status.attention,
+        "tracked": tracked,
+    }
+
+
+def parse_status(body: dict[str, Any]) -> tuple[AgentStatus, bool]:
+    """A STATUS event's status, and whether it is tracked (see status_fields)."""
+    try:
+        state = AgentState(str(body.get("state")))
+    except ValueError:
+        raise ProtocolError(f"unknown agent state {body.get('state')!r}") from None
+    status = AgentStatus(
+        state,
+        str(body.get("reason", "")),
+        guessed=bool(body.get("guessed")),
+        attention=bool(body.get("attention")),
+    )
+    return status, bool(body.get("tracked"))
 
 
 class ProtocolError(WxtuiError):

@@ -22,6 +22,22 @@ def runtime_dir(environ: Mapping[str, str]) -> Path:
         path = Path(xdg) / "wxtui"
     else:
         path = Path(tempfile.gettempdir()) / f"wxtui-{os.getuid()}"
+    return _private_dir(path)
+
+
+def user_runtime_dir() -> Path:
+    """A private directory that depends on the user alone (not on the caller's
+    environment): where session hosts' sockets are, so every process of the user finds
+    them. ``/run/user/UID/wxtui`` where the system has it, else ``/tmp/wxtui-UID``."""
+    uid = os.getuid()
+    run = Path(f"/run/user/{uid}")
+    if run.is_dir() and os.access(run, os.W_OK):
+        return _private_dir(run / "wxtui")
+    return _private_dir(Path(f"/tmp/wxtui-{uid}"))
+
+
+def _private_dir(path: Path) -> Path:
+    """``path``, created 0700, refused unless it is this user's directory."""
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = path.lstat()

@@ -21,6 +21,21 @@ from wxtui.terminal.screen import TerminalScreen
 
 log = logging.getLogger(__name__)
 
+# What XTVERSION answers, and the colours OSC 10/11/12 report: a dark pane, as wxtui
+# draws it by default (programs pick light or dark themes from the background).
+TERMINAL_NAME = "wxtui"
+DEFAULT_COLOURS: dict[str, tuple[int, int, int]] = {
+    "10": (0xE0, 0xE0, 0xE0),
+    "11": (0x12, 0x12, 0x12),
+    "12": (0xE0, 0xE0, 0xE0),
+}
+_ANSI_16: tuple[tuple[int, int, int], ...] = (
+    (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0),
+    (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
+    (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0),
+    (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255),
+)  # fmt: skip
+
 # C0 controls other than CAN, SUB and ESC may stand inside a control sequence: they are
 # executed where they stand and the sequence goes on (xterm, VT100).
 _C0_IN_CSI = "\x00-\x17\x19\x1c-\x1f"
@@ -128,7 +143,7 @@ class StreamParser:
                 elif kind == "ctrl":
                     self._control(m.group("ctrl"))
                 elif kind == "osc":
-                    self._osc(m.group("osc"))
+                    self._osc(m.group("osc"), "\x07" if m.group(0)[-1] == "\x07" else "\x1b\\")
                 elif kind == "csi_with_controls":
                     self._csi_with_controls(m.group(kind))
                 elif kind == "esc_final":
@@ -217,7 +232,9 @@ class StreamParser:
         if marker:
             if marker == ">" and final == "c":
                 screen.write_process_input("\x1b[>1;10;0c")
-            return  # Kitty keyboard (u), XTMODKEYS (m), XTVERSION (q)...: not supported.
+            elif marker == ">" and final == "q" and params in ("", "0"):
+                screen.write_process_input(f"\x1bP>|{TERMINAL_NAME}\x1b\\")  # XTVERSION
+            return  # XTMODKEYS (m) and others: not supported.
         args = _ints(params)
         if final in _SIMPLE_CSI:
             arity = 2 if final in "Hfr" else 1
@@ -302,8 +319,11 @@ class StreamParser:
             stops = [x for x in screen.tabstops if x < screen.cursor.x]
             screen.cursor.x = max(stops) if stops else 0
 
-    def _osc(self, payload: str) -> None:
+    def _osc(self, payload: str, terminator: str) -> None:
         code, _, rest = payload.partition(";")
+        if code in ("4", "10", "11", "12") and rest.endswith("?"):
+            self._colour_query(code, rest, terminator)
+            return
         if code in ("0", "1"):
             self.screen.set_icon_name(rest)
         if code in ("0", "2"):
@@ -313,8 +333,38 @@ class StreamParser:
         elif code == "8":
             _params, _, url = rest.partition(";")
             self.screen.set_link(url)
-        # 4/10/11/12 (colour queries), 52 (clipboard), 133 (prompt marks),
+        # 4/10/11/12 (setting colours), 52 (clipboard), 133 (prompt marks),
         # 9 and 777 (notifications): consumed, never applied or echoed.
+
+    def _colour_query(self, code: str, rest: str, terminator: str) -> None:
+        """OSC 10/11/12 ask the default foreground, background and cursor colours; OSC 4
+        a palette entry (several ``index;?`` pairs may come at once). Answered in the
+        query's own terminator, as xterm does."""
+        write = self.screen.write_process_input
+        if code != "4":
+            colour = DEFAULT_COLOURS[code]
+            write(f"\x1b]{code};{_x11_rgb(colour)}{terminator}")
+            return
+        parts = rest.split(";")
+        for index, spec in zip(parts[::2], parts[1::2], strict=False):
+            if spec == "?" and index.isdigit() and int(index) < 256:
+                write(f"\x1b]4;{index};{_x11_rgb(palette_colour(int(index)))}{terminator}")
+
+
+def palette_colour(index: int) -> tuple[int, int, int]:
+    """xterm's 256-colour palette entry as (r, g, b)."""
+    if index < 16:
+        return _ANSI_16[index]
+    if index < 232:
+        index -= 16
+        levels = (0, 95, 135, 175, 215, 255)
+        return levels[index // 36], levels[index // 6 % 6], levels[index % 6]
+    grey = 8 + (index - 232) * 10
+    return grey, grey, grey
+
+
+def _x11_rgb(colour: tuple[int, int, int]) -> str:
+    return "rgb:" + "/".join(f"{c:02x}{c:02x}" for c in colour)
 
 
 def _ints(params: str) -> list[int]:

@@ -127,12 +127,16 @@ class TerminalView(Widget, can_focus=True):
         scrollback: int = DEFAULT_SCROLLBACK,
         reserved_keys: frozenset[str] = frozenset(),
         writer: Callable[[bytes], None] | None = None,
+        answers_queries: bool = True,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._scrollback = scrollback
+        # A view of a session whose own terminal (the session host's) answers the
+        # child's queries must not answer them a second time.
+        self._answers_queries = answers_queries
         self.emulator = self._new_emulator(24, 80)
         self.reserved_keys = reserved_keys
         self.writer = writer
@@ -166,7 +170,7 @@ class TerminalView(Widget, can_focus=True):
             columns,
             rows,
             scrollback=self._scrollback,
-            reply=self._write,
+            reply=self._write if self._answers_queries else None,
             on_bell=self._on_bell,
             on_title=self._on_title,
         )
