@@ -254,3 +254,24 @@ def test_attach_refuses_a_host_of_another_version_in_one_line(tmp_path: Path) ->
     finally:
         term.kill()
         stop_host(host_socket_path(db))
+
+
+@pytest.mark.skipif(shutil.which("vttest") is None, reason="vttest is not installed")
+def test_vttest_comes_up_on_a_fresh_host_every_time(tmp_path: Path) -> None:
+    """vttest waits for its terminal's device attributes before it draws its menu: the
+    session host answers at once, whether the UI is attached yet or not."""
+    db = tmp_path / "wxtui.db"
+    with Store.open(db) as store:
+        store.add_project("vt", str(tmp_path), command="vttest")
+    env = program_env(tmp_path)
+    command = clean_command(env, WXTUI, "--db", str(db), "--open", "vt")
+    for attempt in range(4):
+        app = Tmux(f"vttest-{attempt}")
+        try:
+            app.start(command, 120, 36)
+            app.wait_for("VT100 test program", timeout=10)
+            app.wait_for("Choose test type")
+            app.keys("C-q")
+        finally:
+            app.kill()
+            stop_host(host_socket_path(db))

@@ -254,6 +254,24 @@ def test_device_attribute_and_status_replies() -> None:
     ]
 
 
+def test_version_and_colour_queries_are_answered_in_their_own_terminator() -> None:
+    t = Term().feed("\x1b[>q\x1b]11;?\x07\x1b]10;?\x1b\\\x1b]4;1;?;232;?\x07\x1b]11;#000000\x07")
+    assert t.replies == [
+        b"\x1bP>|wxtui\x1b\\",
+        b"\x1b]11;rgb:1212/1212/1212\x07",
+        b"\x1b]10;rgb:e0e0/e0e0/e0e0\x1b\\",
+        b"\x1b]4;1;rgb:cdcd/0000/0000\x07",
+        b"\x1b]4;232;rgb:0808/0808/0808\x07",
+    ], "setting a colour is no query"
+
+
+def test_the_keyboard_protocol_query_goes_unanswered_and_device_attributes_follow() -> None:
+    """A terminal without the kitty keyboard protocol says nothing to ``CSI ? u``; the
+    device attributes asked right after tell the program so (the protocol's own test)."""
+    t = Term().feed("\x1b[?u\x1b[c")
+    assert t.replies == [b"\x1b[?62;22c"]
+
+
 def test_mode_query_reports_synchronized_output() -> None:
     t = Term().feed("\x1b[?2026$p\x1b[?2026h\x1b[?2026$pheld")
     assert t.replies == [b"\x1b[?2026;2$y"]
