@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from wxtui import __version__
-from wxtui.config import Config, config_path, load_config
+from wxtui.config import Config, config_path, default_agent, load_config
 from wxtui.errors import InvalidInput, WxtuiError
 from wxtui.models import MILESTONE_STATUSES
 from wxtui.store import Store, default_db_path
@@ -101,9 +101,20 @@ def _build_parser() -> argparse.ArgumentParser:
     config.add_parser("path", help="print where the settings file is ($WXTUI_CONFIG overrides)")
     config.add_parser("check", help="check the settings file; exit 2 naming the line if wrong")
 
-    session = commands.add_parser("session", help="stored Claude conversations").add_subparsers(
-        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    session = commands.add_parser(
+        "session", help="projects' sessions and their stored Claude conversations"
+    ).add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    for action, what in (
+        ("start", "start the project's session in the session host (no UI needed)"),
+        ("stop", "stop the project's session (its conversation is kept)"),
+        ("restart", "stop the project's session and start it again, resuming"),
+    ):
+        session.add_parser(action, help=what).add_argument("project", help=PROJECT_HELP)
+    send = session.add_parser(
+        "send", help="type TEXT and Enter into the project's session (starting it if needed)"
     )
+    send.add_argument("project", help=PROJECT_HELP)
+    send.add_argument("text", help="the prompt")
     slist = session.add_parser("list", help="the stored conversation of every project")
     slist.add_argument("--json", action="store_true")
     forget = session.add_parser("forget", help="the next start is a fresh conversation")
@@ -280,6 +291,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_tui(db_path, args.agent, args.open)
         if args.group == "host":
             return _host(db_path, args)
+        if args.group == "session" and args.action in ("start", "stop", "restart", "send"):
+            from wxtui.sessions.session_commands import session_command
+
+            agent = default_agent(args.agent, os.environ, load_checked_config())
+            text = getattr(args, "text", "")
+            return session_command(db_path, args.action, args.project, agent, text)
         if args.group == "attach":
             from wxtui.attach import run_attach
 

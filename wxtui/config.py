@@ -127,3 +127,12 @@ def save_theme(path: Path, theme: str) -> None:
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text("".join(lines), encoding="utf-8")
     os.replace(temporary, path)
+
+
+def default_agent(cli_agent: str | None, environ: Mapping[str, str], config: Config) -> str | None:
+    """The agent for projects without a command of their own, as far as the caller
+    decides it (SPEC order: ``--agent``, then ``$WXTUI_AGENT``, which the launch reads
+    from the environment, then the settings file; ``claude`` after all of them)."""
+    if cli_agent:
+        return cli_agent
+    return None if environ.get("WXTUI_AGENT") else config.agent

@@ -94,12 +94,23 @@ _MILESTONE_COLUMNS = (
 
 
 def default_db_path(cli_path: str | None, environ: Mapping[str, str]) -> Path:
-    """SPEC order: ``--db``, then ``WXTUI_DB``, then the platform's user data dir."""
-    if cli_path:
-        return Path(cli_path).expanduser()
+    """SPEC order: ``--db``, then ``WXTUI_DB``, then the platform's user data dir;
+    resolved once, here (a relative path means the same file to every process, the
+    session host too). Only the default location is created: a given path whose
+    folder does not exist is a typo, refused with InvalidInput."""
+    if cli_path is not None:
+        if not cli_path.strip():
+            raise InvalidInput("--db needs a path")
+        return _existing_folder(Path(cli_path).expanduser().resolve(), "--db")
     if environ.get("WXTUI_DB"):
-        return Path(environ["WXTUI_DB"]).expanduser()
-    return Path(platformdirs.user_data_dir("wxtui", appauthor=False)) / "wxtui.db"
+        return _existing_folder(Path(environ["WXTUI_DB"]).expanduser().resolve(), "WXTUI_DB")
+    return (Path(platformdirs.user_data_dir("wxtui", appauthor=False)) / "wxtui.db").resolve()
+
+
+def _existing_folder(path: Path, given_by: str) -> Path:
+    if not path.parent.is_dir():
+        raise InvalidInput(f"{given_by}: no such directory: {path.parent}")
+    return path
 
 
 def _now() -> str:
@@ -172,7 +183,7 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
-        path = Path(path)
+        path = Path(path).resolve()  # One name for the file, whatever the cwd or links.
         try:
             if path.exists():
                 _refuse_foreign_file(path)

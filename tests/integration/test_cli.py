@@ -15,6 +15,7 @@ from tests.support import fails, ok, run
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
+    (tmp_path / "data").mkdir()
     return tmp_path / "data" / "wxtui.db"
 
 

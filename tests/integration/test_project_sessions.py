@@ -128,6 +128,41 @@ async def test_refused_conversation_starts_fresh_and_tells_user(
     await sessions.stop_all()
 
 
+@pytest.mark.parametrize(
+    ("words", "refused"),
+    [
+        ("Error: Session ID {id} is already in use.", True),
+        ("Error: listen EADDRINUSE: address already in use 127.0.0.1:8080", False),
+        ("Error: Session ID 0b5c2d55-0000-4000-8000-000000000000 is already in use.", False),
+        ("No conversation found to continue", False),
+    ],
+)
+async def test_only_claudes_refusal_of_that_id_swaps_the_conversation(
+    fake_claude: FakeClaude,
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    words: str,
+    refused: bool,
+) -> None:
+    project = store.add_project("p", str(tmp_path))
+    old = str(uuid.uuid4())
+    store.set_claude_session_id(project.id, old)
+    monkeypatch.setenv("FAKE_CLAUDE_EXIT_SAYING", words)
+    sessions = ProjectSessions(store)
+    sink = RecordingSink()
+    sessions.start(project.id, sink, 24, 80)
+    await wait_until(lambda: bool(sink.exits), message="the agent ended")
+    if refused:
+        # The new id is refused too (this fake refuses every id): tried once more only.
+        assert len(fake_claude.starts()) == 2
+        assert store.get_project(project.id).claude_session_id != old
+    else:
+        assert len(fake_claude.starts()) == 1
+        assert store.get_project(project.id).claude_session_id == old
+    await sessions.stop_all()
+
+
 async def test_second_wxtui_never_starts_a_second_agent(
     fake_claude: FakeClaude, tmp_path: Path
 ) -> None:

@@ -68,6 +68,9 @@ def main() -> int:
     for flag in ("--session-id", "--resume"):
         if flag in argv:
             session_id = argv[argv.index(flag) + 1]
+    if exit_saying := os.environ.get("FAKE_CLAUDE_EXIT_SAYING"):  # {id}: the id it was given.
+        print(exit_saying.replace("{id}", session_id or ""), flush=True)
+        return 1
     refused = os.environ.get("FAKE_CLAUDE_REFUSE", "").split(",")
     if session_id and session_id in refused:
         print(f"No conversation found with session ID: {session_id}", flush=True)

@@ -11,10 +11,14 @@ from wxtui.errors import DatabaseRefused, InvalidInput, NotFound
 from wxtui.store import APPLICATION_ID, SCHEMA_VERSION, Store, default_db_path
 
 
-def test_location_order(tmp_path: Path) -> None:
-    assert default_db_path("/x/a.db", {"WXTUI_DB": "/y/b.db"}) == Path("/x/a.db")
-    assert default_db_path(None, {"WXTUI_DB": "/y/b.db"}) == Path("/y/b.db")
+def test_location_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    x, y = tmp_path / "x", tmp_path / "y"
+    x.mkdir(), y.mkdir()
+    assert default_db_path(str(x / "a.db"), {"WXTUI_DB": str(y / "b.db")}) == x / "a.db"
+    assert default_db_path(None, {"WXTUI_DB": str(y / "b.db")}) == y / "b.db"
     assert default_db_path(None, {}).name == "wxtui.db"
+    monkeypatch.chdir(x)
+    assert default_db_path("a.db", {}) == x / "a.db", "resolved against the working directory"
 
 
 def test_new_database_is_private_versioned_and_wal(tmp_path: Path) -> None:

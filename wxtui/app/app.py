@@ -41,7 +41,7 @@ from wxtui.app.terminal_driver import (
     terminal_gone,
 )
 from wxtui.app.ui_state import MAX_SIDEBAR, MIN_SIDEBAR, UiStateFile, default_sidebar_width
-from wxtui.config import Config, save_theme
+from wxtui.config import Config, default_agent, save_theme
 from wxtui.errors import NotFound, WxtuiError
 from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.lock import LockHeld
@@ -53,7 +53,6 @@ from wxtui.terminal.textual_internals import (
 )
 from wxtui.terminal.widget import TerminalView
 
-PROMPT_SUBMIT_DELAY = 0.15
 DATA_POLL_INTERVAL = 1.0
 TERMINAL_CHECK_INTERVAL = 0.5
 
@@ -160,9 +159,9 @@ class WxtuiApp(App[int]):
         self.config = config or Config()
         self.store = store
         env = os.environ if environ is None else environ
-        # SPEC order: the project's command, --agent, WXTUI_AGENT; then the settings file.
-        default_agent = agent or (None if env.get("WXTUI_AGENT") else self.config.agent)
-        self.backend = HostedSessions(store, env, default_agent, embedded=not sessions_in_host)
+        self.backend = HostedSessions(
+            store, env, default_agent(agent, env, self.config), embedded=not sessions_in_host
+        )
         self.exit_message = ""  # One line for the shell after the app ends.
         if self.config.keys:
             self.set_keymap(self.config.keys)
@@ -789,28 +788,8 @@ class WxtuiApp(App[int]):
         pane = self.pane_for(ref.project_id)
         if pane is None or pane.state is not SessionState.RUNNING:
             return
-        view = pane.view
-        await self._wait_for_output(view)
-        tracked = self.backend.tracks_prompts(ref.project_id)
-        if tracked:  # Claude reports the prompt: the milestone is in progress from then.
-            self.backend.expect_prompt(ref.project_id, ref.id, milestone.prompt)
-        view.paste(milestone.prompt)
-        await asyncio.sleep(PROMPT_SUBMIT_DELAY)
-        self.backend.write(ref.project_id, b"\r")
-        if not tracked:
-            await asyncio.sleep(PROMPT_SUBMIT_DELAY)
-            if self.backend.is_alive(ref.project_id):  # It reached a live session.
-                self._guarded(lambda: self.store.set_milestone_status(ref.id, "in_progress"))
-                self.reload()
-            else:
-                self.notify("The session ended before it took the prompt.", severity="warning")
-
-    @staticmethod
-    async def _wait_for_output(view: TerminalView, timeout: float = 10.0) -> None:
-        """A just-started agent needs to draw its prompt before it can take input."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while loop.time() < deadline:
-            if any(row.strip() for row in view.screen_text()):
-                return
-            await asyncio.sleep(0.05)
+        try:
+            await self.backend.send_prompt(ref.project_id, milestone.prompt, ref.id)
+        except WxtuiError as error:
+            self.notify(f"Prompt not sent: {error}", severity="warning")
+        self.reload()

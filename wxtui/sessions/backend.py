@@ -114,7 +114,9 @@ class HostedSessions:
         Raises LockHeld, or WxtuiError with the reason it cannot start."""
         client = await self.connect()
         assert client is not None
-        return await client.start(project_id, sink, rows, cols, paused=not shown)
+        return await client.start(
+            project_id, sink, rows, cols, not shown, agent=self.agent, environ=self.environ
+        )
 
     def shown(self, project_id: str, shown: bool) -> None:
         """Whether the UI shows the session: a hidden one's output is not sent, only
@@ -136,12 +138,12 @@ class HostedSessions:
         if (client := self.client) is not None:
             client.resize(project_id, rows, cols)
 
-    def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None:
-        if (client := self.client) is not None:
-            client.expect_prompt(project_id, milestone_id, prompt)
-
-    def tracks_prompts(self, project_id: str) -> bool:
-        return self.client is not None and self.client.tracks_prompts(project_id)
+    async def send_prompt(self, project_id: str, text: str, milestone_id: str | None) -> None:
+        """Type a prompt and Enter into the running session once it can take them (the
+        milestone's status follows). WxtuiError says why not."""
+        if self.client is None:
+            raise HostUnavailable("no session host")
+        await self.client.send(project_id, text, milestone_id)
 
     def is_alive(self, project_id: str) -> bool:
         return self.client is not None and self.client.is_alive(project_id)

@@ -40,6 +40,7 @@ _T = TypeVar("_T")
 START_TIMEOUT = 10.0
 ACK_EVERY = WINDOW // 4
 STOP_TIMEOUT = 10.0
+SEND_TIMEOUT = 40.0  # Longer than the host waits for an agent to get ready.
 
 
 class HostUnavailable(WxtuiError):
@@ -66,10 +67,10 @@ class _Watched:
     sink: ClientSink
     started: asyncio.Future[dict[str, Any]]
     alive: bool = False
-    tracks_prompts: bool = False
     unacknowledged: int = 0  # Bytes shown since the last ACK.
     exited: asyncio.Future[int] | None = None
     live: asyncio.Future[None] | None = None
+    sent: asyncio.Future[str] | None = None
     failed: bool = False  # Its sink raised once: said in its pane, logged.
 
 
@@ -122,16 +123,36 @@ class HostClient:
     # -- what the app calls --------------------------------------------------------
 
     async def start(
-        self, project_id: str, sink: ClientSink, rows: int, cols: int, paused: bool = False
+        self,
+        project_id: str,
+        sink: ClientSink,
+        rows: int,
+        cols: int,
+        paused: bool = False,
+        *,
+        agent: str | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> bool:
         """Start the project's session in the host (or join it); its screen arrives at
         ``sink.load_snapshot``, then its output (once :meth:`pause` resumes it, if
-        ``paused``). True when it was started now.
+        ``paused``). True when it was started now. A session started now runs
+        ``agent`` (for a project without a command of its own) in ``environ`` (the
+        host's own when not given).
 
         Raises LockHeld when another wxtui runs it, WxtuiError when it cannot start."""
         watched = _Watched(sink, asyncio.get_running_loop().create_future())
         self._watched[project_id] = watched
-        self._send(encode_json(Kind.START, project=project_id, rows=rows, cols=cols, paused=paused))
+        self._send(
+            encode_json(
+                Kind.START,
+                project=project_id,
+                rows=rows,
+                cols=cols,
+                paused=paused,
+                agent=agent,
+                environ=None if environ is None else dict(environ),
+            )
+        )
         reply = await asyncio.wait_for(watched.started, START_TIMEOUT)
         if reply["event"] == Event.FAILED:
             if self._watched.get(project_id) is watched:
@@ -166,16 +187,17 @@ class HostClient:
             await asyncio.wait_for(live, timeout)
         watched.live = None
 
-    def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None:
-        self._post(
-            encode_json(
-                Kind.EXPECT_PROMPT, project=project_id, milestone=milestone_id, prompt=prompt
-            )
-        )
-
-    def tracks_prompts(self, project_id: str) -> bool:
+    async def send(self, project_id: str, text: str, milestone_id: str | None = None) -> None:
+        """Type ``text`` and Enter into the watched session once it can take them (see
+        SessionHost.send_prompt); WxtuiError says why it could not."""
         watched = self._watched.get(project_id)
-        return watched is not None and watched.tracks_prompts
+        if watched is None or not watched.alive:
+            raise WxtuiError("the session is not running")
+        sent = watched.sent = asyncio.get_running_loop().create_future()
+        self._send(encode_json(Kind.SEND, project=project_id, text=text, milestone=milestone_id))
+        error = await asyncio.wait_for(sent, SEND_TIMEOUT)
+        if error:
+            raise WxtuiError(error)
 
     def is_alive(self, project_id: str) -> bool:
         watched = self._watched.get(project_id)
@@ -280,6 +302,8 @@ class HostClient:
                 _settle(watched.started, {"event": Event.FAILED, "error": "the host went away"})
                 if watched.exited is not None:
                     _settle(watched.exited, -1)
+                if watched.sent is not None:
+                    _settle(watched.sent, "the session host went away")
 
     def _dispatch(self, frame: Frame) -> None:
         if frame.kind is Kind.STATUS_REPLY:
@@ -327,13 +351,15 @@ class HostClient:
         except ValueError:
             raise ProtocolError(f"unknown event {body.get('event')!r}") from None
         sink = watched.sink
-        if event is Event.LIVE:
+        if event is Event.SENT:
+            if watched.sent is not None:
+                _settle(watched.sent, str(body.get("error", "")))
+        elif event is Event.LIVE:
             if watched.live is not None:
                 _settle(watched.live, None)
         elif event in (Event.STARTED, Event.FAILED):
             # Alive from here: an exit that comes right after is not overtaken.
             watched.alive = event is Event.STARTED
-            watched.tracks_prompts = bool(body.get("tracks_prompts"))
             _settle(watched.started, body)
         elif event is Event.EXITED:
             watched.alive = False

@@ -21,13 +21,13 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from wxtui import __version__
 from wxtui.errors import WxtuiError
-from wxtui.sessions.agent_state import AgentStatus
+from wxtui.sessions.agent_state import AgentState, AgentStatus
 from wxtui.sessions.host_status import HostStatus, SessionInfo
 from wxtui.sessions.lock import LockHeld, ProjectLock, lock_dir_for
 from wxtui.sessions.project_sessions import ProjectSessions
@@ -48,6 +48,7 @@ from wxtui.sessions.runtime import user_runtime_dir
 from wxtui.sessions.unix_socket import bind_private, peer_uid
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
+from wxtui.terminal.keys import encode_paste
 from wxtui.terminal.scrollback import Position
 from wxtui.terminal.snapshot import Snapshot
 
@@ -70,6 +71,8 @@ STUCK_AFTER = 10.0
 STOP_GRACE = 1.0
 IDLE_EXIT = 60.0  # No session and no client this long: the host ends.
 HELLO_TIMEOUT = 5.0
+PROMPT_READY_TIMEOUT = 30.0  # Claude's start, up to its first hook.
+PROMPT_ECHO_TIMEOUT = 2.0  # The agent shows a pasted prompt before Enter is sent.
 LOCK_WAIT = STOP_GRACE * 3  # How long a stopping host may hold the database's host lock.
 
 
@@ -278,6 +281,7 @@ class SessionHost:
         self._idle_timer: asyncio.TimerHandle | None = None
         self._straggler_timer: asyncio.TimerHandle | None = None
         self._lock = ProjectLock(lock_dir_for(store.path), "host")
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # -- running -------------------------------------------------------------------
 
@@ -413,7 +417,16 @@ class SessionHost:
         project_id = str(body.get("project", ""))
         if kind is Kind.START:
             rows, cols = _size(body, "rows"), _size(body, "cols")
-            self._start(client, project_id, rows, cols, paused=body.get("paused") is True)
+            agent, environ = body.get("agent"), body.get("environ")
+            self._start(
+                client,
+                project_id,
+                rows,
+                cols,
+                paused=body.get("paused") is True,
+                agent=agent if isinstance(agent, str) else None,
+                environ=_string_map(environ),
+            )
             # A client attaching asks for every session at once: its snapshots go out
             # one by one (it loads each while the next is made), not after the last.
             await asyncio.sleep(0)
@@ -439,10 +452,16 @@ class SessionHost:
             if hosted is not None:
                 hosted.watchers.discard(client)
             client.forget(project_id)
-        elif kind is Kind.EXPECT_PROMPT:
-            self.sessions.expect_prompt(
-                project_id, str(body.get("milestone", "")), str(body.get("prompt", ""))
+        elif kind is Kind.SEND:
+            milestone = body.get("milestone")
+            sending = self._send_prompt(
+                client,
+                project_id,
+                str(body.get("text", "")),
+                milestone if isinstance(milestone, str) else None,
             )
+            self._tasks.add(task := asyncio.get_running_loop().create_task(sending))
+            task.add_done_callback(self._tasks.discard)
         elif kind is Kind.STATUS:
             client.send(encode_json(Kind.STATUS_REPLY, **self.status().to_json()))
         elif kind is Kind.SHUTDOWN:
@@ -451,15 +470,26 @@ class SessionHost:
         else:
             raise ProtocolError(f"a client sent {kind.name}")
 
-    def _start(self, client: _Client, project_id: str, rows: int, cols: int, paused: bool) -> None:
-        """Start the project's session if it does not run, then send the client its
-        screen and from then on its output (unless ``paused``)."""
+    def _start(
+        self,
+        client: _Client,
+        project_id: str,
+        rows: int,
+        cols: int,
+        *,
+        paused: bool,
+        agent: str | None,
+        environ: dict[str, str] | None,
+    ) -> None:
+        """Start the project's session if it does not run (with the client's default
+        agent and environment, if it sent them), then send the client its screen and
+        from then on its output (unless ``paused``)."""
         hosted = self.hosted.get(project_id)
         running = hosted is not None and self.sessions.is_alive(project_id)
         if not running:
             hosted = HostedSession(self, project_id, rows, cols)
             try:
-                self.sessions.start(project_id, hosted, rows, cols)
+                self.sessions.start(project_id, hosted, rows, cols, agent=agent, environ=environ)
             except LockHeld as error:
                 client.send(_failed(project_id, str(error), holder=error.pid))
                 return
@@ -480,12 +510,59 @@ class SessionHost:
                 project_id,
                 Event.STARTED,
                 created=not running,
-                tracks_prompts=self.sessions.tracks_prompts(project_id),
             )
         )
         if hosted.status is not None:
             client.send(encode_event(project_id, Event.STATUS, **hosted.status))
         self._check_idle()
+
+    async def _send_prompt(
+        self, client: _Client, project_id: str, text: str, milestone_id: str | None
+    ) -> None:
+        try:
+            error = await self.send_prompt(project_id, text, milestone_id)
+        except Exception as exc:  # Said to the sender; the host goes on.
+            log.exception("host: sending a prompt to %s failed", project_id)
+            error = str(exc)
+        client.send(encode_event(project_id, Event.SENT, error=error))
+
+    async def send_prompt(self, project_id: str, text: str, milestone_id: str | None) -> str:
+        """Type ``text`` into the session as a paste, then Enter, once the agent can
+        take it: Claude once its hooks said it started, another program once it drew
+        something. The Enter follows once the agent has shown the text (it would be a
+        newline inside the paste otherwise). With ``milestone_id``, that milestone is
+        in progress from Claude's report of the prompt, or at once for other programs.
+        The error in a few words, or "" once sent."""
+        hosted = self.hosted.get(project_id)
+        if hosted is None or not self.sessions.is_alive(project_id):
+            return "the session is not running"
+        tracked = self.sessions.tracks_prompts(project_id)
+        if not await _until(lambda: self._ready_for_prompt(hosted), PROMPT_READY_TIMEOUT):
+            return "the agent did not get ready for a prompt"
+        if milestone_id is not None and tracked:
+            self.sessions.expect_prompt(project_id, milestone_id, text)
+        before = hosted.emulator.display()
+        emulator = hosted.emulator
+        try:
+            self.sessions.write(project_id, encode_paste(text, bracketed=emulator.bracketed_paste))
+            await _until(lambda: emulator.display() != before, PROMPT_ECHO_TIMEOUT)
+            self.sessions.write(project_id, b"\r")
+        except WriteBufferFull as error:
+            return str(error)
+        if not self.sessions.is_alive(project_id):
+            return "the session ended before it took the prompt"
+        if milestone_id is not None and not tracked:
+            self.store.set_milestone_status(milestone_id, "in_progress")
+            hosted.milestones_changed()
+        return ""
+
+    def _ready_for_prompt(self, hosted: HostedSession) -> bool:
+        if not self.sessions.is_alive(hosted.project_id):
+            return True  # Nothing to wait for: the sender is told it ended.
+        status = self.sessions.agent_status(hosted.project_id)
+        if status is not None:
+            return status.state is not AgentState.STARTING
+        return any(row.strip() for row in hosted.emulator.display())
 
     def status(self) -> HostStatus:
         sessions = []
@@ -504,6 +581,16 @@ class SessionHost:
         return HostStatus(os.getpid(), __version__, str(self.store.path), sessions)
 
 
+async def _until(condition: Callable[[], bool], timeout: float) -> bool:
+    """Whether ``condition`` came true within ``timeout`` seconds (looked at every 20 ms)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
 async def _flushed(writer: asyncio.StreamWriter) -> None:
     with contextlib.suppress(Exception):
         await writer.wait_closed()
@@ -512,6 +599,12 @@ async def _flushed(writer: asyncio.StreamWriter) -> None:
 def _size(body: dict[str, Any], name: str) -> int:
     value = body.get(name)
     return max(1, min(int(value), 10_000)) if isinstance(value, int) else 24
+
+
+def _string_map(value: object) -> dict[str, str] | None:
+    if not isinstance(value, dict):
+        return None
+    return {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
 
 
 def _failed(project_id: str, error: str, *, holder: int | None = None) -> bytes:

@@ -22,7 +22,8 @@ from wxtui.sessions.claude_hooks import new_settings_path, plan_settings
 
 DEFAULT_AGENT = "claude"
 SESSION_PICKING_FLAGS = frozenset({"--resume", "-r", "--continue", "-c", "--session-id"})
-REFUSAL_MARKERS = ("No conversation found", "already in use")
+# Claude's exact words when it will not take a conversation id (``{id}``: that id).
+REFUSALS = ("No conversation found with session ID: {id}", "Session ID {id} is already in use")
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +233,7 @@ def plan_launch(
     )
 
 
-def claude_refused(screen_text: str) -> bool:
-    """Claude's words when it will not take the id we gave it (SPEC rule 4)."""
-    return any(marker in screen_text for marker in REFUSAL_MARKERS)
+def claude_refused(screen_text: str, session_id: str) -> bool:
+    """Claude said it will not take ``session_id`` (SPEC rule 4); other text that says
+    "already in use" (a port, a file, another id) is no refusal."""
+    return any(refusal.format(id=session_id) in screen_text for refusal in REFUSALS)

@@ -15,7 +15,9 @@ from wxtui.errors import WxtuiError
 
 
 def lock_dir_for(db_path: Path) -> Path:
-    """Where a database's locks live: beside it, so every wxtui on it agrees."""
+    """Where a database's locks live: beside it (the resolved file, so a path through
+    a symlink finds the same locks), so every wxtui on it agrees."""
+    db_path = db_path.resolve()
     return db_path.with_name(db_path.name + ".locks")
 
 

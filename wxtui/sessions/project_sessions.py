@@ -57,6 +57,14 @@ class SessionSink(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class _Launch:
+    """What a start was asked with: the default agent and the environment."""
+
+    agent: str | None
+    environ: dict[str, str]
+
+
 @dataclass
 class ProjectSession:
     """Everything about one project's agent process: the one record per project."""
@@ -65,6 +73,7 @@ class ProjectSession:
     plan: LaunchPlan
     sink: SessionSink
     lock: ProjectLock
+    launch: _Launch
     started: float = field(default_factory=time.monotonic)
     early_output: bytearray = field(default_factory=bytearray)
     pty: BidirectionalPTY | None = None
@@ -144,9 +153,18 @@ class ProjectSessions:
         return session is not None and session.alive
 
     def start(
-        self, project_id: str, sink: SessionSink, rows: int, cols: int
+        self,
+        project_id: str,
+        sink: SessionSink,
+        rows: int,
+        cols: int,
+        *,
+        agent: str | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> tuple[ProjectSession, bool]:
         """The project's live session, starting it if needed; True when it was started.
+        ``agent`` and ``environ``: those of whoever asked for the start (else this
+        object's own), for a project without a command of its own.
 
         Raises LockHeld when another wxtui runs it, SpawnError or InvalidInput when it
         cannot start; in every failure case the lock is released again.
@@ -158,7 +176,11 @@ class ProjectSessions:
         lock = ProjectLock(self.lock_dir, project_id)
         lock.acquire()
         try:
-            return self._spawn(project_id, sink, lock, rows, cols, fresh_conversation=False), True
+            launch = _Launch(
+                self.agent if agent is None else agent,
+                self.environ if environ is None else dict(environ),
+            )
+            return self._spawn(project_id, sink, lock, rows, cols, launch, False), True
         except BaseException:
             _release(lock)
             raise
@@ -170,14 +192,14 @@ class ProjectSessions:
         lock: ProjectLock,
         rows: int,
         cols: int,
-        *,
+        launch: _Launch,
         fresh_conversation: bool,
     ) -> ProjectSession:
         project = self.store.get_project(project_id)
         plan = plan_launch(
             project,
-            agent=self.agent,
-            environ=self.environ,
+            agent=launch.agent,
+            environ=launch.environ,
             fresh_conversation=fresh_conversation,
             hooks=self._hooks,
         )
@@ -188,6 +210,7 @@ class ProjectSessions:
             plan,
             sink,
             lock,
+            launch,
             claude_session_id=plan.claude_session_id,
             retried=fresh_conversation,
         )
@@ -346,14 +369,16 @@ class ProjectSessions:
             running.plan.claude_session_id is not None
             and not running.retried
             and time.monotonic() - running.started < REFUSAL_WINDOW
-            and claude_refused(running.early_output.decode("utf-8", "replace"))
+            and claude_refused(
+                running.early_output.decode("utf-8", "replace"), running.plan.claude_session_id
+            )
         )
         if refused:
             old = running.plan.claude_session_id
             log.warning("project %s: Claude refused conversation %s", project_id, old)
             try:
                 session = self._spawn(
-                    project_id, running.sink, running.lock, rows, cols, fresh_conversation=True
+                    project_id, running.sink, running.lock, rows, cols, running.launch, True
                 )
             except Exception as exc:  # The pane must say why, the app must go on.
                 running.sink.notice(f"could not start a new conversation: {exc}")

@@ -19,7 +19,7 @@ from wxtui.sessions.agent_state import AgentState, AgentStatus
 
 # Frames, HELLO, WELCOME, STATUS, SHUTDOWN and STATUS_REPLY never change: a client of
 # another protocol may still ask a host its status and stop it (to restart it).
-PROTOCOL = 2
+PROTOCOL = 3
 MAX_FRAME = 16 * 1024 * 1024
 _HEADER = struct.Struct(">IB")
 
@@ -33,7 +33,7 @@ class Kind(IntEnum):
     STOP = 5  # {"project"}
     STATUS = 6  # {}
     SHUTDOWN = 7  # {}: stop every session, then the host
-    EXPECT_PROMPT = 8  # {"project", "milestone", "prompt"}
+    SEND = 8  # {"project", "text", "milestone"}: type a prompt and Enter, once it is ready
     DETACH = 9  # {"project"}
     ACK = 10  # {"project", "bytes"}: that much more of its output and snapshots shown
     PAUSE = 11  # {"project", "paused"}: its output is (not) wanted for now
@@ -49,7 +49,7 @@ class Kind(IntEnum):
 class Event(StrEnum):
     """What an EVENT frame says of a session."""
 
-    STARTED = "started"  # {"created", "tracks_prompts"}: the reply to START
+    STARTED = "started"  # {"created"}: the reply to START
     FAILED = "failed"  # {"error", "elsewhere", "holder"}: the reply to START
     EXITED = "exited"  # {"returncode"}
     NOTICE = "notice"  # {"text"}: one line for the pane
@@ -58,6 +58,7 @@ class Event(StrEnum):
     OUTPUT = "output"  # it printed while paused (once per pause)
     BELL = "bell"  # it rang the bell while paused (once per pause)
     LIVE = "live"  # resumed: what it missed was sent
+    SENT = "sent"  # {"error"}: the reply to SEND ("" when the prompt went in)
 
 
 def encode_event(project_id: str, event: Event, **fields: Any) -> bytes:

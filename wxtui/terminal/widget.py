@@ -22,7 +22,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from wxtui.terminal.emulator import TerminalEmulator
-from wxtui.terminal.keys import encode_key, encode_mouse
+from wxtui.terminal.keys import encode_key, encode_mouse, encode_paste
 from wxtui.terminal.render import (
     StyleCache,
     grid_width,
@@ -614,12 +614,9 @@ class TerminalView(Widget, can_focus=True):
 
     def paste(self, text: str) -> None:
         """Send text as the terminal would for a paste (bracketed when the child asked)."""
-        text = text.replace("\x1b[201~", "").replace("\r\n", "\r").replace("\n", "\r")
-        if self.emulator.bracketed_paste:
-            text = f"\x1b[200~{text}\x1b[201~"
         if self.scroll_offset_lines:
             self.scroll_offset_lines = 0
-        self._write_typed(text.encode("utf-8"))
+        self._write_typed(encode_paste(text, bracketed=self.emulator.bracketed_paste))
 
     def on_focus(self) -> None:
         if self.emulator.focus_reporting:
