@@ -152,3 +152,22 @@ PIECES = st.sampled_from(
 @given(st.lists(PIECES, max_size=40))
 def test_any_sequence_of_output_is_rebuilt(pieces: list[str]) -> None:
     check("".join(pieces))
+
+
+def test_a_history_too_big_for_a_frame_keeps_its_newest_lines() -> None:
+    """Per-character colour makes a history big: what does not fit is its oldest
+    lines, left out and counted; the rest (and the screen) arrive whole."""
+    source = TerminalEmulator(80, 5)
+    for n in range(2000):
+        colours = "".join(f"\x1b[38;5;{(n + i) % 256}m{chr(65 + i % 26)}" for i in range(60))
+        source.feed(f"{n:05} {colours}\x1b[0m\r\n".encode())
+    whole = Snapshot.of(source).encode()
+    body, left_out = Snapshot.encoded_within(source, len(whole) // 3)
+    assert len(body) <= len(whole) // 3 and 0 < left_out < 2000
+    target = TerminalEmulator(80, 5)
+    Snapshot.decode(body).restore(target)
+    history = target.scrollback_text()
+    assert len(history) == len(source.history) - left_out
+    assert history == source.scrollback_text()[left_out:], "the newest lines, in order"
+    assert target.display() == source.display()
+    assert Snapshot.encoded_within(source, len(whole)) == (whole, 0), "fits: all of it"

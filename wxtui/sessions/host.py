@@ -32,6 +32,7 @@ from wxtui.sessions.host_status import HostStatus, SessionInfo
 from wxtui.sessions.lock import LockHeld, ProjectLock, lock_dir_for
 from wxtui.sessions.project_sessions import ProjectSessions
 from wxtui.sessions.protocol import (
+    MAX_FRAME,
     PROTOCOL,
     Event,
     Frame,
@@ -67,6 +68,10 @@ log = logging.getLogger(__name__)
 # output of it, only word that there was some (and of a bell), and what it missed when
 # it resumes. A UI's work then follows the session on screen, not every session.
 WINDOW = 64 * 1024
+# A snapshot fits one frame, with room for the frame's own header and project id.
+SNAPSHOT_LIMIT = MAX_FRAME - 64 * 1024
+# A client whose unread messages reach this is not reading: it is disconnected.
+UNREAD_LIMIT = 4 * MAX_FRAME
 STUCK_AFTER = 10.0
 STOP_GRACE = 1.0
 IDLE_EXIT = 60.0  # No session and no client this long: the host ends.
@@ -99,9 +104,16 @@ class _Client:
         self.acknowledged_at = time.monotonic()
 
     def send(self, frame: bytes) -> None:
-        """A control message: always sent (they are small and rare)."""
-        if not self.dropped:
-            self.writer.write(frame)
+        """A control message or a snapshot: sent, unless the client has left so much
+        unread that it is not reading (then it is disconnected)."""
+        if self.dropped:
+            return
+        if self.writer.transport.get_write_buffer_size() + len(frame) > UNREAD_LIMIT:
+            log.warning("host: a client left %d bytes unread; it is disconnected", UNREAD_LIMIT)
+            self.dropped = True
+            self.writer.transport.abort()
+            return
+        self.writer.write(frame)
 
     def send_output(
         self, hosted: HostedSession, frame: bytes, size: int, history_before: Position
@@ -131,10 +143,19 @@ class _Client:
 
     def send_snapshot(self, hosted: HostedSession, since: Position | None = None) -> None:
         """The session as it is now (with the history since ``since``)."""
-        body = hosted.snapshot(since)
+        body, left_out = hosted.snapshot(since)
         project_id = hosted.project_id
         self.unacknowledged[project_id] = self.unacknowledged.get(project_id, 0) + len(body)
         self.send(encode_bytes(Kind.SNAPSHOT, project_id, body))
+        if left_out:
+            lines = "line" if left_out == 1 else "lines"
+            self.send(
+                encode_event(
+                    project_id,
+                    Event.NOTICE,
+                    text=f"the oldest {left_out} {lines} of history were too big to send here",
+                )
+            )
 
     def acknowledge(self, hosted: HostedSession, size: int) -> None:
         """The client has shown ``size`` more bytes of the session; if it had fallen
@@ -226,8 +247,10 @@ class HostedSession:
         for client in list(self.watchers):
             client.bell(self)
 
-    def snapshot(self, since: Position | None = None) -> bytes:
-        return Snapshot.of(self.emulator, since).encode()
+    def snapshot(self, since: Position | None = None) -> tuple[bytes, int]:
+        """The session as it is now, encoded to fit a frame; and how many of the oldest
+        history lines that left out."""
+        return Snapshot.encoded_within(self.emulator, SNAPSHOT_LIMIT, since)
 
     # -- SessionSink ---------------------------------------------------------------
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 from pathlib import Path
 
 from wxtui.errors import WxtuiError
+
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def lock_dir_for(db_path: Path) -> Path:
@@ -32,6 +36,8 @@ class ProjectLock:
     """Held for as long as a project's session lives in this process."""
 
     def __init__(self, directory: Path, project_id: str) -> None:
+        if not _SAFE_NAME.fullmatch(project_id):  # It becomes a file name.
+            raise WxtuiError(f"not a project id: {project_id[:40]!r}")
         self.path = directory / f"{project_id}.lock"
         self._fd: int | None = None
 

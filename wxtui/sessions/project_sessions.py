@@ -173,6 +173,7 @@ class ProjectSessions:
         if existing is not None and existing.alive:
             existing.touch()
             return existing, False
+        self.store.get_project(project_id)  # An unknown id touches no file.
         lock = ProjectLock(self.lock_dir, project_id)
         lock.acquire()
         try:

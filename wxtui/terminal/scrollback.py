@@ -119,6 +119,13 @@ class Scrollback:
         new = max(0, min(self._appended - since[1], len(self._lines)))
         return self._export_some(islice(self._lines, len(self._lines) - new, None))
 
+    def export_newest(self, count: int) -> tuple[list[Fields], list[Line]]:
+        """The newest ``count`` lines as :meth:`export` gives them, for a whole history
+        that must be smaller (only the styles those lines use)."""
+        kept = max(0, min(count, len(self._lines)))
+        styles, lines, _ = self._export_some(islice(self._lines, len(self._lines) - kept, None))
+        return styles, lines
+
     def _export_all(self) -> tuple[list[Fields], list[Line]]:
         """Every line, with every table (the whole history refers to most of them)."""
         offsets: dict[int, int] = {}

@@ -157,6 +157,23 @@ class Snapshot:
         screen = repaint(emulator, history=False)
         return cls(emulator.lines, emulator.columns, styles, lines, screen, not everything)
 
+    @classmethod
+    def encoded_within(
+        cls, emulator: TerminalEmulator, limit: int, since: Position | None = None
+    ) -> tuple[bytes, int]:
+        """:meth:`of` encoded in at most about ``limit`` bytes: when the history is too
+        big (per-character colour takes room), its oldest lines are left out and the
+        whole history is replaced. Also how many lines were left out."""
+        body = cls.of(emulator, since).encode()
+        total = len(emulator.history)
+        kept = total
+        while len(body) > limit and kept > 0:
+            kept = min(kept - 1, int(kept * limit / len(body) * 0.9))
+            styles, lines = emulator.history.export_newest(kept)
+            screen = repaint(emulator, history=False)
+            body = cls(emulator.lines, emulator.columns, styles, lines, screen).encode()
+        return body, total - kept
+
     def restore(self, emulator: TerminalEmulator, previous: TerminalEmulator | None = None) -> None:
         """Make ``emulator``, a fresh one of this size, what this snapshot was taken of;
         it takes the place of ``previous``, whose history it goes on from if this
