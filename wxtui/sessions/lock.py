@@ -14,7 +14,6 @@ from pathlib import Path
 
 from wxtui.errors import WxtuiError
 
-
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
