@@ -21,3 +21,8 @@ class NotFound(InvalidInput):
 
 class DatabaseRefused(InvalidInput):
     """The database file is not ours or is too new: we refuse to touch it."""
+
+
+class DatabaseBusy(WxtuiError):
+    """Another process held the database's write lock for longer than we wait: the
+    write may be tried again."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import platformdirs
 
-from wxtui.errors import DatabaseRefused, InvalidInput, NotFound, WxtuiError
+from wxtui.errors import DatabaseBusy, DatabaseRefused, InvalidInput, NotFound, WxtuiError
 from wxtui.models import (
     MILESTONE_STATUSES,
     PROJECT_STATUSES,
@@ -28,7 +28,6 @@ from wxtui.models import (
 )
 
 APPLICATION_ID = 0x77787475  # "wxtu": marks the file as ours.
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 _SCHEMA_V1 = f"""
@@ -161,15 +160,14 @@ def _create_private_file(path: Path) -> None:
 
 
 def _refuse_foreign_file(path: Path) -> None:
+    """Only SQLite opens the file: closing any other descriptor of it would drop the
+    POSIX locks every connection of this process holds on it (SQLite's own warning),
+    and another process could then reset the write-ahead log under them. So a file
+    that is not SQLite is found by SQLite, when the database is first read."""
     if not path.is_file():
         raise DatabaseRefused(f"{path} is not a regular file")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise DatabaseRefused(f"cannot read database {path}: {exc.strerror}") from None
-    if header and header != SQLITE_HEADER:
-        raise DatabaseRefused(f"{path} is not a wxtui database (not a SQLite file)")
+    if not os.access(path, os.R_OK):
+        raise DatabaseRefused(f"cannot read database {path}: permission denied")
 
 
 class Store:
@@ -209,7 +207,9 @@ class Store:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise DatabaseRefused(f"{self.path} is not a wxtui database ({exc})") from None
+            raise DatabaseRefused(
+                f"{self.path} is not a wxtui database (not a SQLite file: {exc})"
+            ) from None
         if application_id != APPLICATION_ID and (application_id != 0 or tables or version):
             raise DatabaseRefused(f"{self.path} is not a wxtui database")
         if version > SCHEMA_VERSION:
@@ -240,6 +240,10 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    def busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another process's lock before DatabaseBusy."""
+        self._db.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+
     def __enter__(self) -> Store:
         return self
 
@@ -262,6 +266,10 @@ class Store:
         try:
             with self._transaction() as db:
                 yield db
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED")
+            error = DatabaseBusy if busy or "locked" in str(exc) else WxtuiError
+            raise error(f"database write failed ({self.path}): {exc}") from None
         except sqlite3.Error as exc:
             raise WxtuiError(f"database write failed ({self.path}): {exc}") from None
 

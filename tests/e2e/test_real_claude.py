@@ -74,7 +74,9 @@ async def test_prompt_then_permission_then_error_then_clear(
             # prompt -> working -> done, the reply's first line as the reason
             await _prompt(pilot, app, project.id, "hello there")
             await wait_until(lambda: _state(app, project.id) == ("done", "Reply to: hello there"))
-            assert store.agent_states()[project.id] == ("done", "Reply to: hello there")
+            await wait_until(  # Stored off the event loop, a moment later.
+                lambda: store.agent_states()[project.id] == ("done", "Reply to: hello there")
+            )
 
             # a tool that needs permission, shown while another pane... the inbox picks it
             await _prompt(pilot, app, project.id, "WRITE-FILE out.txt")

@@ -380,7 +380,7 @@ async def test_second_wxtui_shows_the_holder_instead_of_starting(
     with Store.open(store.path) as other_store:
         other = ProjectSessions(other_store)
 
-        other.start(alpha.id, RecordingSink(), 24, 80)
+        await other.start(alpha.id, RecordingSink(), 24, 80)
         app = make_app(store)
         async with app.run_test(size=(120, 36)) as pilot:
             await _open_via_sidebar(pilot, app, 0)

@@ -30,7 +30,7 @@ def _state(sink: RecordingSink) -> tuple[str, str]:
 
 
 async def _started(sessions: ProjectSessions, project_id: str, sink: RecordingSink) -> int:
-    session, _ = sessions.start(project_id, sink, 24, 80)
+    session, _ = await sessions.start(project_id, sink, 24, 80)
     await wait_until(lambda: "ready" in sink.text, message="fake claude ready")
     await wait_until(lambda: _state(sink)[0] == "done", message="SessionStart")
     return session.pty.pid
@@ -75,6 +75,7 @@ async def test_states_follow_the_hooks(
     await wait_until(lambda: _state(sink) == ("done", "Answer to build the thing"))
     assert any(s.state is AgentState.WORKING for s in sink.statuses)
     assert sink.statuses[-1].attention
+    await sessions.writes.flush()
     assert store.agent_states()[project.id] == ("done", "Answer to build the thing")
 
     sessions.write(project.id, b"permission\r")
@@ -88,6 +89,7 @@ async def test_states_follow_the_hooks(
     await wait_until(lambda: _state(sink) == ("error", "rate_limit: API Error: 429"))
     await sessions.stop(project.id)
     await wait_until(lambda: _state(sink) == ("exited", "stopped"))
+    await sessions.writes.flush()
     assert store.agent_states()[project.id] == ("exited", "stopped")
     await sessions.stop_all()
 
@@ -123,6 +125,7 @@ async def test_a_nested_claude_run_by_a_tool_leaves_the_project_id_alone(
     await wait_until(lambda: "nested done" in sink.text)
     sessions.write(project.id, b"prompt after\r")  # Hooks are relayed in order per process.
     await wait_until(lambda: _state(sink) == ("done", "Answer to after"))
+    await sessions.writes.flush()
     assert store.get_project(project.id).claude_session_id == own
     assert len(store.conversation_history(project.id)) == 1
     await sessions.stop_all()
@@ -161,7 +164,7 @@ async def test_users_own_settings_are_merged_and_unreadable_ones_turn_tracking_o
     assert len(content["hooks"]["Stop"]) == 2, "theirs, then ours"
     assert json.loads(own.read_text())["hooks"] == {"Stop": [{"hooks": []}]}, "never rewritten"
     sink2 = RecordingSink()
-    sessions.start(broken.id, sink2, 24, 80)
+    await sessions.start(broken.id, sink2, 24, 80)
     await wait_until(lambda: "ready" in sink2.text)
     assert any("state tracking is off" in notice for notice in sink2.notices)
     assert fake_claude.starts()[-1]["settings"] == "/no/such.json"

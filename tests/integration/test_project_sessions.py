@@ -18,7 +18,7 @@ from wxtui.store import Store
 
 
 async def _start_and_wait(sessions: ProjectSessions, project_id: str, sink: RecordingSink) -> int:
-    session, created = sessions.start(project_id, sink, 24, 80)
+    session, created = await sessions.start(project_id, sink, 24, 80)
     assert created
     await wait_until(lambda: "ready" in sink.text, message="fake claude ready")
     return session.pty.pid
@@ -115,7 +115,7 @@ async def test_refused_conversation_starts_fresh_and_tells_user(
     monkeypatch.setenv("FAKE_CLAUDE_REFUSE", old)
     sessions = ProjectSessions(store)
     sink = RecordingSink()
-    sessions.start(project.id, sink, 24, 80)
+    await sessions.start(project.id, sink, 24, 80)
     await wait_until(lambda: "ready" in sink.text, message="restarted claude")
     new = store.get_project(project.id).claude_session_id
     assert new not in (None, old)
@@ -151,7 +151,7 @@ async def test_only_claudes_refusal_of_that_id_swaps_the_conversation(
     monkeypatch.setenv("FAKE_CLAUDE_EXIT_SAYING", words)
     sessions = ProjectSessions(store)
     sink = RecordingSink()
-    sessions.start(project.id, sink, 24, 80)
+    await sessions.start(project.id, sink, 24, 80)
     await wait_until(lambda: bool(sink.exits), message="the agent ended")
     if refused:
         # The new id is refused too (this fake refuses every id): tried once more only.
@@ -174,7 +174,7 @@ async def test_second_wxtui_never_starts_a_second_agent(
         sink = RecordingSink()
         await _start_and_wait(first, project.id, sink)
         with pytest.raises(LockHeld, match=rf"another wxtui \(pid {os.getpid()}\)"):
-            second.start(project.id, RecordingSink(), 24, 80)
+            await second.start(project.id, RecordingSink(), 24, 80)
         assert len(fake_claude.starts()) == 1
         await first.stop(project.id)
         assert sink.exits, "a stopped session still reports its exit"
@@ -190,10 +190,10 @@ async def test_missing_workspace_is_a_clear_error(store: Store, tmp_path: Path) 
     workspace.rmdir()
     sessions = ProjectSessions(store)
     with pytest.raises(Exception, match="working directory does not exist"):
-        sessions.start(project.id, RecordingSink(), 24, 80)
+        await sessions.start(project.id, RecordingSink(), 24, 80)
     # The lock was released: a later start (after the directory is back) works.
     workspace.mkdir()
-    session, created = sessions.start(project.id, RecordingSink(), 24, 80)
+    session, created = await sessions.start(project.id, RecordingSink(), 24, 80)
     assert created and sessions.is_alive(project.id)
     await sessions.stop_all()
     assert not session.alive
@@ -210,7 +210,7 @@ async def test_a_new_conversation_id_is_stored_before_claude_starts(
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
     sessions = ProjectSessions(store)
     with pytest.raises(SpawnError):
-        sessions.start(project.id, RecordingSink(), 24, 80)
+        await sessions.start(project.id, RecordingSink(), 24, 80)
     stored = store.get_project(project.id).claude_session_id
     assert stored is not None and uuid.UUID(stored).version == 4
     await sessions.stop_all()

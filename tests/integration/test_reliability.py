@@ -171,13 +171,18 @@ async def test_invalid_utf8_and_random_bytes(store: Store, tmp_path: Path) -> No
 async def test_many_start_stop_cycles_leak_nothing(store: Store, tmp_path: Path) -> None:
     project = store.add_project("cycle", str(tmp_path), command="sh -c 'echo up; exec sleep 60'")
     sessions = ProjectSessions(store)
+
+    async def cycle() -> None:
+        sink = RecordingSink()
+        await sessions.start(project.id, sink, 24, 80)
+        await wait_until(lambda: b"up" in sink.output)
+        await sessions.stop(project.id, grace=0.5)
+
+    await cycle()  # What lives as long as the sessions do (the database writer) is open.
     fds_before = len(os.listdir("/proc/self/fd"))
     children_before = _children()
-    for _ in range(200):
-        sink = RecordingSink()
-        sessions.start(project.id, sink, 24, 80)
-        await wait_until(lambda sink=sink: b"up" in sink.output)
-        await sessions.stop(project.id, grace=0.5)
+    for _ in range(199):
+        await cycle()
     assert len(os.listdir("/proc/self/fd")) == fds_before
     assert _children() == children_before
 
@@ -195,8 +200,8 @@ async def test_exception_in_output_handling_stays_in_its_pane(store: Store, tmp_
     )
     sessions = ProjectSessions(store)
     bad, good = BrokenSink(), RecordingSink()
-    sessions.start(broken.id, bad, 24, 80)
-    sessions.start(fine.id, good, 24, 80)
+    await sessions.start(broken.id, bad, 24, 80)
+    await sessions.start(fine.id, good, 24, 80)
     await wait_until(lambda: bool(bad.notices) and b"fine-up" in good.output)
     assert "renderer exploded" in bad.notices[0]
     await sessions.stop_all(0.5)
@@ -458,7 +463,7 @@ async def test_metacharacters_in_paths_never_run_anything(store: Store, tmp_path
     project = store.add_project("$(touch pwned)", str(odd), command="sh -c 'pwd; echo args-ok'")
     sessions = ProjectSessions(store)
     sink = RecordingSink()
-    sessions.start(project.id, sink, 24, 80)
+    await sessions.start(project.id, sink, 24, 80)
     await wait_until(lambda: b"args-ok" in sink.output)
     await sessions.stop_all(0.5)
     assert str(odd).encode() in sink.output.replace(b"\r\n", b"")

@@ -21,7 +21,7 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,7 @@ class _Client:
         self.told: set[str] = set()  # Paused sessions it was told had output,
         self.rung: set[str] = set()  # and rang the bell (once per pause).
         self.acknowledged_at = time.monotonic()
+        self.paused_at_start: dict[str, bool] = {}  # PAUSE for a session still starting.
 
     def send(self, frame: bytes) -> None:
         """A control message or a snapshot: sent, unless the client has left so much
@@ -305,6 +306,7 @@ class SessionHost:
         self._straggler_timer: asyncio.TimerHandle | None = None
         self._lock = ProjectLock(lock_dir_for(store.path), "host")
         self._tasks: set[asyncio.Task[None]] = set()
+        self._start_locks: dict[str, asyncio.Lock] = {}
 
     # -- running -------------------------------------------------------------------
 
@@ -441,7 +443,7 @@ class SessionHost:
         if kind is Kind.START:
             rows, cols = _size(body, "rows"), _size(body, "cols")
             agent, environ = body.get("agent"), body.get("environ")
-            self._start(
+            starting = self._start(
                 client,
                 project_id,
                 rows,
@@ -450,6 +452,8 @@ class SessionHost:
                 agent=agent if isinstance(agent, str) else None,
                 environ=_string_map(environ),
             )
+            # A start may wait on the database: this client's other messages go on.
+            self._run(starting)
             # A client attaching asks for every session at once: its snapshots go out
             # one by one (it loads each while the next is made), not after the last.
             await asyncio.sleep(0)
@@ -470,6 +474,8 @@ class SessionHost:
             hosted = self.hosted.get(project_id)
             if hosted is not None and client in hosted.watchers:
                 client.pause(hosted, body.get("paused") is True)
+            else:  # Its start is under way: it starts paused or not as asked last.
+                client.paused_at_start[project_id] = body.get("paused") is True
         elif kind is Kind.DETACH:
             hosted = self.hosted.get(project_id)
             if hosted is not None:
@@ -483,8 +489,7 @@ class SessionHost:
                 str(body.get("text", "")),
                 milestone if isinstance(milestone, str) else None,
             )
-            self._tasks.add(task := asyncio.get_running_loop().create_task(sending))
-            task.add_done_callback(self._tasks.discard)
+            self._run(sending)
         elif kind is Kind.STATUS:
             client.send(encode_json(Kind.STATUS_REPLY, **self.status().to_json()))
         elif kind is Kind.SHUTDOWN:
@@ -493,7 +498,13 @@ class SessionHost:
         else:
             raise ProtocolError(f"a client sent {kind.name}")
 
-    def _start(
+    def _run(self, work: Coroutine[Any, Any, None]) -> None:
+        """Work that may wait (on the database, on an agent) while messages go on."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _start(
         self,
         client: _Client,
         project_id: str,
@@ -506,25 +517,33 @@ class SessionHost:
     ) -> None:
         """Start the project's session if it does not run (with the client's default
         agent and environment, if it sent them), then send the client its screen and
-        from then on its output (unless ``paused``)."""
-        hosted = self.hosted.get(project_id)
-        running = hosted is not None and self.sessions.is_alive(project_id)
-        if not running:
-            hosted = HostedSession(self, project_id, rows, cols)
-            try:
-                self.sessions.start(project_id, hosted, rows, cols, agent=agent, environ=environ)
-            except LockHeld as error:
-                client.send(_failed(project_id, str(error), holder=error.pid))
-                return
-            except WxtuiError as error:
-                client.send(_failed(project_id, str(error)))
-                return
-            hosted.alive = True
-            self.hosted[project_id] = hosted
+        from then on its output (unless ``paused``). Starts of one project are made
+        one after another: the second joins what the first started."""
+        async with self._start_locks.setdefault(project_id, asyncio.Lock()):
+            hosted = self.hosted.get(project_id)
+            running = hosted is not None and self.sessions.is_alive(project_id)
+            if not running:
+                hosted = HostedSession(self, project_id, rows, cols)
+                try:
+                    await self.sessions.start(
+                        project_id, hosted, rows, cols, agent=agent, environ=environ
+                    )
+                except LockHeld as error:
+                    client.send(_failed(project_id, str(error), holder=error.pid))
+                    return
+                except Exception as error:  # Said to the client; the host goes on.
+                    if not isinstance(error, WxtuiError):
+                        log.exception("host: starting %s failed", project_id)
+                    client.send(_failed(project_id, str(error)))
+                    return
+                hosted.alive = True
+                self.hosted[project_id] = hosted
         assert hosted is not None
+        if client.dropped or client not in self.clients:
+            return  # It went away meanwhile.
         client.forget(project_id)
         client.send_snapshot(hosted)
-        if paused:
+        if client.paused_at_start.pop(project_id, paused):
             client.paused.add(project_id)
         hosted.watchers.add(client)
         client.watching.add(project_id)
@@ -575,7 +594,10 @@ class SessionHost:
         if not self.sessions.is_alive(project_id):
             return "the session ended before it took the prompt"
         if milestone_id is not None and not tracked:
-            self.store.set_milestone_status(milestone_id, "in_progress")
+            await self.sessions.writes.submit(
+                lambda store: store.set_milestone_status(milestone_id, "in_progress"),
+                f"milestone {milestone_id} in progress",
+            )
             hosted.milestones_changed()
         return ""
 

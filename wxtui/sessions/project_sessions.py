@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +26,7 @@ from wxtui.sessions.launch import HookSetup, LaunchPlan, claude_refused, plan_la
 from wxtui.sessions.lock import ProjectLock, lock_dir_for
 from wxtui.sessions.pty import BidirectionalPTY, ReadBudget, WriteBufferFull
 from wxtui.sessions.runtime import runtime_dir
+from wxtui.sessions.store_writes import StoreWrites
 from wxtui.store import Store
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,11 @@ class ProjectSessions:
         self.environ = dict(os.environ if environ is None else environ)
         self.lock_dir = lock_dir or lock_dir_for(store.path)
         self._sessions: dict[str, ProjectSession] = {}
+        self._starting: dict[str, asyncio.Future[ProjectSession]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        # Database writes never wait on the event loop (see StoreWrites); reads do not
+        # wait for another process's write lock (the database is in WAL mode).
+        self.writes = StoreWrites(store.path)
         self._budget: ReadBudget | None = None
         self._hook_server: HookServer | None = None
         self._hook_setup: HookSetup | None = None
@@ -152,7 +158,7 @@ class ProjectSessions:
         session = self.session(project_id)
         return session is not None and session.alive
 
-    def start(
+    async def start(
         self,
         project_id: str,
         sink: SessionSink,
@@ -164,7 +170,8 @@ class ProjectSessions:
     ) -> tuple[ProjectSession, bool]:
         """The project's live session, starting it if needed; True when it was started.
         ``agent`` and ``environ``: those of whoever asked for the start (else this
-        object's own), for a project without a command of its own.
+        object's own), for a project without a command of its own. A start asked for
+        while one is under way waits for that one.
 
         Raises LockHeld when another wxtui runs it, SpawnError or InvalidInput when it
         cannot start; in every failure case the lock is released again.
@@ -173,20 +180,29 @@ class ProjectSessions:
         if existing is not None and existing.alive:
             existing.touch()
             return existing, False
+        if (pending := self._starting.get(project_id)) is not None:
+            return await asyncio.shield(pending), False
         self.store.get_project(project_id)  # An unknown id touches no file.
         lock = ProjectLock(self.lock_dir, project_id)
         lock.acquire()
+        starting = self._starting[project_id] = asyncio.get_running_loop().create_future()
         try:
             launch = _Launch(
                 self.agent if agent is None else agent,
                 self.environ if environ is None else dict(environ),
             )
-            return self._spawn(project_id, sink, lock, rows, cols, launch, False), True
-        except BaseException:
+            session = await self._spawn(project_id, sink, lock, rows, cols, launch, False)
+        except BaseException as exc:
             _release(lock)
+            starting.set_exception(exc)
+            starting.exception()  # Retrieved: a start nobody else waited for is no news.
             raise
+        finally:
+            del self._starting[project_id]
+        starting.set_result(session)
+        return session, True
 
-    def _spawn(
+    async def _spawn(
         self,
         project_id: str,
         sink: SessionSink,
@@ -204,8 +220,12 @@ class ProjectSessions:
             fresh_conversation=fresh_conversation,
             hooks=self._hooks,
         )
-        if plan.new_conversation and plan.claude_session_id is not None:
-            self.store.set_claude_session_id(project_id, plan.claude_session_id)
+        if plan.new_conversation and (new_id := plan.claude_session_id) is not None:
+            # Stored before Claude starts with it (SPEC rule 1): a failure starts nothing.
+            await self.writes.submit(
+                lambda store: store.set_claude_session_id(project_id, new_id),
+                f"project {project_id}'s new conversation {new_id}",
+            )
         running = ProjectSession(
             project_id,
             plan,
@@ -257,7 +277,10 @@ class ProjectSessions:
         )
         self._sessions[project_id] = running
         if project.status != "active":
-            self.store.set_project_status(project_id, "active")
+            self.writes.later(
+                lambda store: store.set_project_status(project_id, "active"),
+                f"project {project_id} active",
+            )
         if plan.tracking_off:
             sink.notice(f"state tracking is off for this project: {plan.tracking_off}")
         if running.tracker is not None:
@@ -272,10 +295,10 @@ class ProjectSessions:
         """A new status: stored for the CLI, shown in the pane."""
         if status is None:
             return
-        try:
-            self.store.set_agent_state(project_id, status.state.value, status.reason)
-        except WxtuiError as exc:  # The pane still shows it; the CLI sees it next time.
-            log.warning("project %s: state not stored: %s", project_id, exc)
+        self.writes.later(
+            lambda store: store.set_agent_state(project_id, status.state.value, status.reason),
+            f"project {project_id}'s state",
+        )
         with contextlib.suppress(Exception):
             running.sink.agent_status(status, running.tracker is not None)
 
@@ -304,10 +327,11 @@ class ProjectSessions:
         elif message.name in ("Stop", "StopFailure") and running.turn_milestone is not None:
             milestone, running.turn_milestone = running.turn_milestone, None
             if message.name == "Stop":
-                with contextlib.suppress(WxtuiError):
-                    self.store.set_ready_for_review(milestone)
-                with contextlib.suppress(Exception):
-                    running.sink.milestones_changed()
+                self._milestone_write(
+                    running,
+                    lambda store: store.set_ready_for_review(milestone),
+                    f"milestone {milestone} ready for review",
+                )
         self._publish(message.project_id, running, running.tracker.hook(event))
 
     def _conversation_started(self, project_id: str, event: dict[str, object]) -> None:
@@ -316,11 +340,10 @@ class ProjectSessions:
             log.warning("project %s: SessionStart without a usable session_id", project_id)
             return
         source = source if isinstance(source, str) and source.isidentifier() else "unknown"
-        try:
-            if self.store.record_conversation(project_id, session_id, source):
-                log.info("project %s: conversation %s (%s)", project_id, session_id, source)
-        except WxtuiError as exc:
-            log.warning("project %s: conversation id not stored: %s", project_id, exc)
+        self.writes.later(
+            lambda store: store.record_conversation(project_id, session_id, source),
+            f"project {project_id}'s conversation {session_id} ({source})",
+        )
         running = self._sessions.get(project_id)
         if running is not None:
             running.claude_session_id = session_id
@@ -334,10 +357,25 @@ class ProjectSessions:
             return
         running.expected_prompt = None
         running.turn_milestone = milestone
-        with contextlib.suppress(WxtuiError):
-            self.store.set_milestone_status(milestone, "in_progress")
-        with contextlib.suppress(Exception):
-            running.sink.milestones_changed()
+        self._milestone_write(
+            running,
+            lambda store: store.set_milestone_status(milestone, "in_progress"),
+            f"milestone {milestone} in progress",
+        )
+
+    def _milestone_write(
+        self, running: ProjectSession, write: Callable[[Store], object], what: str
+    ) -> None:
+        """A milestone changed on the agent's behalf: its pane hears once it is stored."""
+
+        def written(future: asyncio.Future[object]) -> None:
+            if future.cancelled() or future.exception() is not None:
+                log.warning("not written: %s: %s", what, future.exception())
+                return
+            with contextlib.suppress(Exception):
+                running.sink.milestones_changed()
+
+        self.writes.submit(write, what).add_done_callback(written)
 
     def tracks_prompts(self, project_id: str) -> bool:
         """True when Claude's hooks will report a prompt sent into this session."""
@@ -375,20 +413,34 @@ class ProjectSessions:
             )
         )
         if refused:
-            old = running.plan.claude_session_id
-            log.warning("project %s: Claude refused conversation %s", project_id, old)
-            try:
-                session = self._spawn(
-                    project_id, running.sink, running.lock, rows, cols, running.launch, True
-                )
-            except Exception as exc:  # The pane must say why, the app must go on.
-                running.sink.notice(f"could not start a new conversation: {exc}")
-            else:
-                running.sink.notice(
-                    f"Claude refused conversation {old}; "
-                    f"started a new one ({session.claude_session_id})"
-                )
-                return
+            task = asyncio.get_running_loop().create_task(
+                self._start_fresh(project_id, running, returncode, rows, cols)
+            )
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return
+        self._ended(project_id, running, returncode)
+
+    async def _start_fresh(
+        self, project_id: str, running: ProjectSession, returncode: int, rows: int, cols: int
+    ) -> None:
+        """Claude refused the conversation id: a new conversation, said in the pane."""
+        old = running.plan.claude_session_id
+        log.warning("project %s: Claude refused conversation %s", project_id, old)
+        try:
+            session = await self._spawn(
+                project_id, running.sink, running.lock, rows, cols, running.launch, True
+            )
+        except Exception as exc:  # The pane must say why, the app must go on.
+            running.sink.notice(f"could not start a new conversation: {exc}")
+            self._ended(project_id, running, returncode)
+        else:
+            running.sink.notice(
+                f"Claude refused conversation {old}; "
+                f"started a new one ({session.claude_session_id})"
+            )
+
+    def _ended(self, project_id: str, running: ProjectSession, returncode: int) -> None:
         _release(running.lock)
         if running.tracker is not None:
             status = running.tracker.exited(returncode, running.stopping)
@@ -444,6 +496,7 @@ class ProjectSessions:
                 await self._hook_server.close()
                 self._hook_server = None
                 self._hook_setup = None
+            await self.writes.close()
 
 
 def _release(lock: ProjectLock) -> None:

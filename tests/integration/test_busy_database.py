@@ -1,0 +1,87 @@
+"""The session host while another process holds the database's write lock: sessions
+keep echoing, a conversation id Claude reports meanwhile is stored once the lock is
+free, and an agent started meanwhile starts once its id is stored."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.integration.test_session_host import Watcher
+from tests.support import FakeClaude, stop_host, wait_until
+from wxtui.sessions.client import HostClient, connect_or_start
+from wxtui.sessions.host import host_socket_path
+from wxtui.store import Store
+
+# How long a write would freeze a host that wrote on its event loop: SQLite's busy
+# timeout. Echo must come back well within it while the lock is held.
+FROZEN = 10.0
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Path]:
+    path = tmp_path / "wxtui.db"
+    Store.open(path).close()
+    yield path
+    stop_host(host_socket_path(path))
+
+
+@contextmanager
+def write_locked(db: Path) -> Iterator[None]:
+    """Another process's write transaction, held open."""
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE output_projects SET updated_at = updated_at")
+    try:
+        yield
+    finally:
+        other.execute("COMMIT")
+        other.close()
+
+
+async def _echoes(client: HostClient, project: str, watcher: Watcher, word: str) -> float:
+    """Seconds until a word typed into ``project`` comes back."""
+    started = time.monotonic()
+    client.write(project, f"{word}\r".encode())
+    await wait_until(lambda: word in watcher.text(), timeout=30, message=f"echo of {word}")
+    return time.monotonic() - started
+
+
+async def test_a_locked_database_freezes_no_session_and_loses_no_id(
+    db: Path, tmp_path: Path, fake_claude: FakeClaude
+) -> None:
+    with Store.open(db) as store:
+        agent = store.add_project("agent", str(tmp_path)).id
+        later = store.add_project("later", str(tmp_path)).id
+        cat = store.add_project("cat", str(tmp_path), command="sh -c 'echo ready; exec cat'").id
+    client = await connect_or_start(db)
+    watchers = {agent: Watcher(), cat: Watcher(), later: Watcher()}
+    for project in (agent, cat):
+        await client.start(project, watchers[project], 24, 80)
+        await wait_until(lambda project=project: "ready" in watchers[project].text())
+    with write_locked(db):
+        # Claude reports a new conversation (/clear): the host must store it, later.
+        client.write(agent, b"clear\r")
+        await wait_until(lambda: "cleared to" in watchers[agent].text())
+        cleared = watchers[agent].text().split("cleared to ")[1].split()[0]
+        # A new agent's id must be stored before it starts: it waits, nothing else does.
+        start_task = asyncio.ensure_future(client.start(later, watchers[later], 24, 80))
+        assert await _echoes(client, cat, watchers[cat], "still-typing") < FROZEN / 2
+        assert await _echoes(client, agent, watchers[agent], "agent-too") < FROZEN / 2
+        assert not start_task.done(), "the new agent waits for its id to be stored"
+    assert await start_task is True
+    await wait_until(lambda: "ready" in watchers[later].text(), message="the late agent")
+    with Store.open(db) as store:
+        await wait_until(lambda: store.get_project(agent).claude_session_id == cleared)
+        history = [c.claude_session_id for c in store.conversation_history(agent)]
+        assert history[-1] == cleared, "the id reported while the lock was held was kept"
+        stored = store.get_project(later).claude_session_id
+        assert stored is not None
+    assert fake_claude.starts()[-1]["argv"] == ["--session-id", stored]
+    await client.close()
