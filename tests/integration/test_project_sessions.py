@@ -214,3 +214,27 @@ async def test_a_new_conversation_id_is_stored_before_claude_starts(
     stored = store.get_project(project.id).claude_session_id
     assert stored is not None and uuid.UUID(stored).version == 4
     await sessions.stop_all()
+
+
+async def test_the_registry_of_running_sessions_is_the_pty_session_manager(
+    store: Store, tmp_path: Path
+) -> None:
+    """Every milestone of a project shares one session: the seed's manager, keyed by
+    output_project_id, is what ProjectSessions asks and fills."""
+    project = store.add_project("p", str(tmp_path), command="sh -c 'echo ready; exec cat'")
+    sessions = ProjectSessions(store)
+    sink = RecordingSink()
+    session, created = await sessions.start(project.id, sink, 24, 80)
+    again, created_again = await sessions.start(project.id, RecordingSink(), 24, 80)
+    assert created and not created_again and again is session
+    manager = sessions.manager
+    assert manager.get_session_by_output_project(project.id) is session
+    (listed,) = manager.list_sessions()
+    assert listed["output_project_id"] == project.id and listed["pid"] == session.pid
+    assert listed["alive"] is True
+    await sessions.stop(project.id)
+    assert manager.list_sessions()[0]["alive"] is False
+    replaced, created = await sessions.start(project.id, RecordingSink(), 24, 80)
+    assert created and manager.get_session_by_output_project(project.id) is replaced
+    assert len(manager) == 1, "an ended session is replaced, not kept beside the new one"
+    await sessions.stop_all()

@@ -1,8 +1,8 @@
-"""Live agent sessions, keyed by ``output_project_id``.
+"""Live agent sessions, keyed by ``output_project_id``: the session host's one registry.
 
-Every milestone of a project shares its project's one session, so the manager
-is the single place that decides whether a process must be started: ``spawn``
-is called only when the project has no live session.
+Every milestone of a project shares its project's one session. ProjectSessions keeps
+its records here (a PTYSession with what it knows of the launch added) and asks here
+whether a project's session runs before it starts one.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ class SessionPTY(Protocol):
     def resize(self, rows: int, cols: int) -> None: ...
 
     async def close(self, grace: float = ...) -> int: ...
+
+
+def new_session_id() -> str:
+    return uuid.uuid4().hex
 
 
 def _now() -> datetime:
@@ -64,20 +68,29 @@ class PTYSessionManager:
     def create_session(
         self, output_project_id: str, pty: SessionPTY, claude_session_id: str | None = None
     ) -> str:
-        existing = self.get_session_by_output_project(output_project_id)
-        if existing is not None and existing.alive:
-            raise RuntimeError(f"project {output_project_id} already has a live session")
-        if existing is not None:
-            self._forget(existing)
         session = PTYSession(
-            session_id=uuid.uuid4().hex,
+            session_id=new_session_id(),
             output_project_id=output_project_id,
             pty=pty,
             claude_session_id=claude_session_id,
         )
-        self._sessions[session.session_id] = session
-        self._output_project_to_session[output_project_id] = session.session_id
+        self.add_session(session)
         return session.session_id
+
+    def add_session(self, session: PTYSession) -> None:
+        """Register a record the caller made (a PTYSession, or one that knows more).
+        A project's ended session is replaced; a live one is never."""
+        existing = self.get_session_by_output_project(session.output_project_id)
+        if existing is not None and existing.alive:
+            raise RuntimeError(f"project {session.output_project_id} already has a live session")
+        if existing is not None:
+            self._forget(existing)
+        self._sessions[session.session_id] = session
+        self._output_project_to_session[session.output_project_id] = session.session_id
+
+    def sessions(self) -> list[PTYSession]:
+        """Every record, live or ended and not yet replaced."""
+        return list(self._sessions.values())
 
     def get_session(self, session_id: str) -> PTYSession | None:
         return self._sessions.get(session_id)

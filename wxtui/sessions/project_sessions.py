@@ -24,6 +24,7 @@ from wxtui.sessions.claude_hooks import relay_command, write_private_json
 from wxtui.sessions.hook_server import HookMessage, HookServer
 from wxtui.sessions.launch import HookSetup, LaunchPlan, claude_refused, plan_launch
 from wxtui.sessions.lock import ProjectLock, lock_dir_for
+from wxtui.sessions.manager import PTYSession, PTYSessionManager, new_session_id
 from wxtui.sessions.pty import BidirectionalPTY, ReadBudget, WriteBufferFull
 from wxtui.sessions.runtime import runtime_dir
 from wxtui.sessions.store_writes import StoreWrites
@@ -67,38 +68,40 @@ class _Launch:
 
 
 @dataclass
-class ProjectSession:
-    """Everything about one project's agent process: the one record per project."""
+class _Early:
+    """What a session printed first (Claude's refusal of an id is said there), and
+    whether showing its output failed once (said once in its pane)."""
 
-    project_id: str
+    output: bytearray = field(default_factory=bytearray)
+    failed: bool = False
+
+
+@dataclass(kw_only=True, eq=False)
+class ProjectSession(PTYSession):
+    """Everything about one project's agent process: the one record per project, kept
+    in the PTYSessionManager (its pty, ids and activity are the seed's record's)."""
+
     plan: LaunchPlan
     sink: SessionSink
     lock: ProjectLock
     launch: _Launch
+    early: _Early
     started: float = field(default_factory=time.monotonic)
-    early_output: bytearray = field(default_factory=bytearray)
-    pty: BidirectionalPTY | None = None
-    claude_session_id: str | None = None  # Follows /clear, /resume and forks.
     retried: bool = False
-    failed_output: bool = False
     stopping: bool = False
     tracker: AgentTracker | None = None
     # A milestone prompt sent into the session, until Claude reports that prompt.
     expected_prompt: tuple[str, str] | None = None
     # The milestone whose turn is running.
     turn_milestone: str | None = None
-    last_activity: float = field(default_factory=time.time)
 
     @property
-    def alive(self) -> bool:
-        return self.pty is not None and self.pty.alive
+    def project_id(self) -> str:
+        return self.output_project_id
 
     @property
     def pid(self) -> int:
-        return 0 if self.pty is None else self.pty.pid
-
-    def touch(self) -> None:
-        self.last_activity = time.time()
+        return self.pty.pid
 
 
 class ProjectSessions:
@@ -114,7 +117,7 @@ class ProjectSessions:
         self.agent = agent
         self.environ = dict(os.environ if environ is None else environ)
         self.lock_dir = lock_dir or lock_dir_for(store.path)
-        self._sessions: dict[str, ProjectSession] = {}
+        self.manager = PTYSessionManager()
         self._starting: dict[str, asyncio.Future[ProjectSession]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         # Database writes never wait on the event loop (see StoreWrites); reads do not
@@ -148,11 +151,16 @@ class ProjectSessions:
 
     def session(self, project_id: str) -> ProjectSession | None:
         """The project's session record (alive, or ended and not yet replaced)."""
-        return self._sessions.get(project_id)
+        session = self.manager.get_session_by_output_project(project_id)
+        return session if isinstance(session, ProjectSession) else None
 
     def live(self) -> list[ProjectSession]:
         """Every session whose process runs."""
-        return [session for session in self._sessions.values() if session.alive]
+        return [
+            session
+            for session in self.manager.sessions()
+            if isinstance(session, ProjectSession) and session.alive
+        ]
 
     def is_alive(self, project_id: str) -> bool:
         session = self.session(project_id)
@@ -226,37 +234,28 @@ class ProjectSessions:
                 lambda store: store.set_claude_session_id(project_id, new_id),
                 f"project {project_id}'s new conversation {new_id}",
             )
-        running = ProjectSession(
-            project_id,
-            plan,
-            sink,
-            lock,
-            launch,
-            claude_session_id=plan.claude_session_id,
-            retried=fresh_conversation,
-        )
-        if plan.is_claude:
-            running.tracker = AgentTracker()
+        early = _Early()
+        tracker = AgentTracker() if plan.is_claude else None
         if plan.settings_path is not None and plan.settings is not None:
             write_private_json(plan.settings_path, plan.settings)
 
         def on_output(data: bytes) -> None:
-            if len(running.early_output) < _EARLY_OUTPUT_LIMIT:
-                running.early_output += data[:_EARLY_OUTPUT_LIMIT]
+            if len(early.output) < _EARLY_OUTPUT_LIMIT:
+                early.output += data[:_EARLY_OUTPUT_LIMIT]
             try:
                 sink.feed(data)
             except Exception as exc:  # One session's failure must stay in its pane.
                 log.exception("project %s: handling output failed", project_id)
-                if not running.failed_output:
-                    running.failed_output = True
+                if not early.failed:
+                    early.failed = True
                     with contextlib.suppress(Exception):
                         sink.notice(f"wxtui could not show some output: {exc}")
 
         def on_exit(returncode: int) -> None:
             self._on_exit(project_id, running, returncode, rows, cols)
 
-        def spawn() -> BidirectionalPTY:
-            return BidirectionalPTY.spawn(
+        try:
+            pty = BidirectionalPTY.spawn(
                 plan.argv,
                 cwd=plan.cwd,
                 env=plan.env,
@@ -266,16 +265,27 @@ class ProjectSessions:
                 on_exit=on_exit,
                 budget=self._read_budget(),
             )
-
-        try:
-            running.pty = spawn()
         except BaseException:
             _remove(plan.settings_path)
             raise
+        # Output and the exit come from the event loop, after this record exists.
+        running = ProjectSession(
+            session_id=new_session_id(),
+            output_project_id=project_id,
+            pty=pty,
+            claude_session_id=plan.claude_session_id,
+            plan=plan,
+            sink=sink,
+            lock=lock,
+            launch=launch,
+            early=early,
+            retried=fresh_conversation,
+            tracker=tracker,
+        )
         log.info(
             "project %s: started pid %d: %s (cwd %s)", project_id, running.pid, plan.argv, plan.cwd
         )
-        self._sessions[project_id] = running
+        self.manager.add_session(running)
         if project.status != "active":
             self.writes.later(
                 lambda store: store.set_project_status(project_id, "active"),
@@ -307,7 +317,7 @@ class ProjectSessions:
     def _on_hook(self, message: HookMessage) -> None:
         """An event relayed from a hook: only the project's own claude process counts (a
         ``claude -p`` run by a tool inherits the environment, and maybe the settings)."""
-        running = self._sessions.get(message.project_id)
+        running = self.session(message.project_id)
         if running is None or running.tracker is None:
             log.info("hook %s for project %s: no session here", message.name, message.project_id)
             return
@@ -344,7 +354,7 @@ class ProjectSessions:
             lambda store: store.record_conversation(project_id, session_id, source),
             f"project {project_id}'s conversation {session_id} ({source})",
         )
-        running = self._sessions.get(project_id)
+        running = self.session(project_id)
         if running is not None:
             running.claude_session_id = session_id
 
@@ -379,22 +389,22 @@ class ProjectSessions:
 
     def tracks_prompts(self, project_id: str) -> bool:
         """True when Claude's hooks will report a prompt sent into this session."""
-        running = self._sessions.get(project_id)
+        running = self.session(project_id)
         return running is not None and running.plan.settings is not None
 
     def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None:
         """A milestone's prompt is about to be sent: tie the turn it starts to it."""
-        running = self._sessions.get(project_id)
+        running = self.session(project_id)
         if running is not None:
             running.expected_prompt = (milestone_id, prompt)
 
     def title_changed(self, project_id: str, title: str) -> None:
-        running = self._sessions.get(project_id)
+        running = self.session(project_id)
         if running is not None and running.tracker is not None:
             self._publish(project_id, running, running.tracker.title(title))
 
     def agent_status(self, project_id: str) -> AgentStatus | None:
-        running = self._sessions.get(project_id)
+        running = self.session(project_id)
         return None if running is None or running.tracker is None else running.tracker.status
 
     def _on_exit(
@@ -402,14 +412,14 @@ class ProjectSessions:
     ) -> None:
         log.info("project %s: exited with code %d", project_id, returncode)
         _remove(running.plan.settings_path)
-        if self._sessions.get(project_id) is not running:
-            return  # A session we already replaced or closed.
+        if self.session(project_id) is not running:
+            return  # A session already replaced.
         refused = (
             running.plan.claude_session_id is not None
             and not running.retried
             and time.monotonic() - running.started < REFUSAL_WINDOW
             and claude_refused(
-                running.early_output.decode("utf-8", "replace"), running.plan.claude_session_id
+                running.early.output.decode("utf-8", "replace"), running.plan.claude_session_id
             )
         )
         if refused:
@@ -451,8 +461,8 @@ class ProjectSessions:
         running.sink.session_exited(returncode)
 
     def write(self, project_id: str, data: bytes) -> None:
-        running = self._sessions.get(project_id)
-        if running is None or running.pty is None or not running.alive:
+        running = self.session(project_id)
+        if running is None or not running.alive:
             return
         running.touch()
         running.pty.write(data)
@@ -462,22 +472,22 @@ class ProjectSessions:
     def reply(self, project_id: str, data: bytes) -> None:
         """The terminal's answer to a query the child made: not the user's input (and
         dropped when the child has stopped reading its input)."""
-        running = self._sessions.get(project_id)
-        if running is not None and running.pty is not None and running.alive:
+        running = self.session(project_id)
+        if running is not None and running.alive:
             try:
                 running.pty.write(data)
             except WriteBufferFull:
                 log.warning("project %s: a reply to a query was dropped", project_id)
 
     def resize(self, project_id: str, rows: int, cols: int) -> None:
-        running = self._sessions.get(project_id)
-        if running is not None and running.pty is not None and running.alive:
+        running = self.session(project_id)
+        if running is not None and running.alive:
             running.pty.resize(rows, cols)
 
     async def stop(self, project_id: str, grace: float = 1.0) -> int | None:
         """End the session on purpose: its exit is still reported, never retried."""
-        running = self._sessions.get(project_id)
-        if running is None or running.pty is None:
+        running = self.session(project_id)
+        if running is None:
             return None
         running.retried = running.stopping = True
         try:
@@ -488,7 +498,7 @@ class ProjectSessions:
     async def stop_all(self, grace: float = 1.0) -> None:
         try:
             await asyncio.gather(
-                *(self.stop(project_id, grace) for project_id in list(self._sessions)),
+                *(self.stop(s.output_project_id, grace) for s in self.manager.sessions()),
                 return_exceptions=True,
             )
         finally:
