@@ -22,12 +22,12 @@ from wxtui.sessions.agent_state import AgentStatus
 from wxtui.sessions.client import HostClient, connect_or_start
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
-from wxtui.terminal.snapshot import Snapshot, repaint
+from wxtui.terminal.snapshot import RESET_MODES, Snapshot, repaint
 
 DETACH = b"\x1d"  # ctrl+]
 # What a program may have left on: the alternate screen, mouse and paste modes, a hidden
 # cursor. Detaching leaves the terminal as the shell expects it.
-RESTORE = "\x1b[?1049l\x1b[?1;1000;1002;1003;1004;1006;2004l\x1b[?25h\x1b[0m\r\n"
+RESTORE = RESET_MODES + "\r\n"
 
 
 class _Terminal:

@@ -151,7 +151,7 @@ def test_output_to_a_dead_terminal_never_blocks_the_app() -> None:
     and the next write (or stop at shutdown) blocked forever."""
     import threading
 
-    from wxtui.terminal.textual_internals import DrainingWriterThread
+    from wxtui.app.textual_internals import DrainingWriterThread
 
     writer = DrainingWriterThread(_DeadTerminal())  # type: ignore[arg-type]
     writer.start()

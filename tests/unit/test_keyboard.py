@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual._xterm_parser import XTermParser
 
+from wxtui.app.textual_internals import pass_meta_keys_through
 from wxtui.terminal.keys import encode_key
-from wxtui.terminal.textual_internals import pass_meta_keys_through
 
 
 def _keys(data: str) -> list[str]:

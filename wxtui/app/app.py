@@ -34,11 +34,16 @@ from wxtui.app.keyboard import handle_key_in_order
 from wxtui.app.keymap import key_rows, priority_keys
 from wxtui.app.panes import PaneSwitcher
 from wxtui.app.session_pane import SessionPane, SessionState
-from wxtui.app.sidebar import FilterBox, NodeRef, ProjectTree, inert
+from wxtui.app.sidebar import FilterBox, NodeRef, ProjectTree
 from wxtui.app.terminal_driver import (
     notify_host_terminal,
     set_host_title,
     terminal_gone,
+)
+from wxtui.app.textual_internals import (
+    DrainingDriver,
+    QuietCollector,
+    pass_meta_keys_through,
 )
 from wxtui.app.ui_state import MAX_SIDEBAR, MIN_SIDEBAR, UiStateFile, default_sidebar_width
 from wxtui.config import Config, default_agent, save_theme
@@ -46,12 +51,8 @@ from wxtui.errors import NotFound, WxtuiError
 from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.lock import LockHeld
 from wxtui.store import Store
-from wxtui.terminal.textual_internals import (
-    DrainingDriver,
-    QuietCollector,
-    pass_meta_keys_through,
-)
 from wxtui.terminal.widget import TerminalView
+from wxtui.text import inert
 
 DATA_POLL_INTERVAL = 1.0
 TERMINAL_CHECK_INTERVAL = 0.5

@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from wxtui.app.keymap import effective_key, key_display
-from wxtui.app.sidebar import ProjectTree, inert
+from wxtui.app.sidebar import ProjectTree
+from wxtui.text import inert
 
 if TYPE_CHECKING:
     from wxtui.app.app import WxtuiApp

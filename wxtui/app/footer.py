@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from wxtui.terminal.textual_internals import QuietFooter
+from wxtui.app.textual_internals import QuietFooter
 
 # Shown first, in this order, whatever has the focus.
 PINNED_ACTIONS = ("quit", "help", "sidebar", "next_attention", "inbox")

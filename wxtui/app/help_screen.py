@@ -9,6 +9,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from wxtui.app.sidebar import (
+    BELL,
+    ELSEWHERE,
+    MILESTONE_MARKERS,
+    RUNNING,
+    UNSEEN,
+    exit_marker,
+)
+from wxtui.sessions.agent_state import LOOKS
+
 Section = tuple[str, tuple[tuple[str, str], ...]]
 
 # What the bindings do not say: keys that belong to the agent, and the mouse.
@@ -26,28 +36,26 @@ SIDEBAR_EXTRA: tuple[tuple[str, str], ...] = (
     ("ctrl+p", "command palette"),
 )
 
-MARKERS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    (
-        "Claude sessions",
-        (
-            ("○ ◌", "not started, starting"),
-            ("●", "working (the tool it runs follows the name)"),
-            ("⚠", "needs your permission"),
-            ("?", "asks you a question"),
-            ("✓", "done: the turn ended (bright until you look)"),
-            ("✗", "error from the API"),
-            ("✕ ■", "exited (red: failed), stopped"),
-        ),
-    ),
-    (
-        "Other programs",
-        (("● ◆ !", "running, new output, bell"), ("◌", "running in another wxtui")),
-    ),
-    (
-        "Milestones",
-        (("○ ▶ ✓ ✗", "pending, in progress, completed, failed"),),
-    ),
-)
+
+def _markers() -> tuple[Section, ...]:
+    """The sidebar's markers, from the tables the sidebar draws them with."""
+    claude = tuple((look.symbol, look.words) for look in LOOKS.values())
+    stopped = exit_marker(None, stopped=True)
+    other = (
+        (f"{RUNNING.symbol} {UNSEEN.symbol} {BELL.symbol}", "running, new output, bell"),
+        (ELSEWHERE.symbol, "running in another wxtui"),
+        (f"{exit_marker(1).symbol} {stopped.symbol}", "exited (red: failed), stopped"),
+    )
+    symbols = " ".join(symbol for symbol, _style in MILESTONE_MARKERS.values())
+    statuses = ", ".join(status.replace("_", " ") for status in MILESTONE_MARKERS)
+    return (
+        ("Claude sessions", (*claude, (stopped.symbol, "stopped"))),
+        ("Other programs", other),
+        ("Milestones", ((symbols, statuses),)),
+    )
+
+
+MARKERS = _markers()
 
 
 def keymap_text(sections: tuple[Section, ...]) -> Text:

@@ -9,7 +9,7 @@ from textual.app import App
 from textual.widget import Widget
 
 from wxtui.app.sidebar import FilterBox
-from wxtui.terminal.textual_internals import check_bindings, propagation_stopped
+from wxtui.app.textual_internals import check_bindings, propagation_stopped
 from wxtui.terminal.widget import TerminalView
 
 

@@ -26,13 +26,11 @@ from wxtui.app.sidebar import (
     ProjectMarker,
     agent_marker,
     exit_marker,
-    inert,
 )
 from wxtui.sessions.agent_state import AgentState, AgentStatus
-from wxtui.terminal.snapshot import Snapshot
+from wxtui.terminal.snapshot import RESET_MODES, Snapshot
 from wxtui.terminal.widget import TerminalView
-
-EXIT_MODE_RESET = "\x1b[?1049l\x1b[?1;1000;1002;1003;1004;1006;2004;2026l\x1b[?25h\x1b[0m"
+from wxtui.text import inert
 
 
 class PaneSessions(Protocol):
@@ -207,7 +205,7 @@ class SessionPane(Widget):
         self.returncode = returncode
         self.state = SessionState.EXITED
         # A program that died mid-screen leaves no alternate screen, mouse or paste modes behind.
-        self.view.feed_text(EXIT_MODE_RESET)
+        self.view.feed_text(RESET_MODES)
         if self.stopped:
             self.banner("session stopped; press enter to start it again")
         else:
@@ -217,7 +215,7 @@ class SessionPane(Widget):
         self.banner(text, style="1;33")
 
     def agent_status(self, status: AgentStatus, tracked: bool) -> None:
-        self.stopped = status.state is AgentState.EXITED and status.reason == "stopped"
+        self.stopped = status.stopped
         if not tracked:
             return  # Other programs keep the output, bell and exit signals.
         self.status_seen = not status.attention or (self.is_current and self.view.has_focus)
@@ -239,8 +237,7 @@ class SessionPane(Widget):
 
     def banner(self, text: str, style: str = "7") -> None:
         """A line of wxtui's own below the child's last output."""
-        inert = "".join(ch if ch.isprintable() else "?" for ch in text)
-        self.view.feed_text(f"\x1b[0m\r\n\x1b[{style}m[wxtui] {inert}\x1b[0m\r\n")
+        self.view.feed_text(f"\x1b[0m\r\n\x1b[{style}m[wxtui] {inert(text)}\x1b[0m\r\n")
 
     def looked_at(self) -> None:
         self.is_current = True

@@ -21,9 +21,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
 
+from wxtui.app.textual_internals import resize_virtually
 from wxtui.models import Milestone, OutputProject
 from wxtui.sessions.agent_state import LOOKS, AgentState, AgentStatus
-from wxtui.terminal.textual_internals import resize_virtually
+from wxtui.text import inert
 
 MILESTONE_MARKERS = {
     "pending": ("○", "dim"),
@@ -76,11 +77,6 @@ def agent_marker(status: AgentStatus, seen: bool) -> ProjectMarker:
     if status.guessed:
         detail = f"{detail} (guessed)"
     return ProjectMarker(look.symbol, style, detail, "dim" if seen else "")
-
-
-def inert(text: str) -> str:
-    """Control characters in user data are shown, never interpreted."""
-    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
 
 
 class ProjectTree(ScrollView, can_focus=True):

@@ -11,11 +11,12 @@ from typing import Any
 
 from textual.app import App
 
-from wxtui.terminal.textual_internals import write_to_host
+from wxtui.app.textual_internals import write_to_host
+from wxtui.text import inert
 
 
 def _printable(text: str, limit: int = 200) -> str:
-    return "".join(ch for ch in text if ch.isprintable() and ch != ";")[:limit]
+    return inert(text, "").replace(";", "")[:limit]
 
 
 def set_host_title(app: App[Any], title: str) -> None:

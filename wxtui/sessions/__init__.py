@@ -2,7 +2,9 @@
 launched (Claude's --session-id / --resume rules, per-launch hook settings), the lock that
 keeps one agent per project across wxtui processes, and what Claude's hooks say it is doing.
 
-:class:`ProjectSessions` is the entry point; nothing here knows about the UI.
+A UI reaches sessions through the session host only (:class:`HostedSessions` and the
+host protocol); inside the host, :class:`ProjectSessions` runs them, keeping its
+records in the seed's PTYSessionManager. Nothing here knows about the UI.
 """
 
 from wxtui.sessions.agent_state import AgentState, AgentStatus

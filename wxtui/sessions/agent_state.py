@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from wxtui.text import inert
+
 
 class AgentState(StrEnum):
     NOT_STARTED = "not-started"
@@ -56,6 +58,7 @@ LOOKS: Mapping[AgentState, StateLook] = {
 }
 
 REASON_LIMIT = 200
+STOPPED = "stopped"  # The reason of a session ended on purpose.
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,17 @@ class AgentStatus:
     since: float = field(default_factory=time.monotonic)
     guessed: bool = False
     attention: bool = False
+
+    @classmethod
+    def ended(cls, returncode: int, stopped: bool) -> AgentStatus:
+        """A session's end: ``stopped`` on purpose, or its exit code (news if not 0)."""
+        reason = STOPPED if stopped else f"code {returncode}"
+        return cls(AgentState.EXITED, reason, attention=returncode != 0 and not stopped)
+
+    @property
+    def stopped(self) -> bool:
+        """Ended on purpose (a stop, a restart, quitting), not by an exit of its own."""
+        return self.state is AgentState.EXITED and self.reason == STOPPED
 
     @property
     def urgency(self) -> int | None:
@@ -86,7 +100,7 @@ def one_line(text: object, limit: int = REASON_LIMIT) -> str:
     if not isinstance(text, str):
         return ""
     line = next((part.strip() for part in text[: limit * 8].splitlines() if part.strip()), "")
-    line = "".join(ch if ch.isprintable() else " " for ch in line)
+    line = inert(line, " ")
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
@@ -199,5 +213,5 @@ class AgentTracker:
         return self._set(AgentState.WORKING, one_line(title[2:]), guessed=True)
 
     def exited(self, returncode: int, stopped: bool = False) -> AgentStatus | None:
-        reason = "stopped" if stopped else f"code {returncode}"
-        return self._set(AgentState.EXITED, reason, attention=returncode != 0 and not stopped)
+        ended = AgentStatus.ended(returncode, stopped)
+        return self._set(ended.state, ended.reason, attention=ended.attention)

@@ -594,11 +594,7 @@ class SessionHost:
         if not self.sessions.is_alive(project_id):
             return "the session ended before it took the prompt"
         if milestone_id is not None and not tracked:
-            await self.sessions.writes.submit(
-                lambda store: store.set_milestone_status(milestone_id, "in_progress"),
-                f"milestone {milestone_id} in progress",
-            )
-            hosted.milestones_changed()
+            self.sessions.milestone_started(project_id, milestone_id)
         return ""
 
     def _ready_for_prompt(self, hosted: HostedSession) -> bool:

@@ -367,11 +367,18 @@ class ProjectSessions:
             return
         running.expected_prompt = None
         running.turn_milestone = milestone
-        self._milestone_write(
-            running,
-            lambda store: store.set_milestone_status(milestone, "in_progress"),
-            f"milestone {milestone} in progress",
-        )
+        self.milestone_started(project_id, milestone)
+
+    def milestone_started(self, project_id: str, milestone_id: str) -> None:
+        """The milestone's prompt went into the project's session: it is in progress
+        (its pane hears once that is stored)."""
+        running = self.session(project_id)
+        if running is not None:
+            self._milestone_write(
+                running,
+                lambda store: store.set_milestone_status(milestone_id, "in_progress"),
+                f"milestone {milestone_id} in progress",
+            )
 
     def _milestone_write(
         self, running: ProjectSession, write: Callable[[Store], object], what: str
@@ -455,8 +462,7 @@ class ProjectSessions:
         if running.tracker is not None:
             status = running.tracker.exited(returncode, running.stopping)
         else:
-            reason = "stopped" if running.stopping else f"code {returncode}"
-            status = AgentStatus(AgentState.EXITED, reason, attention=returncode != 0)
+            status = AgentStatus.ended(returncode, running.stopping)
         self._publish(project_id, running, status)
         running.sink.session_exited(returncode)
 

@@ -26,6 +26,9 @@ from wxtui.terminal.scrollback import Position
 # Private modes a program turns on and a repaint must restore (DECTCEM is restored on
 # its own: it is on by default).
 _PRIVATE_MODES = (1, 7, 9, 1000, 1002, 1003, 1004, 1006, 2004)
+# What a program that ended (or was cut off) may have left on: the alternate screen,
+# its keyboard, mouse, paste and synchronized-output modes, a hidden cursor, a pen.
+RESET_MODES = "\x1b[?1049l\x1b[?1;1000;1002;1003;1004;1006;2004;2026l\x1b[?25h\x1b[0m"
 _FLAGS = (
     ("bold", "1"),
     ("dim", "2"),
