@@ -49,7 +49,7 @@ from wxtui.sessions.runtime import user_runtime_dir
 from wxtui.sessions.unix_socket import bind_private, peer_uid
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
-from wxtui.terminal.keys import encode_paste
+from wxtui.terminal.paste import encode_paste
 from wxtui.terminal.scrollback import Position
 from wxtui.terminal.snapshot import Snapshot
 

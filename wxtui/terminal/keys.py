@@ -130,12 +130,3 @@ def encode_mouse(
         code = 3 if release else button
         return bytes([0x1B, 0x5B, 0x4D, 32 + code, 32 + x, 32 + y])
     return b""
-
-
-def encode_paste(text: str, *, bracketed: bool) -> bytes:
-    """Text as a terminal sends a paste: line ends as CR, bracketed when the program
-    asked (mode 2004), with any end-of-paste marker inside the text removed."""
-    text = text.replace("\x1b[201~", "").replace("\r\n", "\r").replace("\n", "\r")
-    if bracketed:
-        text = f"\x1b[200~{text}\x1b[201~"
-    return text.encode("utf-8")

@@ -22,7 +22,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from wxtui.terminal.emulator import TerminalEmulator
-from wxtui.terminal.keys import encode_key, encode_mouse, encode_paste
+from wxtui.terminal.keys import encode_key, encode_mouse
+from wxtui.terminal.paste import encode_paste
 from wxtui.terminal.render import (
     StyleCache,
     grid_width,
