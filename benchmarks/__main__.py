@@ -16,6 +16,7 @@ from pathlib import Path
 from benchmarks.hooks import bench_hooks
 from benchmarks.host import bench_host
 from benchmarks.latency import bench_latency
+from benchmarks.many import bench_many
 from benchmarks.memory import bench_memory
 from benchmarks.report import Report
 from benchmarks.startup import bench_scale, bench_startup
@@ -33,6 +34,7 @@ SECTIONS = (
     "startup",
     "scale",
     "host",
+    "many",
 )
 
 
@@ -63,6 +65,9 @@ def main() -> None:
             "scale": lambda: bench_scale(report, root, 3 if args.quick else 10),
             "host": lambda: bench_host(
                 report, root, size, runs, 20 if args.quick else 60, 5 if args.quick else 30
+            ),
+            "many": lambda: bench_many(
+                report, root, 20 if args.quick else 50, 5 if args.quick else 10
             ),
         }
         for name, run in sections.items():

@@ -324,7 +324,7 @@ async def test_a_host_of_another_version_is_offered_a_restart(
 async def test_the_app_leaves_agents_running_and_the_next_app_shows_them(
     db: Path, tmp_path: Path
 ) -> None:
-    from tests.support import make_app, pane_text
+    from tests.support import make_app, pane_text, project_label
 
     project = _project(db, "cat", "sh -c 'echo ready; exec cat'", tmp_path)
     with Store.open(db) as store:
@@ -338,8 +338,10 @@ async def test_the_app_leaves_agents_running_and_the_next_app_shows_them(
         app = make_app(store, sessions_in_host=True)
         async with app.run_test(size=(120, 36)):
             await wait_until(lambda: app.pane_for(project) is not None, message="attached")
-            await wait_until(lambda: pane_text(app, project).count("kept") == 2, message="screen")
             assert app.current_project_id is None, "shown when asked, not forced on the user"
+            assert "○" not in project_label(app, project), "its marker says it runs"
+            await app.show_project(project)  # Its screen comes when it is shown.
+            assert pane_text(app, project).count("kept") == 2, "in the first frame that shows it"
 
 
 async def test_a_client_killed_mid_flood_loses_nothing_the_next_one_sees(

@@ -56,6 +56,7 @@ from wxtui.text import inert
 
 DATA_POLL_INTERVAL = 1.0
 TERMINAL_CHECK_INTERVAL = 0.5
+OPEN_FIRST = 1.0  # At most this long, --open's session is painted before the others.
 
 
 class WxtuiApp(App[int]):
@@ -232,18 +233,17 @@ class WxtuiApp(App[int]):
         self.set_interval(self._poll_interval, self._poll_store)
         if not self.is_headless and sys.__stdin__ is not None:
             self.set_interval(TERMINAL_CHECK_INTERVAL, self._check_terminal)
-        if self._open_project_id is not None:
-            self.call_after_refresh(self.open_project, self._open_project_id)
         self.run_worker(self._attach_running(self.backend), exclusive=False)
 
     async def _attach_running(self, backend: HostedSessions) -> None:
-        """Sessions that kept running in the session host come back as they are: their
-        panes, screens and markers (without taking the focus)."""
+        """The session asked for with ``--open`` first; then the sessions that kept running
+        in the session host come back as they are: their panes and markers (without
+        taking the focus; a hidden one's screen comes when it is shown)."""
         try:
             running = await backend.running()
         except WxtuiError as error:
             self.notify(f"session host: {error}", severity="error")
-            return
+            running = []
         client = backend.client
         if client is not None and not client.same_version:
             self.push_screen(
@@ -254,16 +254,18 @@ class WxtuiApp(App[int]):
                 self._restart_host,
             )
             return
+        if self._open_project_id is not None:
+            await self.show_project(self._open_project_id)
+            # Mounting fifty other panes takes a few frames: the session asked for
+            # draws its first screen before (or for at most OPEN_FIRST seconds).
+            opened = self.pane_for(self._open_project_id)
+            if opened is not None:
+                await opened.first_output(OPEN_FIRST)
         known = {p.id for p in self.store.list_projects()}
         new = [p for p in running if p in known and self.pane_for(p) is None]
-        if not new:
-            return
-        # The one under the sidebar's cursor first (enter shows it at once); the others
-        # all together while its snapshot comes (the host sends them back to back).
-        new.sort(key=lambda project_id: project_id != self._selected_project_id())
-        first = asyncio.create_task(self._start(await self._panes.pane(new[0])))
-        others = await self._panes.panes_of(new[1:])
-        await asyncio.gather(first, *(self._start(pane) for pane in others))
+        if new:
+            panes = await self._panes.panes_of(new)
+            await asyncio.gather(*(self._start(pane) for pane in panes))
 
     async def _restart_host(self, answer: bool | None) -> None:
         if answer:

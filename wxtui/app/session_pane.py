@@ -6,6 +6,8 @@ The pane outlives its process: after an exit the last screen stays, and
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from enum import Enum
 from typing import Protocol
 
@@ -115,6 +117,8 @@ class SessionPane(Widget):
         self.stopped = False  # Stopped on purpose (s, restart, quit), not an exit of its own.
         self._current = False
         self._sessions = sessions
+        self._search: Input | None = None
+        self._drawn = asyncio.Event()  # Its program's first visible output was painted.
         # The session host's terminal answers the child's queries, attached or not.
         self.view = TerminalView(
             reserved_keys=reserved_keys, writer=self._input, answers_queries=False
@@ -149,18 +153,25 @@ class SessionPane(Widget):
 
     def compose(self) -> ComposeResult:
         yield self.view
-        yield Input(placeholder="search the scrollback (enter)", id="search", classes="search")
 
     # -- scrollback search (F4) -----------------------------------------------
 
     def open_search(self) -> None:
-        field = self.query_one("#search", Input)
+        """The search box, mounted the first time (most panes are never searched, and a
+        UI that attaches to fifty sessions mounts fifty panes)."""
+        if self._search is None:
+            self._search = Input(
+                placeholder="search the scrollback (enter)", id="search", classes="search"
+            )
+            self.mount(self._search)
+        field = self._search
         field.add_class("visible")
         field.value = self.view.search_query
         self.screen.set_focus(field)
 
     def _close_search_box(self) -> None:
-        self.query_one("#search", Input).remove_class("visible")
+        if self._search is not None:
+            self._search.remove_class("visible")
         self.screen.set_focus(self.view)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -172,7 +183,11 @@ class SessionPane(Widget):
             self.notify(f"no match for {event.value!r}", timeout=2)
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self.screen.focused is self.query_one("#search", Input):
+        if (
+            event.key == "escape"
+            and self._search is not None
+            and self.screen.focused is self._search
+        ):
             event.stop()
             self._close_search_box()
 
@@ -188,10 +203,24 @@ class SessionPane(Widget):
         self.view.feed(data)
         if not self.is_current and not self.unseen_output:
             self.unseen_output = True
+        if not self._drawn.is_set():
+            self._note_drawn()
 
     def load_snapshot(self, snapshot: Snapshot) -> None:
         """The session as the host has it (on attach, or after falling behind)."""
         self.view.load_snapshot(snapshot)
+        if not self._drawn.is_set():
+            self._note_drawn()
+
+    def _note_drawn(self) -> None:
+        if any(row.strip() for row in self.view.screen_text()):
+            self.call_after_refresh(self._drawn.set)
+
+    async def first_output(self, timeout: float) -> None:
+        """Returns once the program's first visible output is painted (or it ended, or
+        ``timeout`` seconds passed)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._drawn.wait(), timeout)
 
     def missed_output(self, bell: bool) -> None:
         if self.is_current:
@@ -202,6 +231,7 @@ class SessionPane(Widget):
             self.unseen_output = True
 
     def session_exited(self, returncode: int) -> None:
+        self._drawn.set()
         self.returncode = returncode
         self.state = SessionState.EXITED
         # A program that died mid-screen leaves no alternate screen, mouse or paste modes behind.

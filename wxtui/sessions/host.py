@@ -97,7 +97,8 @@ class _Client:
         self.dropped = False
         self.foreign = False  # Of another protocol: it may only ask the status and stop.
         self.unacknowledged: dict[str, int] = {}  # Bytes of each session's output.
-        self.behind: dict[str, Position] = {}  # Sessions it missed output of, since where.
+        # Sessions it missed output of, since where (None: it has nothing of it yet).
+        self.behind: dict[str, Position | None] = {}
         self.paused: set[str] = set()
         self.told: set[str] = set()  # Paused sessions it was told had output,
         self.rung: set[str] = set()  # and rang the bell (once per pause).
@@ -542,9 +543,13 @@ class SessionHost:
         if client.dropped or client not in self.clients:
             return  # It went away meanwhile.
         client.forget(project_id)
-        client.send_snapshot(hosted)
         if client.paused_at_start.pop(project_id, paused):
+            # Watched but not shown: its screen is sent when it is resumed (a UI that
+            # attaches to fifty sessions loads the one it shows, not fifty).
             client.paused.add(project_id)
+            client.behind[project_id] = None
+        else:
+            client.send_snapshot(hosted)
         hosted.watchers.add(client)
         client.watching.add(project_id)
         client.send(
