@@ -125,3 +125,70 @@ async def test_a_client_that_leaves_too_much_unread_is_let_go(
     assert not first.closed.is_set()
     writer.close()
     await first.close()
+
+
+class BrokenWatcher(NoticedWatcher):
+    """A pane whose output handling fails."""
+
+    def feed(self, data: bytes) -> None:
+        raise RuntimeError("this pane cannot show that")
+
+
+async def test_one_panes_failure_stays_in_that_pane(
+    host: HostedSessions, store: Store, tmp_path: Path
+) -> None:
+    cat = "sh -c 'echo up; exec cat'"
+    broken = store.add_project("broken", str(tmp_path), command=cat).id
+    fine = store.add_project("fine", str(tmp_path), command=cat).id
+    client = await _client(host)
+    bad, good = BrokenWatcher(), NoticedWatcher()
+    await client.start(broken, bad, 24, 80)
+    await client.start(fine, good, 24, 80)
+    client.write(broken, b"more\r")
+    await wait_until(lambda: any("could not show" in n for n in bad.notices), message="said")
+    client.write(fine, b"still here\r")
+    await wait_until(lambda: good.text().count("still here") == 2, message="the other pane")
+    assert not client.closed.is_set() and client.is_alive(broken)
+    await client.close()
+
+
+async def test_each_start_runs_the_agent_its_caller_asked_for(store: Store, tmp_path: Path) -> None:
+    """A host started by one UI runs a later UI's --agent (and environment) for the
+    sessions that later UI starts."""
+    first_project = store.add_project("first", str(tmp_path)).id
+    later_project = store.add_project("later", str(tmp_path)).id
+    first = HostedSessions(store, {**os.environ, "WHO": "first"}, "sh -c 'echo agent-one $WHO'")
+    later = HostedSessions(store, {**os.environ, "WHO": "later"}, "sh -c 'echo agent-two $WHO'")
+    try:
+        await first.connect()  # It starts the host.
+        seen = {first_project: Watcher(), later_project: Watcher()}
+        await first.start(first_project, seen[first_project], 24, 80)
+        await later.start(later_project, seen[later_project], 24, 80)
+        await wait_until(lambda: "agent-one first" in seen[first_project].text())
+        await wait_until(lambda: "agent-two later" in seen[later_project].text())
+    finally:
+        await later.leave()
+        await first.stop_all()
+
+
+async def test_a_host_started_right_after_another_stopped_serves(
+    store: Store, tmp_path: Path
+) -> None:
+    """``host stop`` returns while the old host still ends its agents: the next start
+    waits for it instead of failing."""
+    slow = "sh -c 'trap \"sleep 0.5; exit 0\" HUP TERM; echo up; while :; do sleep 0.1; done'"
+    project = store.add_project("slow", str(tmp_path), command=slow).id
+    sessions = HostedSessions(store, os.environ)
+    try:
+        watcher = Watcher()
+        await sessions.start(project, watcher, 24, 80)
+        await wait_until(lambda: "up" in watcher.text())
+        old = sessions.client
+        assert old is not None
+        await old.shutdown()  # As `wxtui host stop` does; the client returns at once.
+        again = Watcher()
+        await sessions.start(project, again, 24, 80)
+        await wait_until(lambda: "up" in again.text(), message="a new host started it")
+        assert sessions.client is not None and sessions.client.host_pid != old.host_pid
+    finally:
+        await sessions.stop_all()

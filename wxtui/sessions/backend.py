@@ -65,15 +65,22 @@ class HostedSessions:
     async def connect(self, start: bool = True) -> HostClient | None:
         """The connection; with ``start``, a host is started if none runs (else None)."""
         async with self._connecting:
-            if self.client is not None and not self.client.closed.is_set():
+            if self.client is not None and self.client.usable:
                 return self.client
             path = self.socket_path
-            if not host_running(path):
-                if not start:
-                    return None
-                await self._start_host(path)
-            self.client = await HostClient.connect(path)
-            return self.client
+            deadline = time.monotonic() + START_TIMEOUT
+            while True:
+                if not host_running(path):
+                    if not start:
+                        return None
+                    await self._start_host(path)
+                try:
+                    self.client = await HostClient.connect(path)
+                    return self.client
+                except HostUnavailable:  # One that was ending: the next one will serve.
+                    if time.monotonic() > deadline:
+                        raise
+                    await asyncio.sleep(0.05)
 
     async def _start_host(self, path: Path) -> None:
         if not self.embedded:

@@ -97,7 +97,11 @@ class HostClient:
             raise HostUnavailable(f"no session host at {socket_path}: {exc.strerror}") from None
         client = cls(reader, writer)
         writer.write(encode_json(Kind.HELLO, protocol=PROTOCOL, version=__version__))
-        welcome = await asyncio.wait_for(read_frame(reader), START_TIMEOUT)
+        try:
+            welcome = await asyncio.wait_for(read_frame(reader), START_TIMEOUT)
+        except (ConnectionError, ProtocolError) as exc:  # A host that is ending.
+            writer.close()
+            raise HostUnavailable(f"the session host closed the connection: {exc}") from None
         if welcome is None or welcome.kind is not Kind.WELCOME:
             writer.close()
             reason = welcome.json().get("error", "refused") if welcome is not None else "closed"
@@ -108,6 +112,11 @@ class HostClient:
         client.host_pid = int(body.get("pid", 0))
         client._reading = asyncio.get_running_loop().create_task(client._read())
         return client
+
+    @property
+    def usable(self) -> bool:
+        """Neither closed nor shut down (a host told to stop may still be ending)."""
+        return not self._closing and not self.closed.is_set()
 
     @property
     def same_version(self) -> bool:

@@ -22,6 +22,7 @@ import signal
 import socket
 import time
 from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,20 +89,30 @@ def host_socket_path(db_path: Path) -> Path:
     return user_runtime_dir() / f"host-{digest}.sock"
 
 
+@dataclass
+class _Watch:
+    """What one client has of one session it watches (see WINDOW): the one record."""
+
+    unacknowledged: int = 0  # Bytes of its output and snapshots sent, not yet shown.
+    behind: bool = False  # It missed output: it gets a snapshot once it can take one,
+    since: Position | None = None  # with the history lines after this (None: all).
+    paused: bool = False
+    told: bool = False  # While paused: told that it printed,
+    rung: bool = False  # and that it rang the bell (once per pause).
+
+    def miss(self, since: Position | None) -> None:
+        if not self.behind:
+            self.behind, self.since = True, since
+
+
 class _Client:
-    """One connection: what it watches, and flow control per session (see WINDOW)."""
+    """One connection: the sessions it watches, and flow control for each."""
 
     def __init__(self, writer: asyncio.StreamWriter) -> None:
         self.writer = writer
-        self.watching: set[str] = set()
+        self.watches: dict[str, _Watch] = {}
         self.dropped = False
         self.foreign = False  # Of another protocol: it may only ask the status and stop.
-        self.unacknowledged: dict[str, int] = {}  # Bytes of each session's output.
-        # Sessions it missed output of, since where (None: it has nothing of it yet).
-        self.behind: dict[str, Position | None] = {}
-        self.paused: set[str] = set()
-        self.told: set[str] = set()  # Paused sessions it was told had output,
-        self.rung: set[str] = set()  # and rang the bell (once per pause).
         self.acknowledged_at = time.monotonic()
         self.paused_at_start: dict[str, bool] = {}  # PAUSE for a session still starting.
 
@@ -117,37 +128,51 @@ class _Client:
             return
         self.writer.write(frame)
 
+    def watch(self, hosted: HostedSession, paused: bool) -> None:
+        """Start watching the session: its screen now, unless ``paused`` (then when it
+        is resumed: a UI that attaches to fifty sessions loads the one it shows)."""
+        watch = self.watches[hosted.project_id] = _Watch(paused=paused)
+        if paused:
+            watch.miss(None)
+        else:
+            self.send_snapshot(hosted)
+
+    def forget(self, project_id: str) -> None:
+        """It no longer watches the session."""
+        self.watches.pop(project_id, None)
+
     def send_output(
         self, hosted: HostedSession, frame: bytes, size: int, history_before: Position
     ) -> None:
         """``size`` bytes of a session's output, unless it has a window's worth unread
         (``history_before``: where the session's history was before this output)."""
         project_id = hosted.project_id
-        if self.dropped:
+        watch = self.watches.get(project_id)
+        if self.dropped or watch is None:
             return
-        if project_id in self.paused:
-            self.behind.setdefault(project_id, history_before)
-            if project_id not in self.told:
-                self.told.add(project_id)
+        if watch.paused:
+            watch.miss(history_before)
+            if not watch.told:
+                watch.told = True
                 self.send(encode_event(project_id, Event.OUTPUT))
             return
-        if project_id in self.behind:
+        if watch.behind:
             return
-        unread = self.unacknowledged.get(project_id, 0)
-        if unread > WINDOW // 2 and unread + size > WINDOW:
-            if not self.behind:
+        if watch.unacknowledged > WINDOW // 2 and watch.unacknowledged + size > WINDOW:
+            if not self._behind():
                 self.acknowledged_at = time.monotonic()  # STUCK_AFTER counts from now.
-            self.behind[project_id] = history_before
+            watch.miss(history_before)
             hosted.host.watch_stragglers()
             return
-        self.unacknowledged[project_id] = unread + size
+        watch.unacknowledged += size
         self.writer.write(frame)
 
     def send_snapshot(self, hosted: HostedSession, since: Position | None = None) -> None:
         """The session as it is now (with the history since ``since``)."""
         body, left_out = hosted.snapshot(since)
         project_id = hosted.project_id
-        self.unacknowledged[project_id] = self.unacknowledged.get(project_id, 0) + len(body)
+        if (watch := self.watches.get(project_id)) is not None:
+            watch.unacknowledged += len(body)
         self.send(encode_bytes(Kind.SNAPSHOT, project_id, body))
         if left_out:
             lines = "line" if left_out == 1 else "lines"
@@ -162,51 +187,43 @@ class _Client:
     def acknowledge(self, hosted: HostedSession, size: int) -> None:
         """The client has shown ``size`` more bytes of the session; if it had fallen
         behind and has read most of what it had, it gets what it missed."""
-        project_id = hosted.project_id
         self.acknowledged_at = time.monotonic()
-        self.unacknowledged[project_id] = max(0, self.unacknowledged.get(project_id, 0) - size)
-        self._catch_up(hosted)
-
-    def forget(self, project_id: str) -> None:
-        """It no longer watches the session (or starts watching it again)."""
-        self.unacknowledged.pop(project_id, None)
-        self.behind.pop(project_id, None)
-        self.paused.discard(project_id)
-        self.told.discard(project_id)
-        self.rung.discard(project_id)
+        if (watch := self.watches.get(hosted.project_id)) is not None:
+            watch.unacknowledged = max(0, watch.unacknowledged - size)
+            self._catch_up(hosted, watch)
 
     def pause(self, hosted: HostedSession, paused: bool) -> None:
         """Stop or resume sending the session's output (see the comment on WINDOW)."""
-        project_id = hosted.project_id
-        if paused:
-            self.paused.add(project_id)
+        watch = self.watches.get(hosted.project_id)
+        if watch is None:
             return
-        self.paused.discard(project_id)
-        self.told.discard(project_id)
-        self.rung.discard(project_id)
-        self._catch_up(hosted)
-        self.send(encode_event(project_id, Event.LIVE))
+        watch.paused = paused
+        if paused:
+            return
+        watch.told = watch.rung = False
+        self._catch_up(hosted, watch)
+        self.send(encode_event(hosted.project_id, Event.LIVE))
 
     def bell(self, hosted: HostedSession) -> None:
         """The session rang the bell: a client that paused it does not see it ring."""
-        project_id = hosted.project_id
-        if project_id in self.paused and project_id not in self.rung:
-            self.rung.add(project_id)
-            self.send(encode_event(project_id, Event.BELL))
+        watch = self.watches.get(hosted.project_id)
+        if watch is not None and watch.paused and not watch.rung:
+            watch.rung = True
+            self.send(encode_event(hosted.project_id, Event.BELL))
 
-    def _catch_up(self, hosted: HostedSession) -> None:
+    def _catch_up(self, hosted: HostedSession, watch: _Watch) -> None:
         """What it missed of a session, once it is neither paused nor still reading."""
-        project_id = hosted.project_id
-        if (
-            project_id in self.behind
-            and project_id not in self.paused
-            and self.unacknowledged.get(project_id, 0) <= WINDOW // 2
-        ):
-            self.send_snapshot(hosted, self.behind.pop(project_id))
+        if watch.behind and not watch.paused and watch.unacknowledged <= WINDOW // 2:
+            watch.behind = False
+            self.send_snapshot(hosted, watch.since)
+
+    def _behind(self) -> bool:
+        """Behind on a session it shows (one it paused may wait)."""
+        return any(w.behind and not w.paused for w in self.watches.values())
 
     def check_stuck(self) -> bool:
         """Behind and silent for STUCK_AFTER seconds: disconnected. True while behind."""
-        if self.dropped or not set(self.behind) - self.paused:
+        if self.dropped or not self._behind():
             return False
         if time.monotonic() - self.acknowledged_at > STUCK_AFTER:
             log.warning("host: a client stopped reading; it is disconnected")
@@ -542,16 +559,8 @@ class SessionHost:
         assert hosted is not None
         if client.dropped or client not in self.clients:
             return  # It went away meanwhile.
-        client.forget(project_id)
-        if client.paused_at_start.pop(project_id, paused):
-            # Watched but not shown: its screen is sent when it is resumed (a UI that
-            # attaches to fifty sessions loads the one it shows, not fifty).
-            client.paused.add(project_id)
-            client.behind[project_id] = None
-        else:
-            client.send_snapshot(hosted)
+        client.watch(hosted, paused=client.paused_at_start.pop(project_id, paused))
         hosted.watchers.add(client)
-        client.watching.add(project_id)
         client.send(
             encode_event(
                 project_id,
