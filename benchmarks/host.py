@@ -19,6 +19,7 @@ from benchmarks.latency import wxtui_latency
 from benchmarks.measure import MARKER, median_of, ms, painted_after, pct, stop_host, until
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
+from wxtui.app.session_pane import SessionState
 from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.client import connect_or_start
 from wxtui.store import Store
@@ -145,22 +146,28 @@ async def _attach(tmp: Path, sessions: int, idle_seconds: float) -> dict[str, fl
 
 
 async def _launch(db: Path, host_pid: int, idle_seconds: float, ids: list[str]) -> dict[str, float]:
-    """The app started on a database whose sessions run in the host: to the session under
-    the cursor attached, to all of them; then its and the host's CPU while idle."""
+    """The app started on a database whose sessions run in the host: to every session's
+    pane and marker (a hidden one's screen comes when it is shown), then showing one of
+    them to its screen and history painted; then its and the host's CPU while idle."""
     with Store.open(db) as store:
         start = time.perf_counter()
         app = WxtuiApp(store, poll_interval=60, sessions_in_host=True)
 
         def attached(project_id: str) -> bool:
             pane = app.pane_for(project_id)
+            return pane is not None and pane.state is SessionState.RUNNING
+
+        def shown() -> bool:
+            pane = app.pane_for(ids[0])
             return pane is not None and "10000" in "".join(pane.view.screen_text())
 
         async with app.run_test(size=SIZE) as pilot:
-            await until(lambda: attached(ids[0]), 30, 0.002)  # The one under the cursor.
-            first = time.perf_counter() - start
             await until(lambda: all(map(attached, ids)), 30, 0.002)
             await pilot.pause()
             every = time.perf_counter() - start
+            asked = time.perf_counter()
+            await app.show_project(ids[0])
+            first = await painted_after(app, shown) - asked
             await asyncio.sleep(1.0)
             host_cpu, wall, app_cpu = _cpu_seconds(host_pid), time.perf_counter(), os.times()
             await asyncio.sleep(idle_seconds)
@@ -225,7 +232,7 @@ def bench_host(report: Report, tmp: Path, size: int, runs: int, samples: int, id
             "host",
             f"{name}: end to end through the session host",
             f"{hosted / 1e6:.2f} MB/s",
-            f"in-process {local / 1e6:.2f} MB/s",
+            f"host in the app {local / 1e6:.2f} MB/s",
             f"{hosted / local:.2f}x",
             "≥ 0.9x",
             hosted >= 0.9 * local,
@@ -237,9 +244,9 @@ def bench_host(report: Report, tmp: Path, size: int, runs: int, samples: int, id
         "host",
         "keystroke echo through the session host: p50 / p90",
         f"{ms(p50)} / {ms(pct(hosted_echo, 0.9))}",
-        f"in-process p50 {ms(base)}",
+        f"host in the app p50 {ms(base)}",
         f"+{ms(p50 - base)}",
-        "p50 ≤ in-process + 1 ms",
+        "p50 ≤ host in the app + 1 ms",
         p50 <= base + 0.001,
     )
     flooded = asyncio.run(wxtui_latency(samples, tmp, "other", in_host=True))
@@ -258,19 +265,19 @@ def bench_host(report: Report, tmp: Path, size: int, runs: int, samples: int, id
         "host",
         "show a session that printed 1,000 lines while hidden, to its last line painted: p50 / p90",
         f"{ms(statistics.median(hosted_switch))} / {ms(pct(hosted_switch, 0.9))}",
-        f"in-process p50 {ms(statistics.median(local_switch))}",
+        f"host in the app p50 {ms(statistics.median(local_switch))}",
         f"+{ms(statistics.median(hosted_switch) - statistics.median(local_switch))}",
     )
     figures = asyncio.run(_attach(tmp, 10, idle))
     report.record(
         "host",
-        "attach to 10 sessions with 10,000 lines of history each: launch to the session "
-        "under the cursor attached (its screen and history loaded) / to all 10",
-        f"{figures['first'] * 1000:.0f} ms / {figures['every'] * 1000:.0f} ms",
+        "10 running sessions with 10,000 lines of history each: launch to every pane and "
+        "marker attached / then showing one, to its screen and history painted",
+        f"{figures['every'] * 1000:.0f} ms / {figures['first'] * 1000:.0f} ms",
         f"snapshot {figures['snapshot'] / 1e6:.2f} MB per session",
         "",
         "first ≤ 300 ms",
-        figures["first"] <= 0.3,
+        figures["every"] + figures["first"] <= 0.3,
     )
     report.record(
         "host",
