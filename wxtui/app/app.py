@@ -7,25 +7,20 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from collections.abc import Iterable
+from typing import ClassVar
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Header, Input
+from textual.widgets import Header
 
+from wxtui.app.attention import Need, needs
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.dialogs import (
     ConfirmDialog,
-    FormDialog,
-    StatusDialog,
-    add_milestone_form,
-    add_project_form,
-    edit_milestone_form,
-    edit_project_form,
 )
 from wxtui.app.footer import StableFooter
 from wxtui.app.help_screen import SIDEBAR_EXTRA, TERMINAL_KEYS, HelpScreen, Section
@@ -33,8 +28,10 @@ from wxtui.app.inbox import InboxEntry, InboxScreen
 from wxtui.app.keyboard import handle_key_in_order
 from wxtui.app.keymap import key_rows, priority_keys
 from wxtui.app.panes import PaneSwitcher
+from wxtui.app.project_forms import ProjectForms
 from wxtui.app.session_pane import SessionPane, SessionState
 from wxtui.app.sidebar import FilterBox, NodeRef, ProjectTree
+from wxtui.app.sidebar_panel import Sidebar
 from wxtui.app.terminal_driver import (
     notify_host_terminal,
     set_host_title,
@@ -45,9 +42,9 @@ from wxtui.app.textual_internals import (
     QuietCollector,
     pass_meta_keys_through,
 )
-from wxtui.app.ui_state import MAX_SIDEBAR, MIN_SIDEBAR, UiStateFile, default_sidebar_width
+from wxtui.app.ui_state import UiStateFile
 from wxtui.config import Config, default_agent, save_theme
-from wxtui.errors import NotFound, WxtuiError
+from wxtui.errors import WxtuiError
 from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.lock import LockHeld
 from wxtui.store import Store
@@ -171,17 +168,14 @@ class WxtuiApp(App[int]):
             self.theme = self.config.theme
         self._open_project_id = open_project_id
         self._left = False
-        # What the Add project dialog starts with (the demo keeps new projects in its shell).
-        self._new_project_dir = new_project_dir
-        self._new_project_command = new_project_command
+        self.forms = ProjectForms(self, new_project_dir, new_project_command)
         self._data_version = -1
         self._poll_interval = poll_interval
         self._collector = QuietCollector()
-        self._ui_file = UiStateFile()
-        self._ui = self._ui_file.load()
         # Kept at hand: every session's marker change updates it, and a DOM query
         # per change costs more than the change during a flood.
         self._tree = ProjectTree(id="tree")
+        self._sidebar = Sidebar(self._tree, self.config.sidebar_width, UiStateFile())
         reserved = priority_keys(self.BINDINGS, self.config.keys)
         self._panes = PaneSwitcher(self.backend, reserved, id="panes")
         if title_suffix:
@@ -197,9 +191,7 @@ class WxtuiApp(App[int]):
     def compose(self) -> ComposeResult:
         yield Header(icon="▣")
         with Horizontal(id="main"):
-            with Vertical(id="sidebar"):
-                yield FilterBox(self._tree, id="filter")
-                yield self._tree
+            yield self._sidebar
             yield self._panes
         yield StableFooter()
 
@@ -227,7 +219,7 @@ class WxtuiApp(App[int]):
                 loop.add_signal_handler(signum, self._on_terminate_signal)
         self._collector.install()
         set_host_title(self, self.title)
-        self._apply_sidebar()
+        self._sidebar.fit(self.size.width)
         self.reload()
         self.project_tree.focus()
         self.set_interval(self._poll_interval, self._poll_store)
@@ -308,7 +300,7 @@ class WxtuiApp(App[int]):
         """The project's pane, if it has been opened in this app."""
         return self._panes.pane_for(project_id)
 
-    def _project_name(self, project_id: str) -> str:
+    def project_name(self, project_id: str) -> str:
         try:
             return inert(self.store.get_project(project_id).name)
         except WxtuiError:
@@ -358,10 +350,10 @@ class WxtuiApp(App[int]):
             await self.backend.start(pane.project_id, pane, rows, columns, pane.is_current)
         except LockHeld as error:
             pane.failed(str(error), SessionState.ELSEWHERE)
-            self.notify(f"{self._project_name(pane.project_id)}: {error}", severity="warning")
+            self.notify(f"{self.project_name(pane.project_id)}: {error}", severity="warning")
         except WxtuiError as error:
             pane.failed(str(error))
-            self.notify(f"{self._project_name(pane.project_id)}: {error}", severity="error")
+            self.notify(f"{self.project_name(pane.project_id)}: {error}", severity="error")
         else:
             if self.backend.is_alive(pane.project_id):  # Else its exit was already shown.
                 pane.started()
@@ -371,6 +363,14 @@ class WxtuiApp(App[int]):
             await self.backend.stop(pane.project_id)
         pane.state = SessionState.NOT_STARTED
         await self._start(pane)
+
+    async def end_session(self, project_id: str) -> None:
+        """Its project is deleted: its session stops and its pane goes."""
+        pane = self.pane_for(project_id)
+        if pane is not None:
+            await self._discard_pane(pane)
+        else:
+            await self.backend.stop(project_id)
 
     async def _discard_pane(self, pane: SessionPane) -> None:
         await self.backend.stop(pane.project_id)
@@ -408,7 +408,7 @@ class WxtuiApp(App[int]):
         if pane.project_id == self.current_project_id and pane.view.has_focus:
             return
         assert agent is not None
-        name = self._project_name(pane.project_id)
+        name = self.project_name(pane.project_id)
         self.notify(agent.summary, title=name, severity="warning", timeout=6)
         if self._desktop_notifications:
             self.bell()
@@ -421,7 +421,7 @@ class WxtuiApp(App[int]):
 
     def _update_sub_title(self, pane: SessionPane) -> None:
         """The header names the project and what its agent does (or the program's title)."""
-        name = self._project_name(pane.project_id)
+        name = self.project_name(pane.project_id)
         detail = pane.agent.summary if pane.agent is not None else pane.window_title
         self.sub_title = f"{name} — {inert(detail)}" if detail else name
 
@@ -436,7 +436,7 @@ class WxtuiApp(App[int]):
     def _selected(self) -> NodeRef | None:
         return self.project_tree.selected_ref
 
-    def _selected_project_id(self) -> str | None:
+    def selected_project_id(self) -> str | None:
         ref = self._selected()
         if ref is not None:
             return ref.project_id
@@ -518,56 +518,37 @@ class WxtuiApp(App[int]):
         self._collector.uninstall()
 
     def action_sidebar(self) -> None:
-        if self._ui.sidebar_hidden:
+        if self._sidebar.hidden:
             self.action_toggle_sidebar()
-        self.action_clear_filter()
+        self._sidebar.clear_filter()
         tree = self.project_tree
         if self.current_project_id is not None:
             tree.select_project(self.current_project_id)
         self.screen.set_focus(tree)  # At once: keys already typed go to the sidebar.
 
     def action_clear_filter(self) -> None:
-        """Hide the filter box and show every project again (a hidden filter never filters)."""
-        field = self.query_one("#filter", Input)
-        field.remove_class("visible")
-        if field.value or self.project_tree.filter_text:
-            field.value = ""
-            self.project_tree.set_filter("")
+        self._sidebar.clear_filter()
 
-    def _sidebar_width(self) -> int:
-        """As the user left it (unless config.toml's sidebar_width changed since), else
-        as config.toml says, else fitted to the terminal."""
-        resized = self._ui.sidebar_width
-        if resized is not None and self._ui.configured_width == self.config.sidebar_width:
-            return resized
-        return self.config.sidebar_width or default_sidebar_width(self.size.width)
-
-    def _apply_sidebar(self) -> None:
-        sidebar = self.query_one("#sidebar")
-        sidebar.styles.width = self._sidebar_width()
-        sidebar.display = not self._ui.sidebar_hidden
+    def action_filter(self) -> None:
+        self.screen.set_focus(self._sidebar.open_filter())  # At once: keys typed next.
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._ui.sidebar_width is None and self.screen_stack:
-            self._apply_sidebar()
+        if self._sidebar.follows_the_terminal and self.screen_stack:
+            self._sidebar.fit(self.size.width)
 
     def action_toggle_sidebar(self) -> None:
         """F3: hide the sidebar (the agent gets the whole width) or show it again."""
-        self._ui.sidebar_hidden = not self._ui.sidebar_hidden
         pane = self._panes.current_pane
-        if self._ui.sidebar_hidden and self.focused is self.project_tree and pane is not None:
+        hiding = not self._sidebar.hidden
+        if hiding and self.focused is self.project_tree and pane is not None:
             self.screen.set_focus(pane.view)
-        self._apply_sidebar()
-        self._ui_file.save(self._ui)
-        if not self._ui.sidebar_hidden:
+        self._sidebar.toggle(self.size.width)
+        if not hiding:
             self.screen.set_focus(self.project_tree)
 
     def action_resize_sidebar(self, delta: int) -> None:
         """< and > in the sidebar: narrower or wider, remembered across runs."""
-        self._ui.sidebar_width = max(MIN_SIDEBAR, min(MAX_SIDEBAR, self._sidebar_width() + delta))
-        self._ui.configured_width = self.config.sidebar_width
-        self._apply_sidebar()
-        self._ui_file.save(self._ui)
+        self._sidebar.resize(delta, self.size.width)
 
     def key_sections(self) -> tuple[Section, ...]:
         """The help's key tables, from the bindings themselves (as the user remapped them)."""
@@ -609,33 +590,20 @@ class WxtuiApp(App[int]):
         if 1 <= number <= len(projects):
             await self.show_project(projects[number - 1].id)
 
-    def waiting_sessions(self) -> list[SessionPane]:
-        """Sessions whose agent needs the user, most urgent first, oldest first within a
-        rank: needs-permission, needs-input, error, done and not yet seen, failed exit."""
-        panes = [p for p in self.query(SessionPane) if p.urgency is not None]
-        return sorted(panes, key=lambda p: (p.urgency, p.agent.since if p.agent else 0.0))
+    def needs(self) -> list[Need]:
+        """Every session that needs the user, most urgent first (see attention.needs)."""
+        order = [p.id for p in self.store.list_projects()]
+        return needs(self._panes.panes(), order, after=self.current_project_id)
 
     async def action_next_attention(self) -> None:
-        waiting = [p for p in self.waiting_sessions() if p.project_id != self.current_project_id]
-        if waiting:
-            pane = waiting[0]
-            reason = pane.agent.summary if pane.agent is not None else ""
-            await self.show_project(pane.project_id)
-            self.notify(reason, title=self._project_name(pane.project_id), timeout=3)
+        """ctrl+\\: the first session of the inbox that is not the one shown."""
+        waiting = [n for n in self.needs() if n.project_id != self.current_project_id]
+        if not waiting:
+            self.notify("No other session needs attention.", timeout=2)
             return
-        # Other programs: new output, a bell or an exit, in sidebar order.
-        current = self.current_project_id
-        order = [p.id for p in self.store.list_projects()]
-        start = order.index(current) + 1 if current in order else 0
-        for offset in range(len(order)):
-            project_id = order[(start + offset) % len(order)]
-            other = self.pane_for(project_id)
-            if other is not None and other.needs_attention and project_id != current:
-                why = "bell" if other.bell else "new output" if other.unseen_output else "exited"
-                await self.show_project(project_id)
-                self.notify(why, title=self._project_name(project_id), timeout=3)
-                return
-        self.notify("No other session needs attention.", timeout=2)
+        need = waiting[0]
+        await self.show_project(need.project_id)
+        self.notify(need.reason, title=self.project_name(need.project_id), timeout=3)
 
     def action_inbox(self) -> None:
         """Every session that needs the user, with reason and age; enter jumps there."""
@@ -643,13 +611,8 @@ class WxtuiApp(App[int]):
             self.pop_screen()
             return
         entries = [
-            InboxEntry(
-                p.project_id,
-                self._project_name(p.project_id),
-                p.agent.summary if p.agent is not None else "",
-                p.agent.since if p.agent is not None else 0.0,
-            )
-            for p in self.waiting_sessions()
+            InboxEntry(n.project_id, self.project_name(n.project_id), n.reason, n.since)
+            for n in self.needs()
         ]
         self.push_screen(InboxScreen(entries), self._after_inbox)
 
@@ -657,107 +620,23 @@ class WxtuiApp(App[int]):
         if project_id:
             self.open_project(project_id)
 
-    def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.add_class("visible")
-        self.screen.set_focus(field)  # At once: the keys typed next are the filter.
-
-    def _guarded(self, work: Callable[[], Any]) -> Any:
-        """Store work from an action: an item deleted meanwhile (by the CLI, between two
-        polls) is a notification and a fresh sidebar, never an exception."""
-        try:
-            return work()
-        except NotFound as error:
-            self.notify(str(error), severity="warning")
-            self.reload()
-            return None
-        except WxtuiError as error:
-            self.notify(str(error), severity="error")
-            return None
-
     def action_add_project(self) -> None:
-        directory = self._new_project_dir or os.getcwd()
-        dialog = add_project_form(self.store, directory, self._new_project_command)
-        self.push_screen(dialog, self._after_project_dialog)
-
-    def _after_project_dialog(self, project_id: str | None) -> None:
-        if project_id:
-            self.reload()
-            self.project_tree.select_project(project_id)
+        self.forms.add_project()
 
     def action_add_milestone(self) -> None:
-        project_id = self._selected_project_id()
-        if project_id is None:
-            self.notify("Add a project first (a).", severity="warning")
-            return
-        dialog = add_milestone_form(self.store, project_id, self._project_name(project_id))
-        self.push_screen(dialog, lambda _result: self.reload())
+        self.forms.add_milestone()
 
     def action_edit(self) -> None:
-        ref = self._selected()
-        if ref is None:
-            return
-        dialog: FormDialog | None = None
-        if ref.kind == "project":
-            project = self._guarded(lambda: self.store.get_project(ref.id))
-            if project is not None:
-                dialog = edit_project_form(self.store, project)
-        else:
-            milestone = self._guarded(lambda: self.store.get_milestone(ref.id))
-            if milestone is not None:
-                dialog = edit_milestone_form(self.store, milestone)
-        if dialog is not None:
-            self.push_screen(dialog, lambda _result: self.reload())
+        self.forms.edit()
 
     def action_delete(self) -> None:
-        ref = self._selected()
-        if ref is None:
-            return
-        if ref.kind == "project":
-            name = self._project_name(ref.id)
-            question = f"Delete project {name} and its milestones?"
-            if self.backend.is_alive(ref.id):
-                question += "\nIts running session will be stopped."
-        else:
-            milestone = self._guarded(lambda: self.store.get_milestone(ref.id))
-            if milestone is None:
-                return
-            question = f"Delete milestone {inert(milestone.element_name)}?"
-
-        async def confirmed(answer: bool | None) -> None:
-            if not answer:
-                return
-            if ref.kind == "project":
-                pane = self.pane_for(ref.id)
-                if pane is not None:
-                    await self._discard_pane(pane)
-                else:
-                    await self.backend.stop(ref.id)
-                self._guarded(lambda: self.store.remove_project(ref.id))
-            else:
-                self._guarded(lambda: self.store.remove_milestone(ref.id))
-            self.reload()
-
-        self.push_screen(ConfirmDialog(question), confirmed)
+        self.forms.delete()
 
     def action_set_status(self) -> None:
-        ref = self._selected()
-        if ref is None or ref.kind != "milestone":
-            self.notify("Select a milestone first.", severity="warning")
-            return
-        milestone = self._guarded(lambda: self.store.get_milestone(ref.id))
-        if milestone is None:
-            return
-
-        def chosen(status: str | None) -> None:
-            if status:
-                self._guarded(lambda: self.store.set_milestone_status(ref.id, status))
-                self.reload()
-
-        self.push_screen(StatusDialog(inert(milestone.element_name), milestone.status), chosen)
+        self.forms.set_status()
 
     async def action_restart_session(self) -> None:
-        project_id = self._selected_project_id()
+        project_id = self.selected_project_id()
         if project_id is None:
             return
         pane = self.pane_for(project_id)
@@ -768,7 +647,7 @@ class WxtuiApp(App[int]):
         self._show(pane)
 
     async def action_stop_session(self) -> None:
-        project_id = self._selected_project_id()
+        project_id = self.selected_project_id()
         if project_id is None:
             return
         if not self.backend.is_alive(project_id):
@@ -781,7 +660,7 @@ class WxtuiApp(App[int]):
         if ref is None or ref.kind != "milestone":
             self.notify("Select a milestone with a prompt first.", severity="warning")
             return
-        milestone = self._guarded(lambda: self.store.get_milestone(ref.id))
+        milestone = self.forms.guarded(lambda: self.store.get_milestone(ref.id))
         if milestone is None:
             return
         if not milestone.prompt:

@@ -1,4 +1,4 @@
-"""The inbox (F2): every session whose agent needs the user, most urgent first."""
+"""The inbox (F2): every session that needs the user, most urgent first."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class InboxEntry:
     project_id: str
     name: str
     reason: str
-    since: float  # time.monotonic() when the agent entered this state
+    since: float | None  # time.monotonic() when it began (None: not known)
 
 
 def age(since: float, now: float | None = None) -> str:
@@ -54,7 +54,9 @@ class InboxScreen(ModalScreen[str | None]):
             for entry in self.entries:
                 label = Text()
                 label.append(entry.name, style="bold")
-                label.append(f"  {age(entry.since)} ago\n", style="dim")
+                label.append(
+                    f"  {age(entry.since)} ago\n" if entry.since is not None else "\n", style="dim"
+                )
                 label.append(f"  {entry.reason}")
                 options.append(Option(label, id=entry.project_id))
             yield OptionList(*options, id="inbox-list")

@@ -1,0 +1,46 @@
+"""What needs the user, in one list: ``ctrl+\\`` goes to its first entry, the inbox (F2)
+shows all of it, so the two never disagree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from wxtui.app.session_pane import SessionPane
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    project_id: str
+    reason: str
+    since: float | None  # time.monotonic() when it began (None: not known)
+
+
+def needs(
+    panes: Iterable[SessionPane], order: Sequence[str], after: str | None = None
+) -> list[Need]:
+    """Claude sessions that wait for the user, most urgent first (needs-permission,
+    needs-input, error, done and not yet seen, failed exit), oldest first within a rank;
+    then other programs that rang the bell, printed while hidden or exited, in sidebar
+    ``order`` starting after the project ``after``."""
+    by_project = {pane.project_id: pane for pane in panes}
+    agents = sorted(
+        (p for p in by_project.values() if p.urgency is not None),
+        key=lambda p: (p.urgency, p.agent.since if p.agent else 0.0),
+    )
+    result = [
+        Need(p.project_id, p.agent.summary if p.agent else "", p.agent.since if p.agent else None)
+        for p in agents
+    ]
+    start = order.index(after) + 1 if after in order else 0
+    for offset in range(len(order)):
+        pane = by_project.get(order[(start + offset) % len(order)])
+        if pane is None or pane.urgency is not None or not pane.needs_attention:
+            continue
+        why = "bell" if pane.bell else "new output" if pane.unseen_output else _exit(pane)
+        result.append(Need(pane.project_id, why, None))
+    return result
+
+
+def _exit(pane: SessionPane) -> str:
+    return "exited" if pane.returncode is None else f"exited with code {pane.returncode}"
