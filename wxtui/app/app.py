@@ -12,16 +12,14 @@ from typing import ClassVar
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header
 
 from wxtui.app.attention import Need, needs
+from wxtui.app.bindings import GLOBAL_BINDINGS
 from wxtui.app.commands import WxtuiCommands
-from wxtui.app.dialogs import (
-    ConfirmDialog,
-)
 from wxtui.app.footer import StableFooter
 from wxtui.app.help_screen import SIDEBAR_EXTRA, TERMINAL_KEYS, HelpScreen, Section
 from wxtui.app.inbox import InboxEntry, InboxScreen
@@ -29,6 +27,7 @@ from wxtui.app.keyboard import handle_key_in_order
 from wxtui.app.keymap import key_rows, priority_keys
 from wxtui.app.panes import PaneSwitcher
 from wxtui.app.project_forms import ProjectForms
+from wxtui.app.session_control import SessionControl
 from wxtui.app.session_pane import SessionPane, SessionState
 from wxtui.app.sidebar import FilterBox, NodeRef, ProjectTree
 from wxtui.app.sidebar_panel import Sidebar
@@ -46,7 +45,6 @@ from wxtui.app.ui_state import UiStateFile
 from wxtui.config import Config, default_agent, save_theme
 from wxtui.errors import WxtuiError
 from wxtui.sessions.backend import HostedSessions
-from wxtui.sessions.lock import LockHeld
 from wxtui.store import Store
 from wxtui.terminal.widget import TerminalView
 from wxtui.text import inert
@@ -60,81 +58,7 @@ class WxtuiApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "wxtui"
     COMMANDS = App.COMMANDS | {WxtuiCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "ctrl+q",
-            "quit",
-            "Quit",
-            id="quit",
-            tooltip="quit; agents keep running in the session host",
-            priority=True,
-        ),
-        Binding(
-            "ctrl+right_square_bracket",
-            "sidebar",
-            "Sidebar",
-            id="sidebar",
-            tooltip="back to the sidebar, cursor on the current project",
-            key_display="^]",
-            priority=True,
-        ),
-        Binding(
-            "ctrl+backslash",
-            "next_attention",
-            "Next",
-            id="next-attention",
-            tooltip="the session that needs you most",
-            key_display="^\\",
-            priority=True,
-        ),
-        Binding("f1", "help", "Help", id="help", tooltip="this help", priority=True),
-        Binding(
-            "f2",
-            "inbox",
-            "Inbox",
-            id="inbox",
-            tooltip="inbox: every session that needs you",
-            priority=True,
-        ),
-        Binding(
-            "f3",
-            "toggle_sidebar",
-            "Sidebar on/off",
-            id="toggle-sidebar",
-            tooltip="hide or show the sidebar (remembered)",
-            show=False,
-            priority=True,
-        ),
-        Binding(
-            "f4",
-            "search",
-            "Search",
-            id="search",
-            tooltip="search the scrollback: n older, N newer, esc live",
-            show=False,
-            priority=True,
-        ),
-        Binding(
-            "f5",
-            "copy_screen",
-            "Copy screen",
-            id="copy-screen",
-            tooltip="copy the visible screen",
-            show=False,
-            priority=True,
-        ),
-        *(
-            Binding(
-                f"alt+{n}",
-                f"switch({n})",
-                f"Project {n}",
-                show=False,
-                priority=True,
-                id=f"project-{n}",
-            )
-            for n in range(1, 10)
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = GLOBAL_BINDINGS
 
     def __init__(
         self,
@@ -169,6 +93,7 @@ class WxtuiApp(App[int]):
         self._open_project_id = open_project_id
         self._left = False
         self.forms = ProjectForms(self, new_project_dir, new_project_command)
+        self.sessions = SessionControl(self)
         self._data_version = -1
         self._poll_interval = poll_interval
         self._collector = QuietCollector()
@@ -225,44 +150,7 @@ class WxtuiApp(App[int]):
         self.set_interval(self._poll_interval, self._poll_store)
         if not self.is_headless and sys.__stdin__ is not None:
             self.set_interval(TERMINAL_CHECK_INTERVAL, self._check_terminal)
-        self.run_worker(self._attach_running(self.backend), exclusive=False)
-
-    async def _attach_running(self, backend: HostedSessions) -> None:
-        """The session asked for with ``--open`` first; then the sessions that kept running
-        in the session host come back as they are: their panes and markers (without
-        taking the focus; a hidden one's screen comes when it is shown)."""
-        try:
-            running = await backend.running()
-        except WxtuiError as error:
-            self.notify(f"session host: {error}", severity="error")
-            running = []
-        client = backend.client
-        if client is not None and not client.same_version:
-            self.push_screen(
-                ConfirmDialog(
-                    f"The session host runs {client.other_version}.\n"
-                    "Restart it? Its agents end; their conversations resume."
-                ),
-                self._restart_host,
-            )
-            return
-        if self._open_project_id is not None:
-            await self.show_project(self._open_project_id)
-            # Mounting fifty other panes takes a few frames: the session asked for
-            # draws its first screen before (or for at most OPEN_FIRST seconds).
-            opened = self.pane_for(self._open_project_id)
-            if opened is not None:
-                await opened.first_output(OPEN_FIRST)
-        known = {p.id for p in self.store.list_projects()}
-        new = [p for p in running if p in known and self.pane_for(p) is None]
-        if new:
-            panes = await self._panes.panes_of(new)
-            await asyncio.gather(*(self._start(pane) for pane in panes))
-
-    async def _restart_host(self, answer: bool | None) -> None:
-        if answer:
-            await self.backend.stop_all()
-            self.notify("The session host was stopped; sessions start in a new one.")
+        self.run_worker(self.sessions.attach_running(self._open_project_id), exclusive=False)
 
     # -- data --------------------------------------------------------------------
 
@@ -276,7 +164,7 @@ class WxtuiApp(App[int]):
             if pane.project_id in known:
                 self.project_tree.set_marker(pane.project_id, pane.marker)
             else:
-                self.run_worker(self._discard_pane(pane), exclusive=False)
+                self.run_worker(self.sessions.discard(pane), exclusive=False)
         current = self.current_project_id
         if current is not None and current not in known:
             self._panes.show_empty(bool(projects))
@@ -324,9 +212,9 @@ class WxtuiApp(App[int]):
         pane = await self._panes.pane(project_id)
         if pane is not self._panes.current_pane and pane.state is SessionState.RUNNING:
             await self.backend.catch_up(project_id)
-        self._show(pane, milestone_id)
+        self.show_pane(pane, milestone_id)
         if pane.state in (SessionState.NOT_STARTED, SessionState.FAILED, SessionState.ELSEWHERE):
-            await self._start(pane)
+            await self.sessions.start(pane)
         if not isinstance(self.screen, ModalScreen):
             self.screen.set_focus(pane.view)
 
@@ -336,7 +224,7 @@ class WxtuiApp(App[int]):
         if ref is not None:
             await self.show_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
 
-    def _show(self, pane: SessionPane, milestone_id: str | None = None) -> None:
+    def show_pane(self, pane: SessionPane, milestone_id: str | None = None) -> None:
         self._panes.show(pane)
         self._update_sub_title(pane)
         if milestone_id is not None:
@@ -344,42 +232,9 @@ class WxtuiApp(App[int]):
         else:
             self.project_tree.select_project(pane.project_id)
 
-    async def _start(self, pane: SessionPane) -> None:
-        rows, columns = pane.terminal_size
-        try:
-            await self.backend.start(pane.project_id, pane, rows, columns, pane.is_current)
-        except LockHeld as error:
-            pane.failed(str(error), SessionState.ELSEWHERE)
-            self.notify(f"{self.project_name(pane.project_id)}: {error}", severity="warning")
-        except WxtuiError as error:
-            pane.failed(str(error))
-            self.notify(f"{self.project_name(pane.project_id)}: {error}", severity="error")
-        else:
-            if self.backend.is_alive(pane.project_id):  # Else its exit was already shown.
-                pane.started()
-
-    async def _restart(self, pane: SessionPane) -> None:
-        if self.backend.is_alive(pane.project_id):
-            await self.backend.stop(pane.project_id)
-        pane.state = SessionState.NOT_STARTED
-        await self._start(pane)
-
-    async def end_session(self, project_id: str) -> None:
-        """Its project is deleted: its session stops and its pane goes."""
-        pane = self.pane_for(project_id)
-        if pane is not None:
-            await self._discard_pane(pane)
-        else:
-            await self.backend.stop(project_id)
-
-    async def _discard_pane(self, pane: SessionPane) -> None:
-        await self.backend.stop(pane.project_id)
-        await self._panes.discard(pane)
-        self._collector.sweep()  # A removed pane leaves widget reference cycles behind.
-
     @on(SessionPane.RestartRequested)
     async def _on_restart_requested(self, event: SessionPane.RestartRequested) -> None:
-        await self._restart(event.pane)
+        await self.sessions.restart(event.pane)
 
     @on(SessionPane.Changed)
     def _on_pane_changed(self, event: SessionPane.Changed) -> None:
@@ -513,6 +368,10 @@ class WxtuiApp(App[int]):
                 f"wxtui: {agents} running in the session host; `wxtui host stop` stops them"
             )
 
+    def sweep(self) -> None:
+        """Collect the reference cycles removed widgets leave (off the hot path)."""
+        self._collector.sweep()
+
     async def on_unmount(self) -> None:
         await self._leave()
         self._collector.uninstall()
@@ -636,42 +495,16 @@ class WxtuiApp(App[int]):
         self.forms.set_status()
 
     async def action_restart_session(self) -> None:
-        project_id = self.selected_project_id()
-        if project_id is None:
-            return
-        pane = self.pane_for(project_id)
-        if pane is None:
-            self.open_project(project_id)
-            return
-        await self._restart(pane)
-        self._show(pane)
+        if (project_id := self.selected_project_id()) is not None:
+            await self.sessions.restart_project(project_id)
 
     async def action_stop_session(self) -> None:
-        project_id = self.selected_project_id()
-        if project_id is None:
-            return
-        if not self.backend.is_alive(project_id):
-            self.notify("That session is not running.", timeout=2)
-            return
-        await self.backend.stop(project_id)
+        if (project_id := self.selected_project_id()) is not None:
+            await self.sessions.stop(project_id)
 
     async def action_send_prompt(self) -> None:
-        ref = self._selected()
+        ref = self.project_tree.selected_ref
         if ref is None or ref.kind != "milestone":
             self.notify("Select a milestone with a prompt first.", severity="warning")
             return
-        milestone = self.forms.guarded(lambda: self.store.get_milestone(ref.id))
-        if milestone is None:
-            return
-        if not milestone.prompt:
-            self.notify("This milestone has no prompt; add one with e.", severity="warning")
-            return
-        await self.show_project(ref.project_id, ref.id)
-        pane = self.pane_for(ref.project_id)
-        if pane is None or pane.state is not SessionState.RUNNING:
-            return
-        try:
-            await self.backend.send_prompt(ref.project_id, milestone.prompt, ref.id)
-        except WxtuiError as error:
-            self.notify(f"Prompt not sent: {error}", severity="warning")
-        self.reload()
+        await self.sessions.send_prompt(ref)

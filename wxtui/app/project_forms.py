@@ -106,7 +106,7 @@ class ProjectForms:
             if not answer:
                 return
             if ref.kind == "project":
-                await app.end_session(ref.id)
+                await app.sessions.end(ref.id)
                 self.guarded(lambda: app.store.remove_project(ref.id))
             else:
                 self.guarded(lambda: app.store.remove_milestone(ref.id))

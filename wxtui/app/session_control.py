@@ -1,0 +1,133 @@
+"""Starting, restarting, stopping and prompting projects' sessions from the UI, and
+bringing back those that kept running in the session host."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from wxtui.app.dialogs import ConfirmDialog
+from wxtui.app.session_pane import SessionPane, SessionState
+from wxtui.app.sidebar import NodeRef
+from wxtui.errors import WxtuiError
+from wxtui.sessions.lock import LockHeld
+
+if TYPE_CHECKING:
+    from wxtui.app.app import WxtuiApp
+
+OPEN_FIRST = 1.0  # At most this long, --open's session is painted before the others.
+
+
+class SessionControl:
+    """What the UI does to sessions, through its backend (the session host)."""
+
+    def __init__(self, app: WxtuiApp) -> None:
+        self.app = app
+        self.backend = app.backend
+
+    async def attach_running(self, open_project_id: str | None) -> None:
+        """The session asked for with ``--open`` first; then the sessions that kept running
+        in the session host come back as they are: their panes and markers (without
+        taking the focus; a hidden one's screen comes when it is shown)."""
+        app = self.app
+        try:
+            running = await self.backend.running()
+        except WxtuiError as error:
+            app.notify(f"session host: {error}", severity="error")
+            running = []
+        client = self.backend.client
+        if client is not None and not client.same_version:
+            question = (
+                f"The session host runs {client.other_version}.\n"
+                "Restart it? Its agents end; their conversations resume."
+            )
+            app.push_screen(ConfirmDialog(question), self._restart_host)
+            return
+        if open_project_id is not None:
+            await app.show_project(open_project_id)
+            # Mounting fifty other panes takes a few frames: the session asked for
+            # draws its first screen before (or for at most OPEN_FIRST seconds).
+            opened = app.pane_for(open_project_id)
+            if opened is not None:
+                await opened.first_output(OPEN_FIRST)
+        known = {p.id for p in app.store.list_projects()}
+        new = [p for p in running if p in known and app.pane_for(p) is None]
+        if new:
+            panes = await app.switcher.panes_of(new)
+            await asyncio.gather(*(self.start(pane) for pane in panes))
+
+    async def _restart_host(self, answer: bool | None) -> None:
+        if answer:
+            await self.backend.stop_all()
+            self.app.notify("The session host was stopped; sessions start in a new one.")
+
+    async def start(self, pane: SessionPane) -> None:
+        """Start the pane's session (or join it in the host); a failure is said in the
+        pane and in a notification."""
+        name = self.app.project_name(pane.project_id)
+        rows, columns = pane.terminal_size
+        try:
+            await self.backend.start(pane.project_id, pane, rows, columns, pane.is_current)
+        except LockHeld as error:
+            pane.failed(str(error), SessionState.ELSEWHERE)
+            self.app.notify(f"{name}: {error}", severity="warning")
+        except WxtuiError as error:
+            pane.failed(str(error))
+            self.app.notify(f"{name}: {error}", severity="error")
+        else:
+            if self.backend.is_alive(pane.project_id):  # Else its exit was already shown.
+                pane.started()
+
+    async def restart(self, pane: SessionPane) -> None:
+        if self.backend.is_alive(pane.project_id):
+            await self.backend.stop(pane.project_id)
+        pane.state = SessionState.NOT_STARTED
+        await self.start(pane)
+
+    async def restart_project(self, project_id: str) -> None:
+        """``r``: restart the project's session (start it if it has no pane yet)."""
+        pane = self.app.pane_for(project_id)
+        if pane is None:
+            self.app.open_project(project_id)
+            return
+        await self.restart(pane)
+        self.app.show_pane(pane)  # The focus stays in the sidebar.
+
+    async def stop(self, project_id: str) -> None:
+        """``s``: stop the project's session (its conversation is kept)."""
+        if not self.backend.is_alive(project_id):
+            self.app.notify("That session is not running.", timeout=2)
+            return
+        await self.backend.stop(project_id)
+
+    async def end(self, project_id: str) -> None:
+        """Its project is deleted: its session stops and its pane goes."""
+        pane = self.app.pane_for(project_id)
+        if pane is not None:
+            await self.discard(pane)
+        else:
+            await self.backend.stop(project_id)
+
+    async def discard(self, pane: SessionPane) -> None:
+        await self.backend.stop(pane.project_id)
+        await self.app.switcher.discard(pane)
+        self.app.sweep()  # A removed pane leaves widget reference cycles behind.
+
+    async def send_prompt(self, ref: NodeRef) -> None:
+        """``p``: the milestone's prompt into its project's session (started if needed)."""
+        app = self.app
+        milestone = app.forms.guarded(lambda: app.store.get_milestone(ref.id))
+        if milestone is None:
+            return
+        if not milestone.prompt:
+            app.notify("This milestone has no prompt; add one with e.", severity="warning")
+            return
+        await app.show_project(ref.project_id, ref.id)
+        pane = app.pane_for(ref.project_id)
+        if pane is None or pane.state is not SessionState.RUNNING:
+            return
+        try:
+            await self.backend.send_prompt(ref.project_id, milestone.prompt, ref.id)
+        except WxtuiError as error:
+            app.notify(f"Prompt not sent: {error}", severity="warning")
+        app.reload()
