@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header
 
-from wxtui.app.attention import Need, needs
+from wxtui.app.attention import Announcer, Need, needs
 from wxtui.app.bindings import GLOBAL_BINDINGS
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.footer import StableFooter
@@ -32,7 +32,6 @@ from wxtui.app.session_pane import SessionPane, SessionState
 from wxtui.app.sidebar import FilterBox, NodeRef, ProjectTree
 from wxtui.app.sidebar_panel import Sidebar
 from wxtui.app.terminal_driver import (
-    notify_host_terminal,
     set_host_title,
     terminal_gone,
 )
@@ -106,10 +105,8 @@ class WxtuiApp(App[int]):
         if title_suffix:
             self.title = f"wxtui {title_suffix}"
         self._base_title = self.title
-        self._announced: dict[str, object] = {}
-        self._desktop_notifications = self.config.notifications and env.get(
-            "WXTUI_NOTIFY", "1"
-        ) not in ("0", "off", "no")
+        quiet = env.get("WXTUI_NOTIFY", "1") in ("0", "off", "no")
+        self._announcer = Announcer(self, self.config.notifications and not quiet)
 
     # -- layout ------------------------------------------------------------------
 
@@ -243,7 +240,7 @@ class WxtuiApp(App[int]):
             return
         pane = event.pane
         self._tree.set_marker(pane.project_id, pane.marker)
-        self._announce(pane)
+        self._announcer.announce(pane, shown=pane.project_id == self.current_project_id)
         if pane.project_id == self.current_project_id:
             self._update_sub_title(pane)
         waiting = sum(1 for p in self._panes.panes() if p.urgency is not None)
@@ -251,23 +248,6 @@ class WxtuiApp(App[int]):
         if title != self.title:
             self.title = title
             set_host_title(self, title)
-
-    def _announce(self, pane: SessionPane) -> None:
-        """A session that starts needing the user while another pane is shown: a toast
-        naming it, and the host terminal's bell and desktop notification."""
-        agent = pane.agent
-        key = (agent.state, agent.since) if agent is not None else None
-        if pane.urgency is None or key == self._announced.get(pane.project_id):
-            return
-        self._announced[pane.project_id] = key
-        if pane.project_id == self.current_project_id and pane.view.has_focus:
-            return
-        assert agent is not None
-        name = self.project_name(pane.project_id)
-        self.notify(agent.summary, title=name, severity="warning", timeout=6)
-        if self._desktop_notifications:
-            self.bell()
-            notify_host_terminal(self, f"wxtui: {name}", agent.summary)
 
     @on(SessionPane.MilestonesChanged)
     def _on_milestones_changed(self, event: SessionPane.MilestonesChanged) -> None:

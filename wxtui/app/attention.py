@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wxtui.app.session_pane import SessionPane
+from wxtui.app.terminal_driver import notify_host_terminal
+
+if TYPE_CHECKING:
+    from wxtui.app.app import WxtuiApp
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +49,28 @@ def needs(
 
 def _exit(pane: SessionPane) -> str:
     return "exited" if pane.returncode is None else f"exited with code {pane.returncode}"
+
+
+class Announcer:
+    """A session that starts needing the user while another pane is shown: a toast
+    naming it, and (``desktop``) the outer terminal's bell and desktop notification;
+    once per state it enters."""
+
+    def __init__(self, app: WxtuiApp, desktop: bool) -> None:
+        self.app = app
+        self.desktop = desktop
+        self._announced: dict[str, object] = {}
+
+    def announce(self, pane: SessionPane, shown: bool) -> None:
+        agent = pane.agent
+        key = (agent.state, agent.since) if agent is not None else None
+        if agent is None or pane.urgency is None or key == self._announced.get(pane.project_id):
+            return
+        self._announced[pane.project_id] = key
+        if shown and pane.view.has_focus:
+            return
+        name = self.app.project_name(pane.project_id)
+        self.app.notify(agent.summary, title=name, severity="warning", timeout=6)
+        if self.desktop:
+            self.app.bell()
+            notify_host_terminal(self.app, f"wxtui: {name}", agent.summary)

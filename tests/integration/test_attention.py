@@ -1,0 +1,39 @@
+"""One list of what needs the user: the sidebar's markers, ctrl+\\ and the inbox (F2)
+always agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support import make_app, pane_text, project_label, wait_until, workspace
+from wxtui.app.inbox import InboxScreen
+from wxtui.store import Store
+
+SHELL = "sh -c 'echo ready; exec cat'"
+
+
+async def test_a_bell_in_a_hidden_session_is_in_the_inbox_and_where_ctrl_backslash_goes(
+    store: Store, tmp_path: Path
+) -> None:
+    ringing = store.add_project("ringing", workspace(tmp_path, "r"), command=SHELL)
+    shown = store.add_project("shown", workspace(tmp_path, "s"), command=SHELL)
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.show_project(ringing.id)
+        await wait_until(lambda: "ready" in pane_text(app, ringing.id))
+        await app.show_project(shown.id)
+        await wait_until(lambda: "ready" in pane_text(app, shown.id))
+        app.backend.write(ringing.id, b"\x07\r")  # cat echoes the bell back.
+        await wait_until(lambda: "!" in project_label(app, ringing.id), message="the marker")
+        await pilot.press("f2")
+        await pilot.pause()
+        inbox = app.screen
+        assert isinstance(inbox, InboxScreen)
+        assert [(e.project_id, e.reason) for e in inbox.entries] == [(ringing.id, "bell")]
+        await pilot.press("escape")
+        await pilot.press("ctrl+backslash")
+        await wait_until(lambda: app.current_project_id == ringing.id, message="went there")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+        assert app.screen.entries == [], "seen: nothing needs you now"
