@@ -180,6 +180,7 @@ class WxtuiApp(App[int]):
             return
         if version != self._data_version:
             self.reload()
+            self.run_worker(self.sessions.discover(), exclusive=False)
 
     def pane_for(self, project_id: str) -> SessionPane | None:
         """The project's pane, if it has been opened in this app."""

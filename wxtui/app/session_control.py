@@ -24,6 +24,8 @@ class SessionControl:
     def __init__(self, app: WxtuiApp) -> None:
         self.app = app
         self.backend = app.backend
+        self._attached = False  # The sessions found at start are attached.
+        self._discovering = False
 
     async def attach_running(self, open_project_id: str | None) -> None:
         """The session asked for with ``--open`` first; then the sessions that kept running
@@ -50,6 +52,25 @@ class SessionControl:
             opened = app.pane_for(open_project_id)
             if opened is not None:
                 await opened.first_output(OPEN_FIRST)
+        await self._attach(running)
+        self._attached = True
+
+    async def discover(self) -> None:
+        """Sessions started meanwhile by someone else (``wxtui session start``, another
+        UI): their panes and markers come, as at start. Called when the database changed
+        (every start stores its agent's state)."""
+        if not self._attached or self._discovering:
+            return
+        self._discovering = True
+        try:
+            await self._attach(await self.backend.running())
+        except WxtuiError:
+            pass  # The host went away: the panes it served already say so.
+        finally:
+            self._discovering = False
+
+    async def _attach(self, running: list[str]) -> None:
+        app = self.app
         known = {p.id for p in app.store.list_projects()}
         new = [p for p in running if p in known and app.pane_for(p) is None]
         if new:

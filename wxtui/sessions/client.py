@@ -149,6 +149,10 @@ class HostClient:
         host's own when not given).
 
         Raises LockHeld when another wxtui runs it, WxtuiError when it cannot start."""
+        pending = self._watched.get(project_id)
+        if pending is not None and pending.sink is sink and not pending.started.done():
+            await asyncio.shield(pending.started)  # Asked twice at once: one start.
+            return False
         watched = _Watched(sink, asyncio.get_running_loop().create_future())
         self._watched[project_id] = watched
         self._send(

@@ -345,10 +345,12 @@ class SessionHost:
         finally:
             if server is not None:
                 server.close()
+            # The agents end first, while the clients still hear it: each pane says
+            # "stopped" (not that the host went away), and the state is stored.
+            await self.sessions.stop_all(STOP_GRACE)
             closing = [client.writer for client in self.clients]
             for writer in closing:
                 writer.close()
-            await self.sessions.stop_all(STOP_GRACE)
             if closing:  # What they were sent (a shutdown's reply too) reaches them first.
                 await asyncio.wait([asyncio.create_task(_flushed(w)) for w in closing], timeout=2)
             with contextlib.suppress(OSError):

@@ -1,0 +1,78 @@
+"""The UI hears of every start, stop and state change, whoever caused it: a session
+started from the command line appears in it, and one stopped with `wxtui host stop`
+says stopped, not that it failed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import (
+    FakeClaude,
+    make_app,
+    ok,
+    project_label,
+    run,
+    stop_host,
+    wait_until,
+)
+from wxtui.app.session_pane import SessionState
+from wxtui.sessions.host import host_socket_path
+from wxtui.store import Store
+
+SHELL = "sh -c 'echo ready; exec cat'"
+
+
+def _stopped(label: str) -> bool:
+    """The sidebar says "■ NAME stopped"."""
+    return "■" in label and label.endswith("stopped")
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Path]:
+    path = tmp_path / "wxtui.db"
+    Store.open(path).close()
+    yield path
+    stop_host(host_socket_path(path))
+
+
+async def test_a_session_started_from_the_command_line_appears_in_the_ui(
+    db: Path, tmp_path: Path
+) -> None:
+    with Store.open(db) as store:
+        cli = store.add_project("from-cli", str(tmp_path), command=SHELL).id
+        other = store.add_project("other", str(tmp_path), command=SHELL).id
+        app = make_app(store, sessions_in_host=True)
+        async with app.run_test(size=(120, 36)):
+            await app.show_project(other)  # The UI has a host connection now.
+            assert "○" in project_label(app, cli)
+            ok(run("session", "start", "from-cli", db=db))
+            await wait_until(lambda: app.pane_for(cli) is not None, message="it appeared")
+            await wait_until(lambda: "●" in project_label(app, cli), message="marked running")
+            await app.show_project(cli)
+            assert app.pane_for(cli).state is SessionState.RUNNING
+            ok(run("session", "stop", "from-cli", db=db))
+            await wait_until(lambda: _stopped(project_label(app, cli)), message="stopped")
+
+
+async def test_host_stop_leaves_panes_saying_stopped(
+    db: Path, tmp_path: Path, fake_claude: FakeClaude
+) -> None:
+    with Store.open(db) as store:
+        shell = store.add_project("shell", str(tmp_path), command=SHELL).id
+        agent = store.add_project("agent", str(tmp_path)).id  # The fake claude.
+        app = make_app(store, sessions_in_host=True)
+        async with app.run_test(size=(120, 36)):
+            await app.show_project(shell)
+            await app.show_project(agent)
+            await wait_until(lambda: "✓" in project_label(app, agent), message="claude ready")
+            ok(run("host", "stop", db=db))
+            for project in (shell, agent):
+                await wait_until(
+                    lambda project=project: _stopped(project_label(app, project)),
+                    message=f"{project} stopped",
+                )
+                assert "exited -1" not in project_label(app, project)
+            assert "working" not in app.sub_title and "stopped" in app.sub_title
