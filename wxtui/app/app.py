@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Header
+from textual.widgets import Header, Input, TextArea
 
 from wxtui.app.attention import Announcer, Need, needs
 from wxtui.app.bindings import GLOBAL_BINDINGS
@@ -289,7 +289,7 @@ class WxtuiApp(App[int]):
                     self.action_clear_filter()
                 self.screen.set_focus(self.project_tree)
                 return
-            if isinstance(focused, (ProjectTree, TerminalView, FilterBox)):
+            if isinstance(focused, (ProjectTree, TerminalView, Input, TextArea)):
                 await handle_key_in_order(self, event, focused)
                 return
         await super().on_event(event)

@@ -401,10 +401,6 @@ class FilterBox(Input):
         super().__init__(placeholder="filter by name", id=id)
         self._tree = tree
 
-    async def take_key(self, event: events.Key) -> None:
-        """Handle a key now (the app hands keys over in order; see keyboard.py)."""
-        await self._on_key(event)
-
     def watch_value(self, value: str) -> None:
         if value != self._tree.filter_text:
             self._tree.set_filter(value)

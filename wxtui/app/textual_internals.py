@@ -5,9 +5,9 @@ Textual changes (the terminal widget's own are in wxtui/terminal/textual_interna
 
 - :func:`pass_meta_keys_through`: ESC+digit and ESC b/f as alt keys
   (``textual._ansi_sequences``); tests/unit/test_keyboard.py.
-- :func:`check_bindings`, :func:`propagation_stopped`: keys of a burst handled in
-  arrival order (``App._check_bindings``, ``Message._stop_propagation``);
-  tests/integration/test_newcomer.py's burst tests.
+- :func:`check_bindings`, :func:`propagation_stopped`, :func:`take_key`: keys of a
+  burst handled in arrival order (``App._check_bindings``, ``Message._stop_propagation``,
+  ``Input._on_key``, ``TextArea._on_key``); the burst tests in tests/e2e/test_e2e_tmux.py.
 - :func:`resize_virtually`: a sidebar of thousands of rows filtered without a layout of
   the whole screen per keystroke (``Widget._scroll_update``).
 - :class:`QuietFooter`: a Footer not rebuilt when focus moves but its keys stay the same
@@ -81,6 +81,14 @@ async def check_bindings(app: App[Any], key: str, priority: bool = False) -> boo
 
 def propagation_stopped(event: events.Event) -> bool:
     return bool(event._stop_propagation)
+
+
+async def take_key(widget: Widget, event: events.Key) -> None:
+    """A text field's own handling of a key (``Input._on_key``, ``TextArea._on_key``:
+    typing a character), run now rather than from the widget's queue."""
+    handler = getattr(widget, "_on_key", None)
+    if handler is not None:
+        await handler(event)
 
 
 class QuietFooter(Footer):
