@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from wxtui import __version__
-from wxtui.config import Config, config_path, default_agent, load_config
+from wxtui.config import Config, ConfigError, config_path, default_agent, load_config, setting_line
 from wxtui.errors import InvalidInput, WxtuiError
 from wxtui.models import MILESTONE_STATUSES
 from wxtui.store import Store, default_db_path
@@ -312,6 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def load_checked_config() -> Config:
     """The settings file, its keys checked against the app's bindings."""
+    from textual.theme import BUILTIN_THEMES
+
     from wxtui.app.app import WxtuiApp
     from wxtui.app.keymap import check_keymap
     from wxtui.app.sidebar import ProjectTree
@@ -319,6 +321,10 @@ def load_checked_config() -> Config:
     path = config_path(os.environ)
     config = load_config(path)
     check_keymap(config.keys, WxtuiApp.BINDINGS, ProjectTree.BINDINGS, path)
+    if config.theme is not None and config.theme not in BUILTIN_THEMES:
+        known = ", ".join(sorted(BUILTIN_THEMES))
+        line = setting_line(path, "theme")
+        raise ConfigError(f"{path}:{line}: unknown theme {config.theme!r} (known: {known})")
     return config
 
 

@@ -25,6 +25,7 @@ import platformdirs
 
 from wxtui.errors import InvalidInput
 
+SIDEBAR_WIDTHS = (16, 80)  # The columns sidebar_width may ask for (the window may allow fewer).
 SETTINGS: Mapping[str, type] = {
     "theme": str,
     "agent": str,
@@ -92,6 +93,10 @@ def load_config(path: Path) -> Config:
             raise ConfigError(f"{path}:{line}: unknown setting {key!r}")
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(f"{path}:{line}: {key} must be a {expected.__name__}")
+        width = value if key == "sidebar_width" and isinstance(value, int) else None
+        if width is not None and not SIDEBAR_WIDTHS[0] <= width <= SIDEBAR_WIDTHS[1]:
+            low, high = SIDEBAR_WIDTHS
+            raise ConfigError(f"{path}:{line}: sidebar_width must be {low} to {high} columns")
         values[key] = value
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
@@ -104,8 +109,13 @@ def load_config(path: Path) -> Config:
 
 
 def key_line(path: Path, binding_id: str) -> int:
+    return setting_line(path, binding_id, "keys")
+
+
+def setting_line(path: Path, key: str, table: str | None = None) -> int:
+    """The line of ``key`` (in ``table``) in the settings file; 0 when not found."""
     try:
-        return _line_of(path.read_text(encoding="utf-8"), binding_id, "keys")
+        return _line_of(path.read_text(encoding="utf-8"), key, table)
     except OSError:
         return 0
 

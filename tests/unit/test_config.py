@@ -44,6 +44,11 @@ def test_config_path_and_a_good_file(tmp_path: Path) -> None:
         ('[keys]\nno-such-binding = "f6"\n', "unknown binding id", 2),
         ('\n[keys]\ninbox = "ctrl+a"\n', "passes to Claude", 3),
         ('[keys]\nadd-project = "m"\n', "is add-milestone's key", 2),
+        ("sidebar_width = -5\n", "sidebar_width must be 16 to 80 columns", 1),
+        ("\nsidebar_width = 1000\n", "sidebar_width must be 16 to 80 columns", 2),
+        ('theme = "no-such-theme"\n', "unknown theme 'no-such-theme'", 1),
+        ('[keys]\ninbox = "f66"\n', "'f66' for inbox is not a key", 2),
+        ('[keys]\nadd-project = "ctrl+nothing"\n', "is not a key", 2),
     ],
 )
 def test_a_bad_file_is_one_line_naming_the_line_and_is_never_rewritten(
@@ -117,3 +122,16 @@ async def test_a_remapped_app_key_moves_in_the_pane_and_in_the_palette(
         entries = {title: help for title, _c, help in WxtuiCommands(app.screen).targets()}
         assert entries["Back to the sidebar, cursor on the current project"] == "key: F6"
         assert entries["Add project"] == "key: a"
+
+
+async def test_a_sidebar_wider_than_the_window_allows_leaves_the_pane_room(
+    store: Store,
+) -> None:
+    store.add_project("p", "/tmp")
+    app = make_app(store, config=Config(sidebar_width=80))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.query_one("#sidebar").outer_size.width == 60, "the pane keeps 20 columns"
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        assert app.query_one("#sidebar").outer_size.width == 80

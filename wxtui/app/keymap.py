@@ -8,10 +8,12 @@ Sidebar keys may be anything that does not collide with another sidebar key.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from textual.binding import Binding
+from textual.keys import Keys
 
 from wxtui.config import ConfigError, key_line
 
@@ -44,6 +46,11 @@ def check_keymap(
             remapped = keys.get(binding_id)
             for key in (remapped or binding.key).split(","):
                 key = key.strip()
+                if remapped and not is_key_name(key):
+                    raise ConfigError(
+                        f"{path}:{key_line(path, binding_id)}: {key!r} for {binding_id} is not "
+                        "a key (a character, or a name such as f5, ctrl+], alt+1, escape)"
+                    )
                 if name == "app" and remapped and not FREE_IN_THE_PANE.fullmatch(key):
                     raise ConfigError(
                         f"{path}:{key_line(path, binding_id)}: {key!r} for {binding_id} is a key "
@@ -57,6 +64,30 @@ def check_keymap(
                 other = next(binding_id for binding_id in ids if binding_id != changed[0])
                 line = key_line(path, changed[0])
                 raise ConfigError(f"{path}:{line}: {key!r} for {changed[0]} is {other}'s key")
+
+
+_MODIFIERS = frozenset({"ctrl", "alt", "shift", "meta", "super", "hyper"})
+# Names of keys that are not characters (Textual's, with "enter" and friends).
+_NAMED_KEYS = frozenset(
+    {key.value.rsplit("+", 1)[-1] for key in Keys}
+    | {"enter", "space", "tab", "backspace", "delete", "insert", "pageup", "pagedown"}
+)
+
+
+# Textual names a key by its character's Unicode name (question_mark, less_than_sign).
+_CHARACTER_NAMES = frozenset(
+    unicodedata.name(chr(code), "").lower().replace("-", "_").replace(" ", "_")
+    for code in range(0x21, 0x250)
+)
+
+
+def is_key_name(key: str) -> bool:
+    """A key Textual can report: a character, or a named key (f1-f24, escape, up, a
+    character's name such as right_square_bracket), after any modifiers."""
+    *modifiers, base = key.split("+")
+    if not base or any(modifier not in _MODIFIERS for modifier in modifiers):
+        return False
+    return len(base) == 1 or base in _NAMED_KEYS or base in _CHARACTER_NAMES
 
 
 _KEY_NAMES = {

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import platformdirs
 
+from wxtui.config import SIDEBAR_WIDTHS
+
 log = logging.getLogger(__name__)
 
-MIN_SIDEBAR = 16
-MAX_SIDEBAR = 80
+MIN_SIDEBAR, MAX_SIDEBAR = SIDEBAR_WIDTHS
 
 
 @dataclass
