@@ -373,8 +373,8 @@ class WxtuiApp(App[int]):
         self.screen.set_focus(self._sidebar.open_filter())  # At once: keys typed next.
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._sidebar.follows_the_terminal and self.screen_stack:
-            self._sidebar.fit(self.size.width)
+        if self.screen_stack:  # Fitted, or clamped, to the new width.
+            self._sidebar.fit(event.size.width)
 
     def action_toggle_sidebar(self) -> None:
         """F3: hide the sidebar (the agent gets the whole width) or show it again."""

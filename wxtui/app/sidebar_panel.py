@@ -31,11 +31,6 @@ class Sidebar(Vertical):
     def hidden(self) -> bool:
         return self._state.sidebar_hidden
 
-    @property
-    def follows_the_terminal(self) -> bool:
-        """Its width changes with the terminal's (nobody chose one)."""
-        return self._state.sidebar_width is None
-
     def width_for(self, columns: int) -> int:
         """As the user left it (unless config.toml's sidebar_width changed since), else
         as config.toml says, else fitted to the terminal; never so wide that the pane
