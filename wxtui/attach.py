@@ -23,6 +23,7 @@ from wxtui.sessions.client import HostClient, connect_or_start
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
 from wxtui.terminal.snapshot import RESET_MODES, Snapshot, repaint
+from wxtui.text import inert
 
 DETACH = b"\x1d"  # ctrl+]
 # What a program may have left on: the alternate screen, mouse and paste modes, a hidden
@@ -82,12 +83,18 @@ def run_attach(db_path: Path, project_ref: str, agent: str | None) -> int:
     with Store.open(db_path) as store:
         project = store.find_project(project_ref)
     saved = termios.tcgetattr(0)
+    # The way out, said before the session's screen covers it, and in the window title
+    # (and the terminal's title stack) for as long as it is attached, as tmux's status
+    # line would.
+    hint = f"wxtui: {inert(project.name)} (ctrl+] detaches)"
+    print(f"{hint}; attaching...", file=sys.stderr, flush=True)
+    os.write(1, f"\x1b[22;0t\x1b]2;{hint}\x07".encode())
     try:
         tty.setraw(0, termios.TCSANOW)  # Keys typed ahead are kept.
         reason = asyncio.run(_attached(db_path, project.id, agent))
     finally:
         termios.tcsetattr(0, termios.TCSADRAIN, saved)
-        os.write(1, RESTORE.encode())
+        os.write(1, (RESTORE + "\x1b[23;0t").encode())
     print(f"wxtui: {reason}", file=sys.stderr)
     return 0
 

@@ -221,6 +221,8 @@ def test_attach_from_a_plain_terminal_detach_and_attach_again(tmp_path: Path) ->
         attach = shlex.join([WXTUI, "--db", str(db), "attach", "shell"])
         term.keys(attach, "Enter")
         term.wait_for("session-ready")
+        title = term.run("display-message", "-p", "-t", term.name, "#{pane_title}")
+        assert "wxtui: shell (ctrl+] detaches)" in title, "the way out is on show"
         term.keys("echo typed-$((6*7))", "Enter")
         term.wait_for("typed-42")
         term.keys("C-]")

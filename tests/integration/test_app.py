@@ -351,6 +351,10 @@ async def test_send_prompt_pastes_then_submits(seeded, store: Store) -> None:
         )
         await wait_until(lambda: store.get_milestone(a1.id).status == "in_progress")
         await wait_until(lambda: "ready for review" in milestone_labels(app, alpha.id)[0])
+        assert app.focused is app.project_tree, "the focus stays where the user was"
+        await pilot.press("j")  # A sidebar key moves the cursor; the agent gets nothing.
+        assert app.project_tree.cursor_line == 2
+        assert "echo: j" not in pane_text(app, alpha.id)
 
 
 async def test_command_that_cannot_start_shows_error_and_app_goes_on(

@@ -13,6 +13,7 @@ from tests.support import (
     FakeClaude,
     make_app,
     ok,
+    pane_text,
     project_label,
     run,
     stop_host,
@@ -76,3 +77,23 @@ async def test_host_stop_leaves_panes_saying_stopped(
                 )
                 assert "exited -1" not in project_label(app, project)
             assert "working" not in app.sub_title and "stopped" in app.sub_title
+
+
+async def test_the_next_ui_shows_the_session_the_last_one_showed(db: Path, tmp_path: Path) -> None:
+    with Store.open(db) as store:
+        first = store.add_project("first", str(tmp_path), command=SHELL).id
+        second = store.add_project("second", str(tmp_path), command=SHELL).id
+        app = make_app(store, sessions_in_host=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await app.show_project(first)
+            await app.show_project(second)
+            await pilot.press(*"where I was", "enter")
+            await wait_until(lambda: pane_text(app, second).count("where I was") == 2)
+            await pilot.press("ctrl+q")
+        app = make_app(store, sessions_in_host=True)
+        async with app.run_test(size=(120, 36)):
+            await wait_until(lambda: app.current_project_id == second, message="back there")
+            await wait_until(lambda: pane_text(app, second).count("where I was") == 2)
+        app = make_app(store, sessions_in_host=True, open_project_id=first)
+        async with app.run_test(size=(120, 36)):
+            await wait_until(lambda: app.current_project_id == first, message="--open wins")

@@ -99,7 +99,9 @@ class WxtuiApp(App[int]):
         # Kept at hand: every session's marker change updates it, and a DOM query
         # per change costs more than the change during a flood.
         self._tree = ProjectTree(id="tree")
-        self._sidebar = Sidebar(self._tree, self.config.sidebar_width, UiStateFile())
+        self._ui_file = UiStateFile()
+        self._ui = self._ui_file.load()
+        self._sidebar = Sidebar(self._tree, self.config.sidebar_width, self._ui, self._ui_file)
         reserved = priority_keys(self.BINDINGS, self.config.keys)
         self._panes = PaneSwitcher(self.backend, reserved, id="panes")
         if title_suffix:
@@ -147,7 +149,9 @@ class WxtuiApp(App[int]):
         self.set_interval(self._poll_interval, self._poll_store)
         if not self.is_headless and sys.__stdin__ is not None:
             self.set_interval(TERMINAL_CHECK_INTERVAL, self._check_terminal)
-        self.run_worker(self.sessions.attach_running(self._open_project_id), exclusive=False)
+        last = self._ui.last_project.get(str(self.store.path))
+        attach = self.sessions.attach_running(self._open_project_id, last)
+        self.run_worker(attach, exclusive=False)
 
     # -- data --------------------------------------------------------------------
 
@@ -342,6 +346,14 @@ class WxtuiApp(App[int]):
         if self._left:
             return
         self._left = True
+        # The next UI on this database shows this project again (as tmux's attach does).
+        shown, database = self.current_project_id, str(self.store.path)
+        if shown != self._ui.last_project.get(database):
+            if shown is None:
+                self._ui.last_project.pop(database, None)
+            else:
+                self._ui.last_project[database] = shown
+            self._ui_file.save(self._ui)
         kept = await self.backend.leave()
         if kept:
             agents = "1 agent keeps" if kept == 1 else f"{kept} agents keep"

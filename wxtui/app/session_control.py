@@ -27,10 +27,11 @@ class SessionControl:
         self._attached = False  # The sessions found at start are attached.
         self._discovering = False
 
-    async def attach_running(self, open_project_id: str | None) -> None:
-        """The session asked for with ``--open`` first; then the sessions that kept running
-        in the session host come back as they are: their panes and markers (without
-        taking the focus; a hidden one's screen comes when it is shown)."""
+    async def attach_running(self, open_project_id: str | None, last: str | None) -> None:
+        """The session asked for with ``--open`` first (else ``last``, the one shown when
+        the UI last quit, if it still runs); then the sessions that kept running in the
+        session host come back as they are: their panes and markers (without taking the
+        focus; a hidden one's screen comes when it is shown)."""
         app = self.app
         try:
             running = await self.backend.running()
@@ -45,6 +46,8 @@ class SessionControl:
             )
             app.push_screen(ConfirmDialog(question), self._restart_host)
             return
+        if open_project_id is None and last in running:
+            open_project_id = last
         if open_project_id is not None:
             await app.show_project(open_project_id)
             # Mounting fifty other panes takes a few frames: the session asked for
@@ -143,7 +146,10 @@ class SessionControl:
         if not milestone.prompt:
             app.notify("This milestone has no prompt; add one with e.", severity="warning")
             return
+        was = app.focused
         await app.show_project(ref.project_id, ref.id)
+        if was is app.project_tree:  # The next sidebar key is the user's, not the agent's.
+            app.screen.set_focus(app.project_tree)
         pane = app.pane_for(ref.project_id)
         if pane is None or pane.state is not SessionState.RUNNING:
             return

@@ -7,7 +7,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from wxtui.app.sidebar import FilterBox, ProjectTree
-from wxtui.app.ui_state import MAX_SIDEBAR, MIN_SIDEBAR, UiStateFile, default_sidebar_width
+from wxtui.app.ui_state import (
+    MAX_SIDEBAR,
+    MIN_SIDEBAR,
+    UiState,
+    UiStateFile,
+    default_sidebar_width,
+)
 
 MIN_PANE = 20  # Columns the terminal pane keeps whatever width the sidebar is given.
 
@@ -15,13 +21,15 @@ MIN_PANE = 20  # Columns the terminal pane keeps whatever width the sidebar is g
 class Sidebar(Vertical):
     """``configured_width``: config.toml's ``sidebar_width`` (None: fit the terminal)."""
 
-    def __init__(self, tree: ProjectTree, configured_width: int | None, state: UiStateFile) -> None:
+    def __init__(
+        self, tree: ProjectTree, configured_width: int | None, state: UiState, file: UiStateFile
+    ) -> None:
         super().__init__(id="sidebar")
         self.projects = tree
         self.filter_box = FilterBox(tree, id="filter")
         self._configured = configured_width
-        self._file = state
-        self._state = state.load()
+        self._file = file
+        self._state = state
 
     def compose(self) -> ComposeResult:
         yield self.filter_box

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -27,6 +27,8 @@ class UiState:
     sidebar_hidden: bool = False
     # config.toml's sidebar_width when the user resized: a new value there wins again.
     configured_width: int | None = None
+    # The project shown when the UI last quit, per database: the next UI shows it again.
+    last_project: dict[str, str] = field(default_factory=dict)
 
 
 def default_sidebar_width(columns: int) -> int:
@@ -57,6 +59,10 @@ class UiStateFile:
                 else max(MIN_SIDEBAR, min(MAX_SIDEBAR, int(width))),
                 sidebar_hidden=bool(data.get("sidebar_hidden", False)),
                 configured_width=_optional_int(data.get("configured_width")),
+                last_project={
+                    str(db): str(project)
+                    for db, project in dict(data.get("last_project") or {}).items()
+                },
             )
         except FileNotFoundError:
             return UiState()
