@@ -309,3 +309,27 @@ def test_a_form_typed_in_one_burst_fills_each_field(tmp_path: Path) -> None:
         assert (project.workspace_path, project.command) == (str(work), "bash")
         (milestone,) = store.list_milestones(project.id)
         assert (milestone.element_name, milestone.prompt) == ("step one", "do the thing")
+
+
+@pytest.mark.parametrize(("columns", "lines"), [(80, 24), (160, 45)])
+def test_the_help_wraps_each_description_in_its_own_column(
+    tmp_path: Path, columns: int, lines: int
+) -> None:
+    db = tmp_path / "wxtui.db"
+    Store.open(db).close()
+    app = Tmux(f"help-{columns}")
+    try:
+        app.start(clean_command(program_env(tmp_path), WXTUI, "--db", str(db)), columns, lines)
+        app.wait_for("No projects yet")
+        app.keys("F1")
+        screen = app.wait_for("wxtui keys")
+        rows = screen.split("\n")
+        quit_row = next(i for i, row in enumerate(rows) if "ctrl+q" in row)
+        column = rows[quit_row].index("quit;")
+        for row in rows[quit_row : quit_row + 12]:
+            text = row.strip("█ ")
+            if text and not text.startswith(("ctrl", "F", "alt", "Sidebar", "up")):
+                assert row.index(text[0]) == column, f"a description left its column:\n{screen}"
+        assert "wheelscroll" not in screen
+    finally:
+        app.kill()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -58,16 +59,19 @@ def _markers() -> tuple[Section, ...]:
 MARKERS = _markers()
 
 
-def keymap_text(sections: tuple[Section, ...]) -> Text:
-    text = Text()
-    for section, keys in (*sections, *MARKERS):
-        text.append(f"{section}\n", style="bold")
+def keymap_text(sections: tuple[Section, ...]) -> Table:
+    """Each section's keys in two columns: a description wraps within its own column,
+    and a long key name wraps within its own, at any width."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=False, max_width=26)
+    table.add_column(ratio=1)
+    for number, (section, keys) in enumerate((*sections, *MARKERS)):
+        if number:
+            table.add_row("", "")
+        table.add_row(Text(section, style="bold"), "")
         for key, what in keys:
-            text.append(f"  {key:<24}", style="bold cyan")
-            text.append(f"{what}\n")
-        text.append("\n")
-    text.rstrip()
-    return text
+            table.add_row(Text(f"  {key}", style="bold cyan"), what)
+    return table
 
 
 class HelpScreen(ModalScreen[None]):
