@@ -20,6 +20,7 @@ from tests.support import (
     pane_text,
     project_label,
     project_labels,
+    project_rows,
     session_pid,
     wait_until,
     workspace,
@@ -491,3 +492,19 @@ async def test_cli_writes_while_the_tui_runs(seeded, store: Store, tmp_path: Pat
             lambda: len(milestone_labels(app, seeded["alpha"].id)) == 7,
             message="milestones added from the CLI",
         )
+
+
+async def test_deleting_a_project_keeps_the_cursor_where_it_was(
+    seeded, store: Store, tmp_path: Path
+) -> None:
+    """Rows: alpha, first, second, beta, only, gamma. Deleting beta leaves the cursor on
+    the row that took its place (gamma), not at the top."""
+    gamma = store.add_project("gamma", workspace(tmp_path, "gamma"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.project_tree.cursor_line = 3
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await wait_until(lambda: len(project_rows(app)) == 2, message="beta deleted")
+        assert app.project_tree.selected_ref.id == gamma.id

@@ -268,7 +268,9 @@ class ProjectTree(ScrollView, can_focus=True):
         line = self._line_of.get(selected) if selected is not None else None
         if line is None and selected is not None:
             line = self._line_of.get(NodeRef("project", selected.project_id, selected.project_id))
-        self._move_to(line if line is not None else 0)
+        if line is None:  # Its row is gone (deleted): the row now in its place.
+            line = max(0, min(self.cursor_line, len(rows) - 1))
+        self._move_to(line)
         self.refresh()
 
     # -- what is shown -------------------------------------------------------------
