@@ -90,14 +90,12 @@ def demo_app(store: Store, root: Path, agent: str | None = None) -> WxtuiApp:
     (unless ``--agent`` says otherwise), so the demo never starts a real agent."""
     from wxtui.app.app import WxtuiApp
 
-    new_projects = root / "new-project"
-    new_projects.mkdir(exist_ok=True)
     shell = demo_command("new project")
     return WxtuiApp(
         store,
         agent=agent or shell,
         title_suffix="demo",
-        new_project_dir=str(new_projects),
+        new_project_dir=str(root),  # A new project gets a folder named after it there.
         new_project_command=shell,
     )
 

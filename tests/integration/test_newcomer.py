@@ -325,3 +325,19 @@ async def test_a_long_sidebar_scrolls_with_its_cursor_and_a_click_opens_a_row(
         line = next(y for y in range(tree.size.height) if "p02" in tree.render_line(y).text)
         await pilot.click(tree, offset=(4, line))
         await wait_until(lambda: app.current_project_id == project_rows(app)[2].id, message="click")
+
+
+async def test_the_demos_new_project_gets_a_folder_named_after_it(
+    store: Store, tmp_path: Path
+) -> None:
+    populate_demo(store, tmp_path)
+    app = demo_app(store, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*"my api", "ctrl+s")
+        await wait_until(lambda: any(p.name == "my api" for p in store.list_projects()))
+    project = store.find_project("my api")
+    assert project.workspace_path == str(tmp_path / "my-api")
+    assert (tmp_path / "my-api").is_dir()

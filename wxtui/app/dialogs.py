@@ -3,8 +3,10 @@ rules (unique names, existing directories) are the ones the user sees."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -180,11 +182,19 @@ class StatusDialog(ModalScreen[str | None]):
 _COMMAND_LABEL = "Agent command (empty: the default)"
 
 
-def add_project_form(store: Store, directory: str, command: str) -> FormDialog:
-    """Add a project; the dialog's result is the new project's id."""
+def add_project_form(
+    store: Store, directory: str, command: str, *, folder_per_name: bool = False
+) -> FormDialog:
+    """Add a project; the dialog's result is the new project's id. ``folder_per_name``
+    (the demo): left as it is, ``directory`` gets a folder named after the project."""
 
     def submit(values: dict[str, str]) -> str:
-        return store.add_project(values["name"], values["dir"], values["command"]).id
+        workspace = values["dir"]
+        if folder_per_name and workspace == directory and values["name"].strip():
+            folder = Path(directory) / _folder_name(values["name"])
+            folder.mkdir(exist_ok=True)
+            workspace = str(folder)
+        return store.add_project(values["name"], workspace, values["command"]).id
 
     fields = [
         Field("name", "Name"),
@@ -192,6 +202,11 @@ def add_project_form(store: Store, directory: str, command: str) -> FormDialog:
         Field("command", _COMMAND_LABEL, command, placeholder="claude"),
     ]
     return FormDialog("Add project", fields, submit, ok_label="Add")
+
+
+def _folder_name(name: str) -> str:
+    """A project's name as one safe folder name."""
+    return re.sub(r"[^\w.-]+", "-", name.strip()).strip(".-") or "project"
 
 
 def edit_project_form(store: Store, project: OutputProject) -> FormDialog:

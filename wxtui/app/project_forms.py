@@ -32,6 +32,8 @@ class ProjectForms:
     def __init__(
         self, app: WxtuiApp, new_project_dir: str | None, new_project_command: str
     ) -> None:
+        """``new_project_dir``: a folder where each new project gets one named after it
+        (the demo); else new projects start from the current directory."""
         self.app = app
         self.new_project_dir = new_project_dir
         self.new_project_command = new_project_command
@@ -52,7 +54,12 @@ class ProjectForms:
     def add_project(self) -> None:
         app = self.app
         directory = self.new_project_dir or os.getcwd()
-        dialog = add_project_form(app.store, directory, self.new_project_command)
+        dialog = add_project_form(
+            app.store,
+            directory,
+            self.new_project_command,
+            folder_per_name=self.new_project_dir is not None,
+        )
 
         def added(project_id: str | None) -> None:
             if project_id:
