@@ -20,7 +20,6 @@ from benchmarks.measure import MARKER, median_of, ms, painted_after, pct, stop_h
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
 from wxtui.app.session_pane import SessionState
-from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.client import connect_or_start
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
@@ -40,8 +39,7 @@ async def _throughput(tmp: Path, path: Path, size: int, in_host: bool) -> float:
         project = store.add_project("flood", str(tmp), command=f"sh -c {shlex.quote(script)}")
         app = WxtuiApp(store, poll_interval=60, sessions_in_host=in_host)
         async with app.run_test(size=SIZE) as pilot:
-            if isinstance(app.backend, HostedSessions):
-                await app.backend.connect()  # The host is up before the clock starts.
+            await app.backend.connect()  # The host is up before the clock starts.
             start = time.perf_counter()
             await app.show_project(project.id)
             pane = app.pane_for(project.id)

@@ -100,3 +100,9 @@ def test_database_paths_that_are_typos_are_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "no").exists(), "nothing was created"
     fails(run("--db", "", "project", "list"), "--db needs a path")
     fails(run("project", "list", env={"WXTUI_DB": str(tmp_path / "nope/x.db")}), "WXTUI_DB")
+
+
+def test_send_to_a_program_that_draws_nothing_goes_in(db: Path, tmp_path: Path) -> None:
+    with Store.open(db) as store:
+        store.add_project("silent", str(tmp_path), command="cat")
+    assert ok(run("session", "send", "silent", "hello", db=db)) == "sent to silent\n"

@@ -76,7 +76,8 @@ async def test_host_stop_leaves_panes_saying_stopped(
                     message=f"{project} stopped",
                 )
                 assert "exited -1" not in project_label(app, project)
-            assert "working" not in app.sub_title and "stopped" in app.sub_title
+            await wait_until(lambda: "stopped" in app.sub_title, message="the header says so")
+            assert "working" not in app.sub_title
 
 
 async def test_the_next_ui_shows_the_session_the_last_one_showed(db: Path, tmp_path: Path) -> None:
@@ -97,3 +98,19 @@ async def test_the_next_ui_shows_the_session_the_last_one_showed(db: Path, tmp_p
         app = make_app(store, sessions_in_host=True, open_project_id=first)
         async with app.run_test(size=(120, 36)):
             await wait_until(lambda: app.current_project_id == first, message="--open wins")
+
+
+async def test_a_stopped_pane_follows_a_start_from_elsewhere(db: Path, tmp_path: Path) -> None:
+    with Store.open(db) as store:
+        alpha = store.add_project("alpha", str(tmp_path), command=SHELL).id
+        app = make_app(store, sessions_in_host=True)
+        async with app.run_test(size=(120, 36)):
+            await app.show_project(alpha)
+            await app.backend.stop(alpha)
+            await wait_until(lambda: _stopped(project_label(app, alpha)), message="stopped")
+            ok(run("session", "send", "alpha", "typed from cli", db=db))
+            await wait_until(
+                lambda: app.pane_for(alpha).state is SessionState.RUNNING, message="running"
+            )
+            await wait_until(lambda: "typed from cli" in pane_text(app, alpha), message="shown")
+            await wait_until(lambda: "●" in project_label(app, alpha), message="marked running")

@@ -50,7 +50,6 @@ from wxtui.text import inert
 
 DATA_POLL_INTERVAL = 1.0
 TERMINAL_CHECK_INTERVAL = 0.5
-OPEN_FIRST = 1.0  # At most this long, --open's session is painted before the others.
 
 
 class WxtuiApp(App[int]):

@@ -73,11 +73,19 @@ class SessionControl:
             self._discovering = False
 
     async def _attach(self, running: list[str]) -> None:
+        """Panes for sessions that run in the host: new ones, and those whose pane still
+        says they ended or never started (started again from elsewhere)."""
         app = self.app
         known = {p.id for p in app.store.list_projects()}
-        new = [p for p in running if p in known and app.pane_for(p) is None]
-        if new:
-            panes = await app.switcher.panes_of(new)
+        stale = (SessionState.NOT_STARTED, SessionState.EXITED, SessionState.FAILED)
+        wanted = [
+            project_id
+            for project_id in running
+            if project_id in known
+            and ((pane := app.pane_for(project_id)) is None or pane.state in stale)
+        ]
+        if wanted:
+            panes = await app.switcher.panes_of(wanted)
             await asyncio.gather(*(self.start(pane) for pane in panes))
 
     async def _restart_host(self, answer: bool | None) -> None:
@@ -147,11 +155,15 @@ class SessionControl:
             app.notify("This milestone has no prompt; add one with e.", severity="warning")
             return
         was = app.focused
+        pane = app.pane_for(ref.project_id)
+        if pane is not None and pane.state is SessionState.EXITED:
+            await self.restart(pane)  # A prompt for a stopped session starts it again.
         await app.show_project(ref.project_id, ref.id)
         if was is app.project_tree:  # The next sidebar key is the user's, not the agent's.
             app.screen.set_focus(app.project_tree)
         pane = app.pane_for(ref.project_id)
         if pane is None or pane.state is not SessionState.RUNNING:
+            app.notify("Prompt not sent: the session is not running.", severity="warning")
             return
         try:
             await self.backend.send_prompt(ref.project_id, milestone.prompt, ref.id)

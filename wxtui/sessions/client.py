@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -71,6 +71,7 @@ class _Watched:
     exited: asyncio.Future[int] | None = None
     live: asyncio.Future[None] | None = None
     sent: asyncio.Future[str] | None = None
+    sending: asyncio.Lock = field(default_factory=asyncio.Lock)
     failed: bool = False  # Its sink raised once: said in its pane, logged.
 
 
@@ -166,7 +167,13 @@ class HostClient:
                 environ=None if environ is None else dict(environ),
             )
         )
-        reply = await asyncio.wait_for(watched.started, START_TIMEOUT)
+        try:
+            reply = await asyncio.wait_for(asyncio.shield(watched.started), START_TIMEOUT)
+        except TimeoutError:
+            raise WxtuiError(
+                f"the session did not start within {START_TIMEOUT:.0f} s (the database may be "
+                "busy); it is shown here once it runs"
+            ) from None
         if reply["event"] == Event.FAILED:
             if self._watched.get(project_id) is watched:
                 del self._watched[project_id]
@@ -206,9 +213,15 @@ class HostClient:
         watched = self._watched.get(project_id)
         if watched is None or not watched.alive:
             raise WxtuiError("the session is not running")
-        sent = watched.sent = asyncio.get_running_loop().create_future()
-        self._send(encode_json(Kind.SEND, project=project_id, text=text, milestone=milestone_id))
-        error = await asyncio.wait_for(sent, SEND_TIMEOUT)
+        async with watched.sending:  # One prompt at a time per session.
+            sent = watched.sent = asyncio.get_running_loop().create_future()
+            self._send(
+                encode_json(Kind.SEND, project=project_id, text=text, milestone=milestone_id)
+            )
+            try:
+                error = await asyncio.wait_for(sent, SEND_TIMEOUT)
+            except TimeoutError:
+                error = "the session host did not say whether the prompt went in"
         if error:
             raise WxtuiError(error)
 

@@ -78,7 +78,8 @@ STOP_GRACE = 1.0
 IDLE_EXIT = 60.0  # No session and no client this long: the host ends.
 HELLO_TIMEOUT = 5.0
 PROMPT_READY_TIMEOUT = 30.0  # Claude's start, up to its first hook.
-PROMPT_ECHO_TIMEOUT = 2.0  # The agent shows a pasted prompt before Enter is sent.
+PROMPT_ECHO_TIMEOUT = 2.0
+QUIET_READY = 1.0  # A program that drew nothing this long after it started takes input.  # The agent shows a pasted prompt before Enter is sent.
 LOCK_WAIT = STOP_GRACE * 3  # How long a stopping host may hold the database's host lock.
 
 
@@ -345,6 +346,10 @@ class SessionHost:
         finally:
             if server is not None:
                 server.close()
+            for task in list(self._tasks):  # No start (or prompt) goes on past the end.
+                task.cancel()
+            if self._tasks:
+                await asyncio.wait(list(self._tasks), timeout=STOP_GRACE)
             # The agents end first, while the clients still hear it: each pane says
             # "stopped" (not that the host went away), and the state is stored.
             await self.sessions.stop_all(STOP_GRACE)
@@ -449,14 +454,7 @@ class SessionHost:
             try:
                 self.sessions.write(project_id, data)
             except WriteBufferFull as error:  # Said in that pane; the rest go on.
-                client.send(
-                    encode_json(
-                        Kind.EVENT,
-                        project=project_id,
-                        event="notice",
-                        text=f"input refused: {error}",
-                    )
-                )
+                client.send(encode_event(project_id, Event.NOTICE, text=f"input refused: {error}"))
             return
         body = frame.json()
         project_id = str(body.get("project", ""))
@@ -619,7 +617,11 @@ class SessionHost:
         status = self.sessions.agent_status(hosted.project_id)
         if status is not None:
             return status.state is not AgentState.STARTING
-        return any(row.strip() for row in hosted.emulator.display())
+        # Another program: once it drew something, or has had a moment (some, like
+        # cat, draw nothing and read at once).
+        session = self.sessions.session(hosted.project_id)
+        settled = session is not None and time.monotonic() - session.started > QUIET_READY
+        return settled or any(row.strip() for row in hosted.emulator.display())
 
     def status(self) -> HostStatus:
         sessions = []

@@ -87,7 +87,11 @@ class StoreWrites:
         try:
             while (job := self._queue.get()) is not None:
                 if store is None:
-                    store = Store.open(self.path)
+                    try:
+                        store = Store.open(self.path)
+                    except Exception as exc:  # Said to whoever waits; tried again next time.
+                        _settle(job, exc=exc)
+                        continue
                     store.busy_timeout(BUSY_WAIT_MS)
                 self._do(store, job)
         except Exception:
