@@ -78,8 +78,8 @@ STOP_GRACE = 1.0
 IDLE_EXIT = 60.0  # No session and no client this long: the host ends.
 HELLO_TIMEOUT = 5.0
 PROMPT_READY_TIMEOUT = 30.0  # Claude's start, up to its first hook.
-PROMPT_ECHO_TIMEOUT = 2.0
-QUIET_READY = 1.0  # A program that drew nothing this long after it started takes input.  # The agent shows a pasted prompt before Enter is sent.
+PROMPT_ECHO_TIMEOUT = 2.0  # The agent shows a pasted prompt before Enter is sent.
+QUIET_READY = 1.0  # A program that drew nothing this long after it started takes input.
 LOCK_WAIT = STOP_GRACE * 3  # How long a stopping host may hold the database's host lock.
 
 
