@@ -340,7 +340,7 @@ async def test_the_app_leaves_agents_running_and_the_next_app_shows_them(
             await wait_until(lambda: app.pane_for(project) is not None, message="attached")
             # The last UI showed it: this one shows it again, as it was.
             await wait_until(lambda: app.current_project_id == project, message="reopened")
-            assert "○" not in project_label(app, project), "its marker says it runs"
+            await wait_until(lambda: "●" in project_label(app, project), message="running")
             await wait_until(lambda: pane_text(app, project).count("kept") == 2)
 
 
