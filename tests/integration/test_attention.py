@@ -37,3 +37,19 @@ async def test_a_bell_in_a_hidden_session_is_in_the_inbox_and_where_ctrl_backsla
         await pilot.pause()
         assert isinstance(app.screen, InboxScreen)
         assert app.screen.entries == [], "seen: nothing needs you now"
+
+
+async def test_the_sidebars_actions_run_from_the_palette_wherever_the_focus_is(
+    store: Store, tmp_path: Path
+) -> None:
+    from wxtui.app.commands import WxtuiCommands
+    from wxtui.app.dialogs import FormDialog
+
+    shown = store.add_project("shown", workspace(tmp_path, "s"), command=SHELL)
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.show_project(shown.id)  # The focus is in the terminal pane.
+        targets = {title: run for title, run, _help in WxtuiCommands(app.screen).targets()}
+        await targets["Add project"]()  # type: ignore[operator]
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)

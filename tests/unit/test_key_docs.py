@@ -11,16 +11,14 @@ from tests.support import make_app
 from wxtui.app.app import WxtuiApp
 from wxtui.app.help_screen import HelpScreen
 from wxtui.app.keymap import key_display
-from wxtui.app.sidebar import ProjectTree
+from wxtui.app.sidebar_panel import SIDEBAR_BINDINGS
 from wxtui.store import Store
 
 README = Path(__file__).parents[2] / "README.md"
 
 
 def _bindings() -> list[Binding]:
-    return [
-        b for b in [*WxtuiApp.BINDINGS, *ProjectTree.BINDINGS] if isinstance(b, Binding) and b.id
-    ]
+    return [b for b in [*WxtuiApp.BINDINGS, *SIDEBAR_BINDINGS] if isinstance(b, Binding) and b.id]
 
 
 def test_every_binding_is_in_the_readme_key_table() -> None:

@@ -30,7 +30,7 @@ from wxtui.app.project_forms import ProjectForms
 from wxtui.app.session_control import SessionControl
 from wxtui.app.session_pane import SessionPane, SessionState
 from wxtui.app.sidebar import FilterBox, NodeRef, ProjectTree
-from wxtui.app.sidebar_panel import Sidebar
+from wxtui.app.sidebar_panel import SIDEBAR_BINDINGS, Sidebar
 from wxtui.app.terminal_driver import (
     set_host_title,
     terminal_gone,
@@ -128,6 +128,11 @@ class WxtuiApp(App[int]):
         """The project whose pane is shown."""
         pane = self._panes.current_pane
         return None if pane is None else pane.project_id
+
+    @property
+    def sidebar(self) -> Sidebar:
+        """The left column: the filter and the tree, and the keys that act on them."""
+        return self._sidebar
 
     @property
     def switcher(self) -> PaneSwitcher:
@@ -289,7 +294,7 @@ class WxtuiApp(App[int]):
             if isinstance(focused, FilterBox) and event.key in ("enter", "escape"):
                 # Back to the sidebar at once: the keys typed next go there.
                 if event.key == "escape":
-                    self.action_clear_filter()
+                    self._sidebar.clear_filter()
                 self.screen.set_focus(self.project_tree)
                 return
             if isinstance(focused, (ProjectTree, TerminalView, Input, TextArea)):
@@ -377,12 +382,6 @@ class WxtuiApp(App[int]):
             tree.select_project(self.current_project_id)
         self.screen.set_focus(tree)  # At once: keys already typed go to the sidebar.
 
-    def action_clear_filter(self) -> None:
-        self._sidebar.clear_filter()
-
-    def action_filter(self) -> None:
-        self.screen.set_focus(self._sidebar.open_filter())  # At once: keys typed next.
-
     def on_resize(self, event: events.Resize) -> None:
         if self.screen_stack:  # Fitted, or clamped, to the new width.
             self._sidebar.fit(event.size.width)
@@ -397,16 +396,12 @@ class WxtuiApp(App[int]):
         if not hiding:
             self.screen.set_focus(self.project_tree)
 
-    def action_resize_sidebar(self, delta: int) -> None:
-        """< and > in the sidebar: narrower or wider, remembered across runs."""
-        self._sidebar.resize(delta, self.size.width)
-
     def key_sections(self) -> tuple[Section, ...]:
         """The help's key tables, from the bindings themselves (as the user remapped them)."""
         keys = self.config.keys
         return (
             ("Anywhere", tuple(key_rows(self.BINDINGS, keys))),
-            ("Sidebar", (*SIDEBAR_EXTRA, *key_rows(ProjectTree.BINDINGS, keys))),
+            ("Sidebar", (*SIDEBAR_EXTRA, *key_rows(SIDEBAR_BINDINGS, keys))),
             TERMINAL_KEYS,
         )
 
@@ -470,33 +465,3 @@ class WxtuiApp(App[int]):
     def _after_inbox(self, project_id: str | None) -> None:
         if project_id:
             self.open_project(project_id)
-
-    def action_add_project(self) -> None:
-        self.forms.add_project()
-
-    def action_add_milestone(self) -> None:
-        self.forms.add_milestone()
-
-    def action_edit(self) -> None:
-        self.forms.edit()
-
-    def action_delete(self) -> None:
-        self.forms.delete()
-
-    def action_set_status(self) -> None:
-        self.forms.set_status()
-
-    async def action_restart_session(self) -> None:
-        if (project_id := self.selected_project_id()) is not None:
-            await self.sessions.restart_project(project_id)
-
-    async def action_stop_session(self) -> None:
-        if (project_id := self.selected_project_id()) is not None:
-            await self.sessions.stop(project_id)
-
-    async def action_send_prompt(self) -> None:
-        ref = self.project_tree.selected_ref
-        if ref is None or ref.kind != "milestone":
-            self.notify("Select a milestone with a prompt first.", severity="warning")
-            return
-        await self.sessions.send_prompt(ref)

@@ -11,6 +11,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from wxtui.app.keymap import effective_key, key_display
 from wxtui.app.sidebar import ProjectTree
+from wxtui.app.sidebar_panel import Sidebar
 from wxtui.text import inert
 
 if TYPE_CHECKING:
@@ -60,9 +61,14 @@ class WxtuiCommands(Provider):
                         f"milestone, {milestone.status.replace('_', ' ')}",
                     )
                 )
-        bindings = [*app.BINDINGS, *ProjectTree.BINDINGS]
-        for title, action, help_text in palette_actions(bindings, app.config.keys):
+        keys = app.config.keys
+        for title, action, help_text in palette_actions(
+            [*app.BINDINGS, *ProjectTree.BINDINGS], keys
+        ):
             targets.append((title, partial(app.run_action, action), help_text))
+        # The sidebar's own actions run on the sidebar, wherever the focus is.
+        for title, action, help_text in palette_actions(Sidebar.BINDINGS, keys):
+            targets.append((title, partial(app.run_action, action, app.sidebar), help_text))
         targets.append(
             (
                 "Stop every session and quit",

@@ -3,7 +3,10 @@ width and whether it is shown, remembered across runs."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar, cast
+
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 
 from wxtui.app.sidebar import FilterBox, ProjectTree
@@ -15,11 +18,75 @@ from wxtui.app.ui_state import (
     default_sidebar_width,
 )
 
+if TYPE_CHECKING:
+    from wxtui.app.app import WxtuiApp
+
 MIN_PANE = 20  # Columns the terminal pane keeps whatever width the sidebar is given.
 
 
 class Sidebar(Vertical):
-    """``configured_width``: config.toml's ``sidebar_width`` (None: fit the terminal)."""
+    """``configured_width``: config.toml's ``sidebar_width`` (None: fit the terminal).
+
+    It owns the keys that act on what the sidebar shows (the tree's own keys move its
+    cursor): add, edit, delete, a milestone's status and prompt, restart and stop a
+    project's session, the filter, its own width."""
+
+    # The footer shows the common keys; help (F1, ?) and the palette list every one.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "less_than_sign",
+            "resize_sidebar(-4)",
+            "Narrower",
+            show=False,
+            id="sidebar-narrower",
+            tooltip="narrower sidebar (remembered)",
+        ),
+        Binding(
+            "greater_than_sign",
+            "resize_sidebar(4)",
+            "Wider",
+            show=False,
+            id="sidebar-wider",
+            tooltip="wider sidebar (remembered)",
+        ),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            show=False,
+            id="clear-filter",
+            tooltip="clear the filter",
+        ),
+        Binding("a", "add_project", "Add project", id="add-project", tooltip="add project"),
+        Binding("m", "add_milestone", "Milestone", id="add-milestone", tooltip="add milestone"),
+        Binding("e", "edit", "Edit", id="edit", tooltip="edit project or milestone"),
+        Binding("d", "delete", "Delete", id="delete", tooltip="delete project or milestone"),
+        Binding(
+            "p",
+            "send_prompt",
+            "Send prompt",
+            id="send-prompt",
+            tooltip="send the milestone's prompt to the session",
+        ),
+        Binding(
+            "t",
+            "set_status",
+            "Status",
+            show=False,
+            id="set-status",
+            tooltip="set milestone status",
+        ),
+        Binding(
+            "r",
+            "restart_session",
+            "Restart",
+            show=False,
+            id="restart-session",
+            tooltip="restart session",
+        ),
+        Binding("s", "stop_session", "Stop", show=False, id="stop-session", tooltip="stop session"),
+        Binding("slash", "filter", "Filter", show=False, id="filter", tooltip="filter by name"),
+    ]
 
     def __init__(
         self, tree: ProjectTree, configured_width: int | None, state: UiState, file: UiStateFile
@@ -68,6 +135,52 @@ class Sidebar(Vertical):
         self.fit(columns)
         self._file.save(self._state)
 
+    # -- actions -------------------------------------------------------------------
+
+    @property
+    def _app(self) -> WxtuiApp:
+        return cast("WxtuiApp", self.app)
+
+    def action_add_project(self) -> None:
+        self._app.forms.add_project()
+
+    def action_add_milestone(self) -> None:
+        self._app.forms.add_milestone()
+
+    def action_edit(self) -> None:
+        self._app.forms.edit()
+
+    def action_delete(self) -> None:
+        self._app.forms.delete()
+
+    def action_set_status(self) -> None:
+        self._app.forms.set_status()
+
+    async def action_restart_session(self) -> None:
+        if (project_id := self._app.selected_project_id()) is not None:
+            await self._app.sessions.restart_project(project_id)
+
+    async def action_stop_session(self) -> None:
+        if (project_id := self._app.selected_project_id()) is not None:
+            await self._app.sessions.stop(project_id)
+
+    async def action_send_prompt(self) -> None:
+        ref = self.projects.selected_ref
+        if ref is None or ref.kind != "milestone":
+            self.notify("Select a milestone with a prompt first.", severity="warning")
+            return
+        await self._app.sessions.send_prompt(ref)
+
+    def action_filter(self) -> None:
+        self.screen.set_focus(self.open_filter())  # At once: the keys typed next.
+
+    def action_clear_filter(self) -> None:
+        self.clear_filter()
+
+    def action_resize_sidebar(self, delta: int) -> None:
+        """< and > : narrower or wider, remembered across runs."""
+        self.resize(delta, self.app.size.width)
+
     def open_filter(self) -> FilterBox:
         self.filter_box.add_class("visible")
         return self.filter_box
@@ -79,3 +192,7 @@ class Sidebar(Vertical):
         if field.value or self.projects.filter_text:
             field.value = ""
             self.projects.set_filter("")
+
+
+# Every key that works in the sidebar: the tree's own, then the sidebar's.
+SIDEBAR_BINDINGS: list[BindingType] = [*ProjectTree.BINDINGS, *Sidebar.BINDINGS]
