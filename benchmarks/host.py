@@ -20,7 +20,7 @@ from benchmarks.measure import MARKER, median_of, ms, painted_after, pct, stop_h
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
 from wxtui.app.session_pane import SessionState
-from wxtui.sessions.client import connect_or_start
+from wxtui.sessions.client import IgnoringSink, connect_or_start
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
 from wxtui.terminal.snapshot import Snapshot
@@ -182,7 +182,7 @@ async def _launch(db: Path, host_pid: int, idle_seconds: float, ids: list[str]) 
     return {"first": first, "every": every, "idle": idle}
 
 
-class _Discard:
+class _Discard(IgnoringSink):
     """A sink that keeps nothing but whether the history has been printed (in output,
     or in a snapshot if it fell behind)."""
 
@@ -194,24 +194,9 @@ class _Discard:
         lines = (str(line[0]).encode() for line in snapshot.lines)
         self.ended = self.ended or any(self.END in text for text in (snapshot.screen, *lines))
 
-    def missed_output(self, bell: bool) -> None:
-        pass
-
     def feed(self, data: bytes) -> None:
         self._tail = (self._tail + data)[-len(data) - len(self.END) :]
         self.ended = self.ended or self.END in self._tail
-
-    def session_exited(self, returncode: int) -> None:
-        pass
-
-    def notice(self, text: str) -> None:
-        pass
-
-    def agent_status(self, status: object, tracked: bool) -> None:
-        pass
-
-    def milestones_changed(self) -> None:
-        pass
 
 
 def _host_or_not(tmp: Path, path: Path, size: int, runs: int, in_host: bool) -> float:

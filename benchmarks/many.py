@@ -17,7 +17,7 @@ from pathlib import Path
 from benchmarks.measure import ms, painted_after, pct, stop_host, until
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
-from wxtui.sessions.client import HostClient, connect_or_start
+from wxtui.sessions.client import HostClient, IgnoringSink, connect_or_start
 from wxtui.store import Store
 from wxtui.terminal.snapshot import Snapshot
 
@@ -44,7 +44,7 @@ def _command(history: int) -> str:
     return shlex.join([sys.executable, "-c", ASKER, str(history)])
 
 
-class _Answered:
+class _Answered(IgnoringSink):
     """A sink that notes when a session printed its marker."""
 
     done = False
@@ -52,23 +52,8 @@ class _Answered:
     def load_snapshot(self, snapshot: Snapshot) -> None:
         self.done = self.done or ANSWERED.encode() in snapshot.screen
 
-    def missed_output(self, bell: bool) -> None:
-        pass
-
     def feed(self, data: bytes) -> None:
         self.done = self.done or ANSWERED.encode() in data
-
-    def session_exited(self, returncode: int) -> None:
-        pass
-
-    def notice(self, text: str) -> None:
-        pass
-
-    def agent_status(self, status: object, tracked: bool) -> None:
-        pass
-
-    def milestones_changed(self) -> None:
-        pass
 
 
 async def _fill(db: Path, ids: list[str]) -> None:

@@ -56,3 +56,14 @@ def no_session_host_left() -> Iterator[None]:
     runtime = Path(os.environ["WXTUI_RUNTIME_DIR"])
     for socket_path in runtime.glob("host-*.sock"):
         stop_host(socket_path)
+
+
+@pytest.fixture
+def host_db(tmp_path: Path) -> Iterator[Path]:
+    """A database whose session host, if the test starts one, is stopped after it."""
+    from wxtui.sessions.host import host_socket_path
+
+    path = tmp_path / "wxtui.db"
+    Store.open(path).close()
+    yield path
+    stop_host(host_socket_path(path))

@@ -7,16 +7,13 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 from tests.integration.test_session_host import Watcher
-from tests.support import FakeClaude, stop_host, wait_until
+from tests.support import FakeClaude, wait_until
 from wxtui.sessions.client import HostClient, connect_or_start
-from wxtui.sessions.host import host_socket_path
 from wxtui.store import Store
 
 # How long a write would freeze a host that wrote on its event loop: SQLite's busy
@@ -24,18 +21,10 @@ from wxtui.store import Store
 FROZEN = 10.0
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Path]:
-    path = tmp_path / "wxtui.db"
-    Store.open(path).close()
-    yield path
-    stop_host(host_socket_path(path))
-
-
 @contextmanager
-def write_locked(db: Path) -> Iterator[None]:
+def write_locked(host_db: Path) -> Iterator[None]:
     """Another process's write transaction, held open."""
-    other = sqlite3.connect(db, isolation_level=None)
+    other = sqlite3.connect(host_db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     other.execute("UPDATE output_projects SET updated_at = updated_at")
     try:
@@ -54,18 +43,18 @@ async def _echoes(client: HostClient, project: str, watcher: Watcher, word: str)
 
 
 async def test_a_locked_database_freezes_no_session_and_loses_no_id(
-    db: Path, tmp_path: Path, fake_claude: FakeClaude
+    host_db: Path, tmp_path: Path, fake_claude: FakeClaude
 ) -> None:
-    with Store.open(db) as store:
+    with Store.open(host_db) as store:
         agent = store.add_project("agent", str(tmp_path)).id
         later = store.add_project("later", str(tmp_path)).id
         cat = store.add_project("cat", str(tmp_path), command="sh -c 'echo ready; exec cat'").id
-    client = await connect_or_start(db)
+    client = await connect_or_start(host_db)
     watchers = {agent: Watcher(), cat: Watcher(), later: Watcher()}
     for project in (agent, cat):
         await client.start(project, watchers[project], 24, 80)
         await wait_until(lambda project=project: "ready" in watchers[project].text())
-    with write_locked(db):
+    with write_locked(host_db):
         # Claude reports a new conversation (/clear): the host must store it, later.
         client.write(agent, b"clear\r")
         await wait_until(lambda: "cleared to" in watchers[agent].text())
@@ -77,7 +66,7 @@ async def test_a_locked_database_freezes_no_session_and_loses_no_id(
         assert not start_task.done(), "the new agent waits for its id to be stored"
     assert await start_task is True
     await wait_until(lambda: "ready" in watchers[later].text(), message="the late agent")
-    with Store.open(db) as store:
+    with Store.open(host_db) as store:
         await wait_until(lambda: store.get_project(agent).claude_session_id == cleared)
         history = [c.claude_session_id for c in store.conversation_history(agent)]
         assert history[-1] == cleared, "the id reported while the lock was held was kept"

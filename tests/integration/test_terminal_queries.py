@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import shlex
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.integration.test_session_host import Watcher
-from tests.support import make_app, pane_text, stop_host, wait_until
+from tests.support import make_app, pane_text, wait_until
 from wxtui.sessions.client import HostClient, connect_or_start
 from wxtui.sessions.host import host_socket_path
 from wxtui.store import Store
@@ -24,22 +23,14 @@ def _asker(delay: float = 0.0, log: Path | None = None) -> str:
     return shlex.join([sys.executable, str(ASKS), str(delay), *([str(log)] if log else [])])
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Path]:
-    path = tmp_path / "wxtui.db"
-    Store.open(path).close()
-    yield path
-    stop_host(host_socket_path(path))
-
-
 @pytest.mark.parametrize("client", ["gone", "paused", "watching", "two watching"])
 async def test_a_query_is_answered_once_whoever_watches(
-    db: Path, tmp_path: Path, client: str
+    host_db: Path, tmp_path: Path, client: str
 ) -> None:
     log = tmp_path / "answers.log"
-    with Store.open(db) as store:
+    with Store.open(host_db) as store:
         project = store.add_project("asker", str(tmp_path), command=_asker(0.3, log)).id
-    first = await connect_or_start(db)
+    first = await connect_or_start(host_db)
     watchers = [Watcher()]
     await first.start(project, watchers[0], 24, 80, paused=client == "paused")
     clients = [first]
@@ -47,14 +38,14 @@ async def test_a_query_is_answered_once_whoever_watches(
         await first.close()
         clients = []
     elif client == "two watching":
-        second = await HostClient.connect(host_socket_path(db))
+        second = await HostClient.connect(host_socket_path(host_db))
         watchers.append(Watcher())
         await second.start(project, watchers[1], 24, 80)
         clients.append(second)
     await wait_until(lambda: log.exists() and "answers" in log.read_text(), message="answered")
     assert log.read_text() == "answers: 1\n", "one answer, not one per client"
     # Whoever looks now sees what it printed after the answer.
-    late = await HostClient.connect(host_socket_path(db))
+    late = await HostClient.connect(host_socket_path(host_db))
     seen = Watcher()
     await late.start(project, seen, 24, 80)
     await wait_until(lambda: "answers: 1" in seen.text(), message="the answer on screen")

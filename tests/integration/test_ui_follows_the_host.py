@@ -4,10 +4,7 @@ says stopped, not that it failed."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from tests.support import (
     FakeClaude,
@@ -16,11 +13,9 @@ from tests.support import (
     pane_text,
     project_label,
     run,
-    stop_host,
     wait_until,
 )
 from wxtui.app.session_pane import SessionState
-from wxtui.sessions.host import host_socket_path
 from wxtui.store import Store
 
 SHELL = "sh -c 'echo ready; exec cat'"
@@ -31,37 +26,29 @@ def _stopped(label: str) -> bool:
     return "■" in label and label.endswith("stopped")
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Path]:
-    path = tmp_path / "wxtui.db"
-    Store.open(path).close()
-    yield path
-    stop_host(host_socket_path(path))
-
-
 async def test_a_session_started_from_the_command_line_appears_in_the_ui(
-    db: Path, tmp_path: Path
+    host_db: Path, tmp_path: Path
 ) -> None:
-    with Store.open(db) as store:
+    with Store.open(host_db) as store:
         cli = store.add_project("from-cli", str(tmp_path), command=SHELL).id
         other = store.add_project("other", str(tmp_path), command=SHELL).id
         app = make_app(store, sessions_in_host=True)
         async with app.run_test(size=(120, 36)):
             await app.show_project(other)  # The UI has a host connection now.
             assert "○" in project_label(app, cli)
-            ok(run("session", "start", "from-cli", db=db))
+            ok(run("session", "start", "from-cli", db=host_db))
             await wait_until(lambda: app.pane_for(cli) is not None, message="it appeared")
             await wait_until(lambda: "●" in project_label(app, cli), message="marked running")
             await app.show_project(cli)
             assert app.pane_for(cli).state is SessionState.RUNNING
-            ok(run("session", "stop", "from-cli", db=db))
+            ok(run("session", "stop", "from-cli", db=host_db))
             await wait_until(lambda: _stopped(project_label(app, cli)), message="stopped")
 
 
 async def test_host_stop_leaves_panes_saying_stopped(
-    db: Path, tmp_path: Path, fake_claude: FakeClaude
+    host_db: Path, tmp_path: Path, fake_claude: FakeClaude
 ) -> None:
-    with Store.open(db) as store:
+    with Store.open(host_db) as store:
         shell = store.add_project("shell", str(tmp_path), command=SHELL).id
         agent = store.add_project("agent", str(tmp_path)).id  # The fake claude.
         app = make_app(store, sessions_in_host=True)
@@ -69,7 +56,7 @@ async def test_host_stop_leaves_panes_saying_stopped(
             await app.show_project(shell)
             await app.show_project(agent)
             await wait_until(lambda: "✓" in project_label(app, agent), message="claude ready")
-            ok(run("host", "stop", db=db))
+            ok(run("host", "stop", db=host_db))
             for project in (shell, agent):
                 await wait_until(
                     lambda project=project: _stopped(project_label(app, project)),
@@ -80,8 +67,10 @@ async def test_host_stop_leaves_panes_saying_stopped(
             assert "working" not in app.sub_title
 
 
-async def test_the_next_ui_shows_the_session_the_last_one_showed(db: Path, tmp_path: Path) -> None:
-    with Store.open(db) as store:
+async def test_the_next_ui_shows_the_session_the_last_one_showed(
+    host_db: Path, tmp_path: Path
+) -> None:
+    with Store.open(host_db) as store:
         first = store.add_project("first", str(tmp_path), command=SHELL).id
         second = store.add_project("second", str(tmp_path), command=SHELL).id
         app = make_app(store, sessions_in_host=True)
@@ -100,15 +89,15 @@ async def test_the_next_ui_shows_the_session_the_last_one_showed(db: Path, tmp_p
             await wait_until(lambda: app.current_project_id == first, message="--open wins")
 
 
-async def test_a_stopped_pane_follows_a_start_from_elsewhere(db: Path, tmp_path: Path) -> None:
-    with Store.open(db) as store:
+async def test_a_stopped_pane_follows_a_start_from_elsewhere(host_db: Path, tmp_path: Path) -> None:
+    with Store.open(host_db) as store:
         alpha = store.add_project("alpha", str(tmp_path), command=SHELL).id
         app = make_app(store, sessions_in_host=True)
         async with app.run_test(size=(120, 36)):
             await app.show_project(alpha)
             await app.backend.stop(alpha)
             await wait_until(lambda: _stopped(project_label(app, alpha)), message="stopped")
-            ok(run("session", "send", "alpha", "typed from cli", db=db))
+            ok(run("session", "send", "alpha", "typed from cli", db=host_db))
             await wait_until(
                 lambda: app.pane_for(alpha).state is SessionState.RUNNING, message="running"
             )

@@ -17,6 +17,7 @@ from typing import Any, Protocol, TypeVar
 
 from wxtui import __version__
 from wxtui.errors import WxtuiError
+from wxtui.sessions.agent_state import AgentStatus
 from wxtui.sessions.host import WINDOW, host_running, host_socket_path
 from wxtui.sessions.host_status import HostStatus
 from wxtui.sessions.lock import LockHeld
@@ -41,6 +42,25 @@ START_TIMEOUT = 10.0
 ACK_EVERY = WINDOW // 4
 STOP_TIMEOUT = 10.0
 SEND_TIMEOUT = 40.0  # Longer than the host waits for an agent to get ready.
+
+
+class IgnoringSink:
+    """A client sink that takes everything and keeps nothing: for a session attached
+    only to be started, stopped or typed into (a subclass keeps what it wants)."""
+
+    def load_snapshot(self, snapshot: Snapshot) -> None: ...
+
+    def missed_output(self, bell: bool) -> None: ...
+
+    def feed(self, data: bytes) -> None: ...
+
+    def session_exited(self, returncode: int) -> None: ...
+
+    def notice(self, text: str) -> None: ...
+
+    def agent_status(self, status: AgentStatus, tracked: bool) -> None: ...
+
+    def milestones_changed(self) -> None: ...
 
 
 class HostUnavailable(WxtuiError):

@@ -8,32 +8,11 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from wxtui.sessions.agent_state import AgentStatus
-from wxtui.sessions.client import HostClient, connect_or_start
+from wxtui.sessions.client import HostClient, IgnoringSink, connect_or_start
 from wxtui.sessions.host import host_running, host_socket_path
 from wxtui.store import Store
-from wxtui.terminal.snapshot import Snapshot
 
 SessionAction = Literal["start", "stop", "restart", "send"]
-
-
-class _Unwatched:
-    """A sink for a session this command only starts, stops or types into: it is
-    attached paused, so no output comes; events are not needed."""
-
-    def load_snapshot(self, snapshot: Snapshot) -> None: ...
-
-    def missed_output(self, bell: bool) -> None: ...
-
-    def feed(self, data: bytes) -> None: ...
-
-    def session_exited(self, returncode: int) -> None: ...
-
-    def notice(self, text: str) -> None: ...
-
-    def agent_status(self, status: AgentStatus, tracked: bool) -> None: ...
-
-    def milestones_changed(self) -> None: ...
 
 
 def session_command(
@@ -76,7 +55,7 @@ async def _run(
 async def _attach(client: HostClient, project_id: str, agent: str | None) -> bool:
     """Start the session (or join it) without asking for its output."""
     return await client.start(
-        project_id, _Unwatched(), 24, 80, paused=True, agent=agent, environ=os.environ
+        project_id, IgnoringSink(), 24, 80, paused=True, agent=agent, environ=os.environ
     )
 
 
