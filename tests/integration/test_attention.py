@@ -53,3 +53,17 @@ async def test_the_sidebars_actions_run_from_the_palette_wherever_the_focus_is(
         await targets["Add project"]()  # type: ignore[operator]
         await pilot.pause()
         assert isinstance(app.screen, FormDialog)
+
+
+async def test_every_project_has_a_number_and_typing_it_moves_there(
+    store: Store, tmp_path: Path
+) -> None:
+    ids = [store.add_project(f"p{n}", workspace(tmp_path, f"p{n}")).id for n in range(1, 13)]
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert project_label(app, ids[11]).startswith("12 ")
+        assert project_label(app, ids[0]).startswith(" 1 ")
+        await pilot.press("1", "2")
+        assert app.project_tree.selected_ref.id == ids[11]
+        await pilot.press("3")  # There is no 123rd: the third.
+        assert app.project_tree.selected_ref.id == ids[2]

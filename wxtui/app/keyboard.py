@@ -9,6 +9,7 @@ from textual.app import App
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
+from wxtui.app.sidebar import ProjectTree
 from wxtui.app.textual_internals import check_bindings, propagation_stopped, take_key
 from wxtui.terminal.widget import TerminalView
 
@@ -28,6 +29,9 @@ async def handle_key_in_order(app: App[Any], event: events.Key, focused: Widget)
         return
     if isinstance(focused, TerminalView):
         await focused.on_key(event)
+    elif isinstance(focused, ProjectTree) and event.character and event.character.isdigit():
+        focused.type_digit(event.character)
+        return
     elif isinstance(focused, (Input, TextArea)):
         await take_key(focused, event)
     if propagation_stopped(event):

@@ -7,6 +7,7 @@ lines in view are ever rendered.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -79,6 +80,9 @@ def agent_marker(status: AgentStatus, seen: bool) -> ProjectMarker:
     return ProjectMarker(look.symbol, style, detail, "dim" if seen else "")
 
 
+NUMBER_PAUSE = 1.0  # Digits typed closer than this make one project number.
+
+
 class ProjectTree(ScrollView, can_focus=True):
     """Projects (numbered: alt+N opens the Nth) and their milestones; rebuilt from the
     store on change, with the cursor kept on the same project or milestone."""
@@ -147,6 +151,7 @@ class ProjectTree(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._markers: dict[str, ProjectMarker] = {}
+        self._typed, self._typed_at = "", float("-inf")  # Digits typed (see type_digit).
         self._projects: dict[str, tuple[int, OutputProject]] = {}  # id -> (index, project)
         self._milestones: dict[str, Milestone] = {}
         self._review: set[str] = set()
@@ -234,8 +239,10 @@ class ProjectTree(ScrollView, can_focus=True):
         if ref.kind == "project":
             index, project = self._projects[ref.id]
             marker = self._markers.get(ref.id, NOT_STARTED)
-            # alt+1 ... alt+9 open the first nine projects: their numbers are shown.
-            label.append(f"{index + 1} " if index < 9 else "  ", style="dim")
+            # Every project's number: alt+1 ... alt+9 open the first nine, and typing a
+            # number in the sidebar (12) moves to that project.
+            width = len(str(len(self._projects)))
+            label.append(f"{index + 1:>{width}} ", style="dim")
             label.append(marker.symbol, style=marker.style)
             label.append(" ")
             label.append(inert(project.name), style="bold")
@@ -303,6 +310,19 @@ class ProjectTree(ScrollView, can_focus=True):
         line = max(0, min(line, len(self._rows) - 1))
         self.cursor_line = line
         self.scroll_to_region(Region(0, line, 1, 1), animate=False, force=True, immediate=True)
+
+    def type_digit(self, digit: str) -> None:
+        """A digit typed in the sidebar: the cursor goes to the project of that number,
+        or of the number the digits typed within NUMBER_PAUSE seconds make (1 then 2:
+        the twelfth)."""
+        now = time.monotonic()
+        number = self._typed + digit if now - self._typed_at < NUMBER_PAUSE else digit
+        projects = [p for _i, p in sorted(self._projects.values(), key=lambda item: item[0])]
+        if not 1 <= int(number) <= len(projects):
+            number = digit
+        self._typed, self._typed_at = number, now
+        if 1 <= int(number) <= len(projects):
+            self.select_project(projects[int(number) - 1].id)
 
     def select_project(self, project_id: str) -> None:
         line = self._line_of.get(NodeRef("project", project_id, project_id))
