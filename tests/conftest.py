@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,12 +49,15 @@ def fake_claude(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeClaude:
 
 
 @pytest.fixture(autouse=True)
-def no_session_host_left() -> Iterator[None]:
-    """Every session host a test started (and with it every agent) is stopped after it."""
+def no_session_host_left(tmp_path: Path) -> Iterator[None]:
+    """Every session host a test started on a database of its own (and with it every
+    agent) is stopped after it. Hosts are found from their databases: the socket
+    directory is the user's, shared with any real wxtui of the user."""
+    from wxtui.sessions.host import host_socket_path
+
     yield
-    runtime = Path(os.environ["WXTUI_RUNTIME_DIR"])
-    for socket_path in runtime.glob("host-*.sock"):
-        stop_host(socket_path)
+    for database in tmp_path.rglob("*.db"):
+        stop_host(host_socket_path(database))
 
 
 @pytest.fixture
