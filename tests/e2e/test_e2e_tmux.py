@@ -78,7 +78,8 @@ def test_open_type_switch_and_quit_in_a_real_terminal(
         # Quit: the app ends and says so; the agents keep running in the session host.
         tmux.keys("C-q")
         screen = tmux.wait_for("wxtui-ended-0")
-        assert "2 agents keep running in the session host; `wxtui host stop`" in screen
+        line = "wxtui: 2 agents keep running; `wxtui host stop` ends them"
+        assert line in screen and len(line) <= 80, "one line, whole at 80 columns"
         for start in fake_claude.starts():
             os.kill(start["pid"], 0)
     finally:

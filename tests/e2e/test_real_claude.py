@@ -145,7 +145,7 @@ async def test_claude_in_the_session_host_finishes_its_turn_after_the_ui_quits(
             app.backend.write(project.id, b"\r")  # 1. Yes
             await wait_until(lambda: _state(app, project.id)[0] == "working", 10, "the tool")
             await pilot.press("ctrl+q")
-        assert app.exit_message.startswith("wxtui: 1 agent keeps running in the session host")
+        assert app.exit_message.startswith("wxtui: 1 agent keeps running;")
         out = workspace / "out.txt"
         await wait_until(out.exists, 20, "the tool finished with no UI")
 

@@ -334,7 +334,7 @@ async def test_the_app_leaves_agents_running_and_the_next_app_shows_them(
             await pilot.press(*"kept", "enter")
             await wait_until(lambda: pane_text(app, project).count("kept") == 2)
             await pilot.press("ctrl+q")
-        assert app.exit_message.startswith("wxtui: 1 agent keeps running in the session host")
+        assert app.exit_message.startswith("wxtui: 1 agent keeps running;")
         app = make_app(store, sessions_in_host=True)
         async with app.run_test(size=(120, 36)):
             await wait_until(lambda: app.pane_for(project) is not None, message="attached")
