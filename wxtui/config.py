@@ -102,9 +102,9 @@ def load_config(path: Path) -> Config:
     if not isinstance(keys, dict):
         raise ConfigError(f"{path}:{_line_of(text, 'keys')}: keys must be a table")
     for binding_id, keys_value in keys.items():
-        if not isinstance(keys_value, str) or not keys_value.strip():
+        if not isinstance(keys_value, str):  # "" unbinds: the key goes to the pane.
             line = _line_of(text, binding_id, "keys")
-            raise ConfigError(f"{path}:{line}: keys.{binding_id} must be a key name")
+            raise ConfigError(f'{path}:{line}: keys.{binding_id} must be a key name (or "")')
     return Config(keys=dict(keys), path=path, **values)  # type: ignore[arg-type]
 
 

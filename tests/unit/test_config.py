@@ -135,3 +135,30 @@ async def test_a_sidebar_wider_than_the_window_allows_leaves_the_pane_room(
         await pilot.resize_terminal(120, 30)
         await pilot.pause()
         assert app.query_one("#sidebar").outer_size.width == 80
+
+
+async def test_a_binding_set_to_nothing_leaves_its_key_to_the_program(
+    store: Store, tmp_path: Path
+) -> None:
+    """``inbox = ""``: config check accepts it, F2 reaches the program in the pane (htop's
+    setup, mc's menus), and the palette still reaches the inbox."""
+    from tests.support import pane_text, wait_until
+    from wxtui.app.commands import WxtuiCommands
+
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\ninbox = ""\n')
+    assert ok(_run_with(path, "config", "check")).endswith(": ok\n")
+    config = load_config(path)
+    project = store.add_project("p", str(tmp_path), command="sh -c 'echo ready; exec cat'")
+    app = make_app(store, config=config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f2")  # In the sidebar: nothing.
+        await pilot.pause()
+        assert not isinstance(app.screen, InboxScreen)
+        await app.show_project(project.id)
+        await wait_until(lambda: "ready" in pane_text(app, project.id))
+        await pilot.press("f2")
+        await wait_until(lambda: "^[OQ" in pane_text(app, project.id), message="F2 to cat")
+        assert not isinstance(app.screen, InboxScreen)
+        entries = {title: help for title, _c, help in WxtuiCommands(app.screen).targets()}
+        assert entries["Inbox: every session that needs you"] == "key: (no key)"

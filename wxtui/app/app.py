@@ -24,7 +24,7 @@ from wxtui.app.footer import StableFooter
 from wxtui.app.help_screen import SIDEBAR_EXTRA, TERMINAL_KEYS, HelpScreen, Section
 from wxtui.app.inbox import InboxEntry, InboxScreen
 from wxtui.app.keyboard import handle_key_in_order
-from wxtui.app.keymap import key_rows, priority_keys
+from wxtui.app.keymap import key_rows, priority_keys, unbound
 from wxtui.app.panes import PaneSwitcher
 from wxtui.app.project_forms import ProjectForms
 from wxtui.app.session_control import SessionControl
@@ -39,6 +39,7 @@ from wxtui.app.textual_internals import (
     DrainingDriver,
     QuietCollector,
     pass_meta_keys_through,
+    unbind,
 )
 from wxtui.app.ui_state import UiStateFile
 from wxtui.config import Config, default_agent, save_theme
@@ -85,7 +86,7 @@ class WxtuiApp(App[int]):
         )
         self.exit_message = ""  # One line for the shell after the app ends.
         if self.config.keys:
-            self.set_keymap(self.config.keys)
+            self.set_keymap({i: k for i, k in self.config.keys.items() if k.strip()})
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self._open_project_id = open_project_id
@@ -139,7 +140,15 @@ class WxtuiApp(App[int]):
         """The main area: the shown project's pane, or a notice."""
         return self._panes
 
+    def _unbind(self) -> None:
+        """Bindings config.toml sets to "": off the app, the sidebar and its tree."""
+        ids = unbound(self.config.keys)
+        if ids:
+            for node in (self, self._sidebar, self._tree):
+                unbind(node, ids)
+
     def on_mount(self) -> None:
+        self._unbind()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):
             # A terminal closed under us, or a polite kill: end sessions, keep conversations.

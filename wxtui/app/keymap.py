@@ -44,8 +44,10 @@ def check_keymap(
         owners: dict[str, list[str]] = {}
         for binding_id, binding in scope.items():
             remapped = keys.get(binding_id)
-            for key in (remapped or binding.key).split(","):
+            for key in (binding.key if remapped is None else remapped).split(","):
                 key = key.strip()
+                if not key:
+                    continue  # Unbound ("").
                 if remapped and not is_key_name(key):
                     raise ConfigError(
                         f"{path}:{key_line(path, binding_id)}: {key!r} for {binding_id} is not "
@@ -104,6 +106,8 @@ _KEY_NAMES = {
 
 def key_display(key: str) -> str:
     """``ctrl+right_square_bracket`` as a user writes it: ``ctrl+]``; ``f1`` as ``F1``."""
+    if not key.strip():
+        return "(no key)"
     shown = []
     for one in key.split(","):
         parts = one.strip().split("+")
@@ -144,4 +148,10 @@ def priority_keys(bindings: Iterable[object], keys: Mapping[str, str]) -> frozen
     for binding in bindings:
         if isinstance(binding, Binding) and binding.priority:
             found.update(k.strip() for k in effective_key(binding, keys).split(","))
-    return frozenset(found)
+    return frozenset(found - {""})
+
+
+def unbound(keys: Mapping[str, str]) -> frozenset[str]:
+    """The binding ids ``[keys]`` sets to "": their keys reach the terminal pane's program
+    (the palette and the help still reach their actions)."""
+    return frozenset(binding_id for binding_id, key in keys.items() if not key.strip())

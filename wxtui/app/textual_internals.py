@@ -10,6 +10,8 @@ Textual changes (the terminal widget's own are in wxtui/terminal/textual_interna
   ``Input._on_key``, ``TextArea._on_key``); the burst tests in tests/e2e/test_e2e_tmux.py.
 - :func:`resize_virtually`: a sidebar of thousands of rows filtered without a layout of
   the whole screen per keystroke (``Widget._scroll_update``).
+- :func:`unbind`: a binding set to "" in config.toml is taken off its node
+  (``DOMNode._bindings``); tests/unit/test_config.py.
 - :class:`QuietFooter`: a Footer not rebuilt when focus moves but its keys stay the same
   (``Footer.bindings_changed``, undocumented).
 - :class:`DrainingDriver`, :func:`write_to_host`: output never blocks once the terminal
@@ -29,6 +31,7 @@ from typing import Any, cast
 from textual import events
 from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
 from textual.app import App
+from textual.dom import DOMNode
 from textual.drivers._writer_thread import WriterThread
 from textual.drivers.linux_driver import LinuxDriver
 from textual.geometry import Size
@@ -81,6 +84,18 @@ async def check_bindings(app: App[Any], key: str, priority: bool = False) -> boo
 
 def propagation_stopped(event: events.Event) -> bool:
     return bool(event._stop_propagation)
+
+
+def unbind(node: DOMNode, ids: frozenset[str]) -> None:
+    """Take the bindings with these ids off this node (``DOMNode._bindings``, the map
+    Textual copies and overlays the keymap on; a keymap cannot unbind)."""
+    bindings = node._bindings.key_to_bindings
+    for key, key_bindings in list(bindings.items()):
+        kept = [binding for binding in key_bindings if binding.id not in ids]
+        if kept:
+            bindings[key] = kept
+        else:
+            del bindings[key]
 
 
 async def take_key(widget: Widget, event: events.Key) -> None:
