@@ -457,9 +457,11 @@ def test_blink_is_rendered_as_blink_not_bold() -> None:
     assert not t.style_at(0, 0).bold
 
 
-def test_dec_special_graphics_follow_xterms_table() -> None:
-    t = Term(40, 2).feed("\x1b(0_`abcdefghijklmnopqrstuvwxyz{|}~\x1b(B")
-    assert t.row(0) == "▮◆▒␉␌␍␊°±␤␋┘┐┌└┼⎺⎻─⎼⎽├┤┴┬│≤≥π≠£·"
+def test_dec_special_graphics_follow_tmuxs_table() -> None:
+    """As tmux draws them (vttest's character sets screen): arrows and a block on
+    "+,-.0", "_" left as it is."""
+    t = Term(40, 2).feed("\x1b(0+,-.0_`abcdefghijklmnopqrstuvwxyz{|}~\x1b(B")
+    assert t.row(0) == "→←↑↓▮_◆▒␉␌␍␊°±␤␋┘┐┌└┼⎺⎻─⎼⎽├┤┴┬│≤≥π≠£·"
 
 
 @pytest.mark.parametrize("params", ["38", "48", "38;5", "48;2;1", "38:2", "38;2;1;2"])

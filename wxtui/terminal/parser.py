@@ -85,8 +85,14 @@ _SIMPLE_CSI: dict[str, str] = {
     "r": "set_margins",
 }
 # DEC Special Graphics as xterm shows them (its dec2ucs table, for 0x5f-0x7e).
+# The DEC special graphics set as tmux draws it (and so the terminal around wxtui): the
+# arrows and the block on "+,-.0", the line drawing and symbols on "`" to "~"; "_" is
+# left as it is.
 DEC_SPECIAL_GRAPHICS = str.maketrans(
-    dict(zip(range(0x5F, 0x7F), "▮◆▒␉␌␍␊°±␤␋┘┐┌└┼⎺⎻─⎼⎽├┤┴┬│≤≥π≠£·", strict=True))
+    {
+        **dict(zip("+,-.0", "→←↑↓▮", strict=True)),
+        **dict(zip(range(0x60, 0x7F), "◆▒␉␌␍␊°±␤␋┘┐┌└┼⎺⎻─⎼⎽├┤┴┬│≤≥π≠£·", strict=True)),
+    }
 )
 # str.translate tables: pyte keeps its own as strings, ours is a mapping.
 _CHARSETS: dict[str, Any] = {
