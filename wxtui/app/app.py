@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Header, Input, TextArea
+from textual.widgets import Header
 
 from wxtui.app.attention import Announcer, Need, needs
 from wxtui.app.bindings import GLOBAL_BINDINGS
@@ -306,7 +306,7 @@ class WxtuiApp(App[int]):
                     self._sidebar.clear_filter()
                 self.screen.set_focus(self.project_tree)
                 return
-            if isinstance(focused, (ProjectTree, TerminalView, Input, TextArea)):
+            if isinstance(focused, (ProjectTree, TerminalView, FilterBox)):
                 await handle_key_in_order(self, event, focused)
                 return
         await super().on_event(event)

@@ -90,7 +90,7 @@ _SIMPLE_CSI: dict[str, str] = {
 # left as it is.
 DEC_SPECIAL_GRAPHICS = str.maketrans(
     {
-        **dict(zip("+,-.0", "→←↑↓▮", strict=True)),
+        **dict(zip(map(ord, "+,-.0"), "→←↑↓▮", strict=True)),
         **dict(zip(range(0x60, 0x7F), "◆▒␉␌␍␊°±␤␋┘┐┌└┼⎺⎻─⎼⎽├┤┴┬│≤≥π≠£·", strict=True)),
     }
 )
