@@ -344,8 +344,9 @@ class WxtuiApp(App[int]):
             self._on_terminate_signal()
 
     async def action_quit(self) -> None:
-        """Quit the UI. Sessions in the session host keep running (one line says how
-        many, and how to stop them); in-process ones end with it."""
+        """Quit the UI. Sessions in a session host of its own keep running (one line says
+        how many, and how to stop them); those of a host served from this process (the
+        demo) end with it."""
         await self._leave()
         self.exit(0)
 
