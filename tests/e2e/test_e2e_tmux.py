@@ -306,3 +306,35 @@ def test_the_help_wraps_each_description_in_its_own_column(
         assert "wheelscroll" not in screen
     finally:
         app.kill()
+
+
+def test_a_form_typed_in_one_burst_fills_each_field(tmp_path: Path) -> None:
+    """Tab in a burst moves on before the next characters arrive (a paste or a script
+    drives forms this way), in "Add project" and "Add milestone" alike."""
+    db = tmp_path / "wxtui.db"
+    work = tmp_path / "ws"
+    work.mkdir()
+    with Store.open(db) as store:
+        store.add_project("seed", str(tmp_path), command="bash --norc --noprofile")
+    command = clean_command(program_env(tmp_path), WXTUI, "--db", str(db))
+    app = Tmux("form-burst")
+    try:
+        app.start(command, 80, 24)
+        app.wait_for("seed")
+        app.keys("a")
+        app.wait_for("Add project")
+        app.keys("burst1", "Tab", "C-u", str(work), "Tab", "C-u", "bash", "C-s")
+        app.wait_for("burst1")
+        app.keys("m")
+        app.wait_for("Add milestone")
+        app.keys("step one", "Tab", "do the thing", "C-s")
+        app.wait_for("step one")
+        app.keys("C-q")
+    finally:
+        app.kill()
+        stop_host(host_socket_path(db))
+    with Store.open(db) as store:
+        project = store.find_project("burst1")
+        assert (project.workspace_path, project.command) == (str(work), "bash")
+        (milestone,) = store.list_milestones(project.id)
+        assert (milestone.element_name, milestone.prompt) == ("step one", "do the thing")

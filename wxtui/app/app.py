@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Header
+from textual.widgets import Header, Input, TextArea
 
 from wxtui.app.attention import Announcer, Need, needs
 from wxtui.app.bindings import GLOBAL_BINDINGS
@@ -299,6 +299,7 @@ class WxtuiApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+            self.app_focus = True  # As Textual does for a key (its footer waits for it).
             focused = self.focused
             if isinstance(focused, FilterBox) and event.key in ("enter", "escape"):
                 # Back to the sidebar at once: the keys typed next go there.
@@ -306,7 +307,7 @@ class WxtuiApp(App[int]):
                     self._sidebar.clear_filter()
                 self.screen.set_focus(self.project_tree)
                 return
-            if isinstance(focused, (ProjectTree, TerminalView, FilterBox)):
+            if isinstance(focused, (ProjectTree, TerminalView, Input, TextArea)):
                 await handle_key_in_order(self, event, focused)
                 return
         await super().on_event(event)

@@ -7,8 +7,9 @@ from typing import Any
 from textual import events
 from textual.app import App
 from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
-from wxtui.app.sidebar import FilterBox, ProjectTree
+from wxtui.app.sidebar import ProjectTree
 from wxtui.app.textual_internals import check_bindings, propagation_stopped, take_key
 from wxtui.terminal.widget import TerminalView
 
@@ -20,7 +21,8 @@ async def handle_key_in_order(app: App[Any], event: events.Key, focused: Widget)
     focused widget's own queue, whose bindings run only after the key bubbles back up:
     in a burst (``enter ctrl+] down down`` from a script or a fast typist) a later
     ``ctrl+]`` moved the focus before an earlier ``enter`` had opened its session, and
-    arrows reached the wrong widget. For the sidebar, its filter and the panes every key
+    arrows reached the wrong widget, and in a form the characters typed after a Tab
+    went into the field it left. For the sidebar, the panes and text fields every key
     is dispatched here, in arrival order, with Textual's own binding lookup.
     """
     if await check_bindings(app, event.key, priority=True):
@@ -30,7 +32,7 @@ async def handle_key_in_order(app: App[Any], event: events.Key, focused: Widget)
     elif isinstance(focused, ProjectTree) and event.character and event.character.isdigit():
         focused.type_digit(event.character)
         return
-    elif isinstance(focused, FilterBox):
+    elif isinstance(focused, (Input, TextArea)):
         await take_key(focused, event)
     if propagation_stopped(event):
         return

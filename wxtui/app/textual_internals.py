@@ -99,8 +99,8 @@ def unbind(node: DOMNode, ids: frozenset[str]) -> None:
 
 
 async def take_key(widget: Widget, event: events.Key) -> None:
-    """A text field's own handling of a key (``Input._on_key``: typing a character),
-    run now rather than from the widget's queue."""
+    """A text field's own handling of a key (``Input._on_key``, ``TextArea._on_key``:
+    typing a character), run now rather than from the widget's queue."""
     handler = getattr(widget, "_on_key", None)
     if handler is not None:
         await handler(event)
