@@ -31,13 +31,41 @@ DETACH = b"\x1d"  # ctrl+]
 RESTORE = RESET_MODES + "\r\n"
 
 
-class _Terminal:
-    """The session's screen, output and events, written to this terminal."""
+# Output after which the status line must be drawn again: the screen or the scroll
+# region was reset, or the alternate screen came or went.
+_REDRAWS_STATUS = (b"\x1b[2J", b"\x1b[J", b"\x1b[r", b"\x1b[?1049", b"\x1bc", b"\x1b[?47")
 
-    def __init__(self, out: int) -> None:
+
+class _Terminal:
+    """The session's screen, output and events, written to this terminal: the session
+    gets every row but the last, where a status line says how to detach (as tmux's)."""
+
+    def __init__(self, out: int, status: str) -> None:
         self.out = out
+        self.status = status
         self.ended = asyncio.Event()
         self.reason = ""
+
+    @staticmethod
+    def size() -> tuple[int, int]:
+        """(rows, columns) of this terminal."""
+        columns, rows = os.get_terminal_size(1)
+        return max(1, rows), max(1, columns)
+
+    def session_size(self) -> tuple[int, int]:
+        """The session's: the terminal less its status line."""
+        rows, columns = self.size()
+        return max(1, rows - 1), columns
+
+    def draw_status(self) -> None:
+        """The status line on the last row, scrolling kept above it; the cursor stays."""
+        rows, columns = self.size()
+        if rows < 2:
+            return
+        line = f" {self.status}"[:columns].ljust(columns)
+        self._write(
+            f"\x1b7\x1b[1;{rows - 1}r\x1b8\x1b7\x1b[{rows};1H\x1b[0;7m{line}\x1b[0m\x1b8".encode()
+        )
 
     def end(self, reason: str) -> None:
         if not self.ended.is_set():
@@ -56,13 +84,16 @@ class _Terminal:
     def load_snapshot(self, snapshot: Snapshot) -> None:
         emulator = TerminalEmulator(snapshot.columns, snapshot.rows)
         snapshot.restore(emulator)
-        self._write(b"\x1b[H\x1b[2J" + repaint(emulator))
+        self._write(b"\x1b[r\x1b[H\x1b[2J" + repaint(emulator))
+        self.draw_status()
 
     def missed_output(self, bell: bool) -> None:
         """Never paused: it gets all the output."""
 
     def feed(self, data: bytes) -> None:
         self._write(data)
+        if any(sequence in data for sequence in _REDRAWS_STATUS):
+            self.draw_status()
 
     def session_exited(self, returncode: int) -> None:
         self.end(f"the session ended (exit code {returncode})")
@@ -91,15 +122,16 @@ def run_attach(db_path: Path, project_ref: str, agent: str | None) -> int:
     os.write(1, f"\x1b[22;0t\x1b]2;{hint}\x07".encode())
     try:
         tty.setraw(0, termios.TCSANOW)  # Keys typed ahead are kept.
-        reason = asyncio.run(_attached(db_path, project.id, agent))
+        reason = asyncio.run(_attached(db_path, project.id, agent, hint))
     finally:
         termios.tcsetattr(0, termios.TCSADRAIN, saved)
-        os.write(1, (RESTORE + "\x1b[23;0t").encode())
+        rows = _Terminal.size()[0]  # The status line goes, and scrolling is whole again.
+        os.write(1, f"\x1b7\x1b[{rows};1H\x1b[2K\x1b[r\x1b8{RESTORE}\x1b[23;0t".encode())
     print(f"wxtui: {reason}", file=sys.stderr)
     return 0
 
 
-async def _attached(db_path: Path, project_id: str, agent: str | None) -> str:
+async def _attached(db_path: Path, project_id: str, agent: str | None, hint: str) -> str:
     loop = asyncio.get_running_loop()
     client = await connect_or_start(db_path, agent=agent)
     if not client.same_version:
@@ -108,14 +140,11 @@ async def _attached(db_path: Path, project_id: str, agent: str | None) -> str:
             f"the session host runs {client.other_version}; "
             "`wxtui host stop` ends it (its agents too), then attach again"
         )
-    terminal = _Terminal(1)
-
-    def size() -> tuple[int, int]:
-        columns, rows = os.get_terminal_size(1)
-        return max(1, rows), max(1, columns)
+    terminal = _Terminal(1, hint)
 
     def on_resize() -> None:
-        client.resize(project_id, *size())
+        client.resize(project_id, *terminal.session_size())
+        terminal.draw_status()
 
     def on_input() -> None:
         try:
@@ -132,8 +161,8 @@ async def _attached(db_path: Path, project_id: str, agent: str | None) -> str:
             terminal.end("detached; the session keeps running")
 
     try:
-        client.resize(project_id, *size())  # A running session redraws at this size.
-        await client.start(project_id, terminal, *size())
+        client.resize(project_id, *terminal.session_size())  # A running one redraws.
+        await client.start(project_id, terminal, *terminal.session_size())
         loop.add_reader(0, on_input)
         loop.add_signal_handler(signal.SIGWINCH, on_resize)
         waits = [loop.create_task(terminal.ended.wait()), loop.create_task(client.closed.wait())]

@@ -228,6 +228,13 @@ def test_attach_from_a_plain_terminal_detach_and_attach_again(tmp_path: Path) ->
         term.wait_for("session-ready")
         title = term.run("display-message", "-p", "-t", term.name, "#{pane_title}")
         assert "wxtui: shell (ctrl+] detaches)" in title, "the way out is on show"
+        term.keys("seq 1 40; clear", "Enter")  # Scrolling, then a cleared screen.
+        deadline = time.monotonic() + 10
+        while "seq 1 40" in (screen := term.screen()):
+            assert time.monotonic() < deadline, screen
+            time.sleep(0.05)
+        last = term.screen().rstrip("\n").split("\n")[-1]
+        assert last.strip() == "wxtui: shell (ctrl+] detaches)", "a status line, as tmux has"
         term.keys("echo typed-$((6*7))", "Enter")
         term.wait_for("typed-42")
         term.keys("C-]")
