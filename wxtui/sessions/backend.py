@@ -20,7 +20,8 @@ from wxtui.sessions.client import (
     ClientSink,
     HostClient,
     HostUnavailable,
-    start_host,
+    connect_or_start,
+    wait_until_serving,
 )
 from wxtui.sessions.host import SessionHost, host_running, host_socket_path
 from wxtui.sessions.host_status import HostStatus
@@ -67,42 +68,26 @@ class HostedSessions:
         async with self._connecting:
             if self.client is not None and self.client.usable:
                 return self.client
-            path = self.socket_path
-            deadline = time.monotonic() + START_TIMEOUT
-            while True:
-                if not host_running(path):
-                    if not start:
-                        return None
-                    await self._start_host(path)
-                try:
-                    self.client = await HostClient.connect(path)
-                    return self.client
-                except HostUnavailable:  # One that was ending: the next one will serve.
-                    if time.monotonic() > deadline:
-                        raise
-                    await asyncio.sleep(0.05)
-
-    async def _start_host(self, path: Path) -> None:
-        if not self.embedded:
-            start_host(self.store.path, self.environ, self.agent)
-        else:
-            host = SessionHost(
-                self.store,
-                path,
-                agent=self.agent,
-                environ=self.environ,
-                idle_exit=math.inf,
-                handle_signals=False,
+            if not start and not host_running(self.socket_path):
+                return None
+            launch = self._serve_here if self.embedded else None
+            self.client = await connect_or_start(
+                self.store.path, self.environ, self.agent, launch=launch
             )
-            self._host = asyncio.get_running_loop().create_task(host.run())
-        deadline = time.monotonic() + START_TIMEOUT
-        while not host_running(path):
-            if self._host is not None and self._host.done():
-                error = self._host.exception()
-                raise HostUnavailable(f"the session host did not start: {error}")
-            if time.monotonic() > deadline:
-                raise HostUnavailable("the session host did not start (see the log)")
-            await asyncio.sleep(0.02)
+            return self.client
+
+    async def _serve_here(self, path: Path) -> None:
+        """The embedded host: served from this event loop, until the UI leaves."""
+        host = SessionHost(
+            self.store,
+            path,
+            agent=self.agent,
+            environ=self.environ,
+            idle_exit=math.inf,
+            handle_signals=False,
+        )
+        serving = self._host = asyncio.get_running_loop().create_task(host.run())
+        await wait_until_serving(path, lambda: serving.exception() if serving.done() else None)
 
     async def status(self) -> HostStatus | None:
         """What the host runs (None when no host runs)."""

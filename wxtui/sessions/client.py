@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -446,17 +446,47 @@ def start_host(db_path: Path, environ: Mapping[str, str], agent: str | None = No
     )
 
 
+# Starts a host serving the socket it is given and returns once it does.
+Launch = Callable[[Path], Awaitable[None]]
+
+
 async def connect_or_start(
-    db_path: Path, environ: Mapping[str, str] | None = None, agent: str | None = None
+    db_path: Path,
+    environ: Mapping[str, str] | None = None,
+    agent: str | None = None,
+    *,
+    launch: Launch | None = None,
 ) -> HostClient:
-    """A connection to this database's host, starting the host if none runs."""
+    """A connection to this database's host, starting one if none runs (``launch``, else
+    a host process of its own). A host that was ending as it was reached is followed by
+    the next one."""
     env = os.environ if environ is None else environ
     path = host_socket_path(db_path)
-    if not host_running(path):
-        start_host(db_path, env, agent)
-        deadline = time.monotonic() + START_TIMEOUT
-        while not host_running(path):
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if not host_running(path):
+            if launch is not None:
+                await launch(path)
+            else:
+                start_host(db_path, env, agent)
+                await wait_until_serving(path)
+        try:
+            return await HostClient.connect(path)
+        except HostUnavailable:
             if time.monotonic() > deadline:
-                raise HostUnavailable("the session host did not start (see the log)")
+                raise
             await asyncio.sleep(0.05)
-    return await HostClient.connect(path)
+
+
+async def wait_until_serving(
+    path: Path, failed: Callable[[], BaseException | None] = lambda: None
+) -> None:
+    """Returns once a host accepts connections on ``path``; HostUnavailable if none does
+    within START_TIMEOUT, or once ``failed`` says why it will not."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while not host_running(path):
+        if (error := failed()) is not None:
+            raise HostUnavailable(f"the session host did not start: {error}")
+        if time.monotonic() > deadline:
+            raise HostUnavailable("the session host did not start (see the log)")
+        await asyncio.sleep(0.02)
