@@ -286,11 +286,8 @@ class WxtuiApp(App[int]):
         ref = event.ref
         self.open_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
 
-    def _selected(self) -> NodeRef | None:
-        return self.project_tree.selected_ref
-
     def selected_project_id(self) -> str | None:
-        ref = self._selected()
+        ref = self.project_tree.selected_ref
         if ref is not None:
             return ref.project_id
         return self.current_project_id
