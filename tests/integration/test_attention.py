@@ -67,3 +67,5 @@ async def test_every_project_has_a_number_and_typing_it_moves_there(
         assert app.project_tree.selected_ref.id == ids[11]
         await pilot.press("3")  # There is no 123rd: the third.
         assert app.project_tree.selected_ref.id == ids[2]
+        await pilot.press("1", "down", "2")  # Another key in between: a new number.
+        assert app.project_tree.selected_ref.id == ids[1], "the second, not the twelfth"

@@ -29,9 +29,11 @@ async def handle_key_in_order(app: App[Any], event: events.Key, focused: Widget)
         return
     if isinstance(focused, TerminalView):
         await focused.on_key(event)
-    elif isinstance(focused, ProjectTree) and event.character and event.character.isdigit():
-        focused.type_digit(event.character)
-        return
+    elif isinstance(focused, ProjectTree):
+        if event.character and event.character.isdigit():
+            focused.type_digit(event.character)
+            return
+        focused.end_number()  # Any other key: the next digit starts a new number.
     elif isinstance(focused, (Input, TextArea)):
         await take_key(focused, event)
     if propagation_stopped(event):

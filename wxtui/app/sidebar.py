@@ -316,13 +316,18 @@ class ProjectTree(ScrollView, can_focus=True):
         or of the number the digits typed within NUMBER_PAUSE seconds make (1 then 2:
         the twelfth)."""
         now = time.monotonic()
-        number = self._typed + digit if now - self._typed_at < NUMBER_PAUSE else digit
+        recent = self._typed and now - self._typed_at < NUMBER_PAUSE
+        number = self._typed + digit if recent else digit
         projects = [p for _i, p in sorted(self._projects.values(), key=lambda item: item[0])]
         if not 1 <= int(number) <= len(projects):
             number = digit
         self._typed, self._typed_at = number, now
         if 1 <= int(number) <= len(projects):
             self.select_project(projects[int(number) - 1].id)
+
+    def end_number(self) -> None:
+        """The digits typed so far are a whole number (another key came)."""
+        self._typed = ""
 
     def select_project(self, project_id: str) -> None:
         line = self._line_of.get(NodeRef("project", project_id, project_id))
