@@ -158,7 +158,7 @@ class WxtuiApp(App[int]):
         set_host_title(self, self.title)
         self._sidebar.fit(self.size.width)
         self.reload()
-        self.project_tree.focus()
+        self.screen.set_focus(self.project_tree)
         self.set_interval(self._poll_interval, self._poll_store)
         if not self.is_headless and sys.__stdin__ is not None:
             self.set_interval(TERMINAL_CHECK_INTERVAL, self._check_terminal)

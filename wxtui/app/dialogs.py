@@ -87,7 +87,8 @@ class FormDialog(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         if self._fields:
-            self.query_one(f"#field-{self._fields[0].name}").focus()
+            # At once, not later: keys typed right after the form appears go to its fields.
+            self.set_focus(self.query_one(f"#field-{self._fields[0].name}"))
 
     def action_submit(self) -> None:
         self._try_submit()
@@ -135,7 +136,7 @@ class ConfirmDialog(ModalScreen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.set_focus(self.query_one("#no", Button))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -167,7 +168,7 @@ class StatusDialog(ModalScreen[str | None]):
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         options.highlighted = MILESTONE_STATUSES.index(self._current)
-        options.focus()
+        self.set_focus(options)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

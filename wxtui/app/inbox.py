@@ -63,7 +63,7 @@ class InboxScreen(ModalScreen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        self.set_focus(self.query_one(OptionList))
 
     def action_go(self) -> None:
         options = self.query_one(OptionList)
