@@ -7,8 +7,10 @@ argv (without ``--settings``), the settings file, cwd and pid to ``$FAKE_CLAUDE_
 
 Given ``--settings FILE``, it runs the hook commands there as Claude does (through
 ``/bin/sh -c``, the event's JSON on stdin): SessionStart at start, and for input lines
-``permission``
-(PreToolUse and PermissionRequest for Bash), ``tool-done`` (PostToolUse),
+``permission``, ``permission-long``, ``permission-edit`` (PreToolUse, then a dialog
+and the PermissionRequest hook at once, as Claude does: whichever answers first counts;
+``1``/``2`` allow and ``3`` denies in the dialog, and a hook's decision is printed),
+``ask`` (the same for an AskUserQuestion), ``tool-done`` (PostToolUse),
 ``clear`` (SessionEnd, then SessionStart with a new id), ``fail`` (StopFailure) and
 ``nested`` (another fake claude run as a tool would, with ``-p``, which fires its
 own SessionStart with its own id); any other line is a prompt (UserPromptSubmit, then
@@ -20,20 +22,132 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 
 HOOKS: dict = {}
 SESSION = {"id": ""}
+DIALOG: dict = {}  # The request the dialog shows: {"tool", "input"}; empty when none.
+LOCK = threading.Lock()
+TOOLS = {
+    "permission": ("Bash", {"command": "rm -rf build", "description": "Clean"}),
+    "permission-long": (
+        "Bash",
+        {
+            "command": "find . -name '*.pyc' -delete && "
+            + " && ".join(f"python -m pytest tests/part{n} -q --maxfail=1" for n in range(8)),
+            "description": "Clean and run every part of the test suite",
+        },
+    ),
+    "permission-edit": (
+        "Edit",
+        {
+            "file_path": "/srv/app/src/app.py",
+            "old_string": "def main():\n    print('hello')\n    return 0",
+            "new_string": "def main() -> int:\n    print('hello, world')\n    return 0",
+        },
+    ),
+    "ask": (
+        "AskUserQuestion",
+        {
+            "questions": [
+                {
+                    "question": "Which colour should the button be?",
+                    "header": "Colour",
+                    "multiSelect": False,
+                    "options": [
+                        {"label": "Red", "description": "A red button"},
+                        {"label": "Blue", "description": "A blue button"},
+                    ],
+                }
+            ]
+        },
+    ),
+}
 
 
-def fire(event: str, **fields) -> None:
+def fire(event: str, **fields) -> list[bytes]:
+    """Run the event's hooks; what each printed."""
     payload = json.dumps(
         {"session_id": SESSION["id"], "cwd": os.getcwd(), "hook_event_name": event, **fields}
     )
+    printed = []
     for matcher in HOOKS.get(event, []):
         for hook in matcher.get("hooks", []):
-            subprocess.run(["/bin/sh", "-c", hook["command"]], input=payload.encode(), check=False)
+            done = subprocess.run(
+                ["/bin/sh", "-c", hook["command"]],
+                input=payload.encode(),
+                stdout=subprocess.PIPE,
+                check=False,
+            )
+            printed.append(done.stdout)
+    return printed
+
+
+def ask_permission(tool: str, tool_input: dict) -> None:
+    """Claude's dialog, with the PermissionRequest hook running meanwhile."""
+    fire("PreToolUse", tool_name=tool, tool_input=tool_input)
+    request = {"tool": tool, "input": tool_input}
+    with LOCK:
+        DIALOG.clear()
+        DIALOG.update(request)
+    print("Do you want to proceed?  1. Yes  2. Yes, and don't ask again  3. No", flush=True)
+    suggestions = [{"type": "addRules", "rules": [{"toolName": tool}], "behavior": "allow"}]
+
+    def hook() -> None:
+        printed = fire(
+            "PermissionRequest",
+            tool_name=tool,
+            tool_input=tool_input,
+            permission_suggestions=suggestions,
+        )
+        for output in printed:
+            if not output.strip():
+                continue
+            decision = json.loads(output)["hookSpecificOutput"]["decision"]
+            with LOCK:
+                if request != DIALOG:
+                    print("hook answered late: ignored", flush=True)
+                    return
+                DIALOG.clear()
+            if decision["behavior"] == "deny":
+                print(f"hook: deny: {decision.get('message', '')}", flush=True)
+                fire("Stop", last_assistant_message=f"Denied: {decision.get('message', '')}")
+                return
+            answers = decision.get("updatedInput", {}).get("answers")
+            rules = decision.get("updatedPermissions")
+            print(
+                "hook: allow"
+                + (f" answers={json.dumps(answers)}" if answers else "")
+                + (f" rules={len(rules)}" if rules else ""),
+                flush=True,
+            )
+            run_tool(tool, tool_input)
+            return
+
+    threading.Thread(target=hook, daemon=True).start()
+
+
+def run_tool(tool: str, tool_input: dict) -> None:
+    print(f"tool ran: {tool}", flush=True)
+    fire("PostToolUse", tool_name=tool, tool_input=tool_input, tool_response={})
+    fire("Stop", last_assistant_message="Tool finished.")
+
+
+def answer_in_dialog(line: str) -> bool:
+    """A key typed at the dialog: True when it answered it."""
+    with LOCK:
+        if not DIALOG or line not in ("1", "2", "3"):
+            return False
+        request = dict(DIALOG)
+        DIALOG.clear()
+    if line == "3":
+        print("dialog: denied", flush=True)
+    else:
+        print("dialog: allowed", flush=True)
+        run_tool(request["tool"], request["input"])
+    return True
 
 
 def transcript_path(session_id: str) -> Path:
@@ -96,10 +210,10 @@ def main() -> int:
             return int(line.split()[1])
         shown = "".join(f"^{chr(ord(c) + 64)}" if ord(c) < 32 else c for c in line)
         print(f"echo: {shown}", flush=True)  # control characters in caret form, as received
-        if line == "permission":
-            tool_input = {"command": "rm -rf build", "description": "Clean"}
-            fire("PreToolUse", tool_name="Bash", tool_input=tool_input)
-            fire("PermissionRequest", tool_name="Bash", tool_input=tool_input)
+        if answer_in_dialog(line):
+            continue
+        if line in TOOLS:
+            ask_permission(*TOOLS[line])
         elif line == "tool-done":
             fire("PostToolUse", tool_name="Bash", tool_input={}, tool_response={})
         elif line == "fail":

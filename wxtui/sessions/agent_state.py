@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from wxtui.sessions.permission_requests import PendingRequest
 from wxtui.text import inert
 
 
@@ -66,13 +67,15 @@ class AgentStatus:
     """A state, why (one line), since when, and whether it was only guessed.
 
     ``attention``: the state is news for the user (a turn that ended, an error, a
-    question); a session that merely became ready for a prompt is not."""
+    question); a session that merely became ready for a prompt is not. ``request``:
+    the permission request or question that can be answered without the pane."""
 
     state: AgentState
     reason: str = ""
     since: float = field(default_factory=time.monotonic)
     guessed: bool = False
     attention: bool = False
+    request: PendingRequest | None = None
 
     @classmethod
     def ended(cls, returncode: int, stopped: bool) -> AgentStatus:
@@ -140,16 +143,43 @@ class AgentTracker:
         self.hooks_seen = False
 
     def _set(
-        self, state: AgentState, reason: str = "", *, attention: bool = False, guessed: bool = False
+        self,
+        state: AgentState,
+        reason: str = "",
+        *,
+        attention: bool = False,
+        guessed: bool = False,
+        request: PendingRequest | None = None,
     ) -> AgentStatus | None:
         current = self.status
-        if (current.state, current.reason, current.guessed) == (state, reason, guessed):
+        same = (current.state, current.reason, current.guessed, current.request)
+        if same == (state, reason, guessed, request):
             if attention and not current.attention:
                 self.status = replace(current, attention=True)
                 return self.status
             return None
-        self.status = AgentStatus(state, reason, self._clock(), guessed, attention)
+        self.status = AgentStatus(state, reason, self._clock(), guessed, attention, request)
         return self.status
+
+    def waiting(self, request: PendingRequest) -> AgentStatus | None:
+        """Claude waits for this request's answer (its dialog shows it too)."""
+        if request.is_question:
+            return self._set(
+                AgentState.NEEDS_INPUT,
+                _question(request.tool_input),
+                attention=True,
+                request=request,
+            )
+        return self._set(
+            AgentState.NEEDS_PERMISSION,
+            tool_summary(request.tool, request.tool_input),
+            attention=True,
+            request=request,
+        )
+
+    def answered(self, how: str) -> AgentStatus | None:
+        """A request was answered without the pane (from the inbox, or the CLI)."""
+        return self._set(AgentState.WORKING, how)
 
     def hook(self, event: Mapping[str, Any]) -> AgentStatus | None:
         name = event.get("hook_event_name")

@@ -25,6 +25,7 @@ from wxtui.sessions.client import (
 )
 from wxtui.sessions.host import SessionHost, host_running, host_socket_path
 from wxtui.sessions.host_status import HostStatus
+from wxtui.sessions.permission_requests import Decision
 from wxtui.store import Store
 
 CATCH_UP_WAIT = 0.1  # Longer than this, a pane is shown before it has caught up.
@@ -136,6 +137,15 @@ class HostedSessions:
         if self.client is None:
             raise HostUnavailable("no session host")
         await self.client.send(project_id, text, milestone_id)
+
+    async def answer(
+        self, project_id: str, request_id: str, decision: Decision, message: str = ""
+    ) -> None:
+        """Answer what the session's agent waits for (a permission, a question) without
+        its pane; WxtuiError says why nothing was sent."""
+        if self.client is None:
+            raise HostUnavailable("no session host")
+        await self.client.answer(project_id, request_id, decision, message)
 
     def is_alive(self, project_id: str) -> bool:
         return self.client is not None and self.client.is_alive(project_id)

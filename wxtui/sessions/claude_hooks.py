@@ -32,6 +32,9 @@ HOOK_EVENTS = (
     "StopFailure",
 )
 HOOK_TIMEOUT_SECONDS = 5
+# A permission request's hook waits for the user's answer from the inbox (Claude shows
+# its own dialog meanwhile): a day, then Claude's dialog alone decides.
+ANSWER_TIMEOUT_SECONDS = 24 * 3600
 RELAY_SCRIPT = Path(__file__).with_name("hook_relay.py")
 
 
@@ -41,9 +44,12 @@ def relay_command() -> str:
 
 
 def hook_settings(command: str) -> dict[str, Any]:
-    hook = {"type": "command", "command": command, "timeout": HOOK_TIMEOUT_SECONDS}
+    def hook(event: str) -> dict[str, Any]:
+        timeout = ANSWER_TIMEOUT_SECONDS if event == "PermissionRequest" else HOOK_TIMEOUT_SECONDS
+        return {"type": "command", "command": command, "timeout": timeout}
+
     return {
-        "hooks": {event: [{"hooks": [hook]}] for event in HOOK_EVENTS},
+        "hooks": {event: [{"hooks": [hook(event)]}] for event in HOOK_EVENTS},
         "disableAgentView": True,
     }
 

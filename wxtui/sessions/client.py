@@ -21,6 +21,7 @@ from wxtui.sessions.agent_state import AgentStatus
 from wxtui.sessions.host import WINDOW, host_running, host_socket_path
 from wxtui.sessions.host_status import HostStatus
 from wxtui.sessions.lock import LockHeld
+from wxtui.sessions.permission_requests import Decision
 from wxtui.sessions.project_sessions import SessionSink
 from wxtui.sessions.protocol import (
     PROTOCOL,
@@ -90,7 +91,7 @@ class _Watched:
     unacknowledged: int = 0  # Bytes shown since the last ACK.
     exited: asyncio.Future[int] | None = None
     live: asyncio.Future[None] | None = None
-    sent: asyncio.Future[str] | None = None
+    replied: asyncio.Future[str] | None = None  # The host's reply to a SEND or an ANSWER.
     sending: asyncio.Lock = field(default_factory=asyncio.Lock)
     failed: bool = False  # Its sink raised once: said in its pane, logged.
 
@@ -230,18 +231,39 @@ class HostClient:
     async def send(self, project_id: str, text: str, milestone_id: str | None = None) -> None:
         """Type ``text`` and Enter into the watched session once it can take them (see
         SessionHost.send_prompt); WxtuiError says why it could not."""
+        await self._ask(
+            project_id,
+            encode_json(Kind.SEND, project=project_id, text=text, milestone=milestone_id),
+            "the session host did not say whether the prompt went in",
+        )
+
+    async def answer(
+        self, project_id: str, request_id: str, decision: Decision, message: str = ""
+    ) -> None:
+        """Answer the request that waits in the watched session (see
+        permission_requests); WxtuiError says why nothing was sent."""
+        frame = encode_json(
+            Kind.ANSWER,
+            project=project_id,
+            request=request_id,
+            decision=decision.value,
+            message=message,
+        )
+        await self._ask(project_id, frame, "the session host did not say whether Claude has it")
+
+    async def _ask(self, project_id: str, frame: bytes, silent: str) -> None:
+        """Send a request about a watched session and wait for the host's reply: one at
+        a time per session; WxtuiError with the host's error."""
         watched = self._watched.get(project_id)
         if watched is None or not watched.alive:
             raise WxtuiError("the session is not running")
-        async with watched.sending:  # One prompt at a time per session.
-            sent = watched.sent = asyncio.get_running_loop().create_future()
-            self._send(
-                encode_json(Kind.SEND, project=project_id, text=text, milestone=milestone_id)
-            )
+        async with watched.sending:
+            replied = watched.replied = asyncio.get_running_loop().create_future()
+            self._send(frame)
             try:
-                error = await asyncio.wait_for(sent, SEND_TIMEOUT)
+                error = await asyncio.wait_for(replied, SEND_TIMEOUT)
             except TimeoutError:
-                error = "the session host did not say whether the prompt went in"
+                error = silent
         if error:
             raise WxtuiError(error)
 
@@ -348,8 +370,8 @@ class HostClient:
                 _settle(watched.started, {"event": Event.FAILED, "error": "the host went away"})
                 if watched.exited is not None:
                     _settle(watched.exited, -1)
-                if watched.sent is not None:
-                    _settle(watched.sent, "the session host went away")
+                if watched.replied is not None:
+                    _settle(watched.replied, "the session host went away")
 
     def _dispatch(self, frame: Frame) -> None:
         if frame.kind is Kind.STATUS_REPLY:
@@ -397,9 +419,9 @@ class HostClient:
         except ValueError:
             raise ProtocolError(f"unknown event {body.get('event')!r}") from None
         sink = watched.sink
-        if event is Event.SENT:
-            if watched.sent is not None:
-                _settle(watched.sent, str(body.get("error", "")))
+        if event in (Event.SENT, Event.ANSWERED):
+            if watched.replied is not None:
+                _settle(watched.replied, str(body.get("error", "")))
         elif event is Event.LIVE:
             if watched.live is not None:
                 _settle(watched.live, None)

@@ -1,13 +1,17 @@
 """Relays one Claude Code hook event to the wxtui that owns the session, then exits 0.
 
 Claude waits for most hooks before it goes on, so this must be fast and harmless: it
-runs as ``python -I -S hook_relay.py`` (no site, no wxtui imports), prints nothing,
-never fails, and never waits for wxtui: if nobody listens, it exits at once.
+runs as ``python -I -S hook_relay.py`` (no site, no wxtui imports), never fails, and
+never waits for wxtui when nobody listens: it exits at once.
 
 What it sends over the unix socket named in ``WXTUI_HOOK_SOCKET``: one header line,
 ``wxtui-hook 1 <project id> <pid>,<pid>,...`` (this process's ancestors, nearest
 first: wxtui accepts the event only when its own claude process ran the hook), then
-the hook's JSON as Claude gave it on standard input.
+the hook's JSON as Claude gave it on standard input; then it closes its side and
+prints what wxtui replies. For a ``PermissionRequest`` (Claude shows its dialog
+meanwhile) the reply is the user's answer from the inbox, or nothing when the request
+was answered in the pane or the session host went away; it may take as long as the
+user does. For every other event the reply is nothing, at once.
 """
 
 # The C module behind ``socket``: the Python wrapper's imports (enum, selectors...)
@@ -17,6 +21,8 @@ import os
 
 MAX_EVENT = 8 * 1024 * 1024  # Larger events are dropped, not relayed.
 CONNECT_TIMEOUT = 0.2
+REPLY_TIMEOUT = 2.0  # For events that wait for no answer.
+WAITS_FOR_ANSWER = b'"hook_event_name":"PermissionRequest"'
 ANCESTORS = 4
 
 
@@ -52,9 +58,18 @@ def relay() -> None:
     try:
         connection.settimeout(CONNECT_TIMEOUT)
         connection.connect(path)
-        connection.sendall(header + b"".join(chunks))
+        event = b"".join(chunks)
+        connection.sendall(header + event)
+        connection.shutdown(_socket.SHUT_WR)
+        compact = event.replace(b" ", b"")
+        connection.settimeout(None if WAITS_FOR_ANSWER in compact else REPLY_TIMEOUT)
+        reply = []
+        while chunk := connection.recv(1 << 16):
+            reply.append(chunk)
     finally:
         connection.close()
+    if reply:
+        os.write(1, b"".join(reply))
 
 
 if __name__ == "__main__":

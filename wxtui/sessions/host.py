@@ -31,6 +31,7 @@ from wxtui.errors import WxtuiError
 from wxtui.sessions.agent_state import AgentState, AgentStatus
 from wxtui.sessions.host_status import HostStatus, SessionInfo
 from wxtui.sessions.lock import LockHeld, ProjectLock, lock_dir_for
+from wxtui.sessions.permission_requests import Decision
 from wxtui.sessions.project_sessions import ProjectSessions
 from wxtui.sessions.protocol import (
     MAX_FRAME,
@@ -247,7 +248,7 @@ class HostedSession:
             cols, rows, reply=self._reply, on_title=self._title, on_bell=self._bell
         )
         self.watchers: set[_Client] = set()
-        self.status: dict[str, Any] | None = None
+        self.agent: tuple[AgentStatus, bool] | None = None  # Its status, and if tracked.
         self.alive = False
 
     def _broadcast(self, frame: bytes) -> None:
@@ -290,8 +291,8 @@ class HostedSession:
         self._event(Event.NOTICE, text=text)
 
     def agent_status(self, status: AgentStatus, tracked: bool) -> None:
-        self.status = status_fields(status, tracked)
-        self._event(Event.STATUS, **self.status)
+        self.agent = (status, tracked)
+        self._event(Event.STATUS, **status_fields(status, tracked))
 
     def milestones_changed(self) -> None:
         self._event(Event.MILESTONES)
@@ -508,6 +509,8 @@ class SessionHost:
                 milestone if isinstance(milestone, str) else None,
             )
             self._run(sending)
+        elif kind is Kind.ANSWER:
+            self._run(self._answer(client, project_id, body))
         elif kind is Kind.STATUS:
             client.send(encode_json(Kind.STATUS_REPLY, **self.status().to_json()))
         elif kind is Kind.SHUTDOWN:
@@ -568,8 +571,8 @@ class SessionHost:
                 created=not running,
             )
         )
-        if hosted.status is not None:
-            client.send(encode_event(project_id, Event.STATUS, **hosted.status))
+        if hosted.agent is not None:
+            client.send(encode_event(project_id, Event.STATUS, **status_fields(*hosted.agent)))
         self._check_idle()
 
     async def _send_prompt(
@@ -581,6 +584,18 @@ class SessionHost:
             log.exception("host: sending a prompt to %s failed", project_id)
             error = str(exc)
         client.send(encode_event(project_id, Event.SENT, error=error))
+
+    async def _answer(self, client: _Client, project_id: str, body: dict[str, Any]) -> None:
+        try:
+            decision = Decision(str(body.get("decision")))
+            error = await self.sessions.answer(
+                project_id, str(body.get("request", "")), decision, str(body.get("message", ""))
+            )
+        except ValueError:
+            error = f"unknown answer {body.get('decision')!r}"
+        except WxtuiError as exc:
+            error = str(exc)
+        client.send(encode_event(project_id, Event.ANSWERED, error=error))
 
     async def send_prompt(self, project_id: str, text: str, milestone_id: str | None) -> str:
         """Type ``text`` into the session as a paste, then Enter, once the agent can
@@ -627,14 +642,18 @@ class SessionHost:
         sessions = []
         for session in self.sessions.live():
             hosted = self.hosted.get(session.project_id)
-            status = hosted.status if hosted is not None else None
+            agent = hosted.agent if hosted is not None else None
+            fields = status_fields(*agent) if agent is not None else {}
             sessions.append(
                 SessionInfo(
                     project=session.project_id,
                     pid=session.pid,
-                    state=status["state"] if status else "running",
-                    reason=status["reason"] if status else "",
+                    state=fields.get("state", "running"),
+                    reason=fields.get("reason", ""),
                     clients=len(hosted.watchers) if hosted is not None else 0,
+                    attention=fields.get("attention", False),
+                    age=fields.get("age", 0.0),
+                    request=fields.get("request"),
                 )
             )
         return HostStatus(os.getpid(), __version__, str(self.store.path), sessions)

@@ -14,6 +14,9 @@ class SessionInfo:
     state: str
     reason: str = ""
     clients: int = 0
+    attention: bool = False  # The state is news for the user (see AgentStatus).
+    age: float = 0.0  # Seconds in that state.
+    request: dict[str, Any] | None = None  # What waits for an answer (PendingRequest).
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,9 @@ class HostStatus:
                     state=str(s.get("state", "running")),
                     reason=str(s.get("reason", "")),
                     clients=_int(s.get("clients")),
+                    attention=s.get("attention") is True,
+                    age=float(s["age"]) if isinstance(s.get("age"), (int, float)) else 0.0,
+                    request=s["request"] if isinstance(s.get("request"), dict) else None,
                 )
                 for s in (sessions if isinstance(sessions, list) else [])
                 if isinstance(s, dict)

@@ -21,10 +21,16 @@ from typing import Protocol
 from wxtui.errors import WxtuiError
 from wxtui.sessions.agent_state import AgentState, AgentStatus, AgentTracker
 from wxtui.sessions.claude_hooks import relay_command, write_private_json
-from wxtui.sessions.hook_server import HookMessage, HookServer
+from wxtui.sessions.hook_server import HookMessage, HookReply, HookServer
 from wxtui.sessions.launch import HookSetup, LaunchPlan, claude_refused, plan_launch
 from wxtui.sessions.lock import ProjectLock, lock_dir_for
 from wxtui.sessions.manager import PTYSession, PTYSessionManager, new_session_id
+from wxtui.sessions.permission_requests import (
+    Decision,
+    PendingRequest,
+    encode_output,
+    hook_output,
+)
 from wxtui.sessions.pty import BidirectionalPTY, ReadBudget, WriteBufferFull
 from wxtui.sessions.runtime import runtime_dir
 from wxtui.sessions.store_writes import StoreWrites
@@ -94,6 +100,8 @@ class ProjectSession(PTYSession):
     expected_prompt: tuple[str, str] | None = None
     # The milestone whose turn is running.
     turn_milestone: str | None = None
+    # Requests whose hook waits for an answer from outside the pane, oldest first.
+    waiting: dict[str, tuple[PendingRequest, HookReply]] = field(default_factory=dict)
 
     @property
     def project_id(self) -> str:
@@ -330,6 +338,15 @@ class ProjectSessions:
             )
             return
         event = message.event
+        if message.name == "PermissionRequest" and message.reply is not None:
+            request = PendingRequest.from_hook(event)
+            message.reply.kept = True
+            running.waiting[request.id] = (request, message.reply)
+            self._publish(message.project_id, running, running.tracker.waiting(request))
+            return
+        if message.name != "Notification":
+            # Claude went on: whatever it asked was answered in its pane.
+            _forget_waiting(running)
         if message.name == "SessionStart":
             self._conversation_started(message.project_id, event)
         elif message.name == "UserPromptSubmit":
@@ -343,6 +360,36 @@ class ProjectSessions:
                     f"milestone {milestone} ready for review",
                 )
         self._publish(message.project_id, running, running.tracker.hook(event))
+
+    async def answer(
+        self, project_id: str, request_id: str, decision: Decision, message: str = ""
+    ) -> str:
+        """Answer a request that waits (see permission_requests): "" once Claude has the
+        answer, else why nothing was sent (it was answered in the pane, the session
+        moved on or ended). InvalidInput when the answer does not fit the request."""
+        running = self.session(project_id)
+        if running is None or not running.alive or running.tracker is None:
+            return "the session is not running"
+        waiting = running.waiting.get(request_id)
+        if waiting is None:
+            return "already answered (in its pane, or the session moved on); nothing sent"
+        request, reply = waiting
+        output = encode_output(hook_output(request, decision, message))
+        del running.waiting[request_id]
+        if not await reply.send(output):
+            return "Claude no longer waits for that answer; nothing sent"
+        how = {
+            Decision.ALLOW: "allowed",
+            Decision.ALWAYS: "allowed, not to ask again",
+            Decision.DENY: "denied",
+            Decision.REPLY: "answered",
+        }[decision]
+        if running.waiting:  # Another request still waits: it is shown next.
+            oldest = next(iter(running.waiting.values()))[0]
+            self._publish(project_id, running, running.tracker.waiting(oldest))
+        else:
+            self._publish(project_id, running, running.tracker.answered(how))
+        return ""
 
     def _conversation_started(self, project_id: str, event: dict[str, object]) -> None:
         session_id, source = event.get("session_id"), event.get("source")
@@ -459,6 +506,7 @@ class ProjectSessions:
 
     def _ended(self, project_id: str, running: ProjectSession, returncode: int) -> None:
         _release(running.lock)
+        _forget_waiting(running)
         if running.tracker is not None:
             status = running.tracker.exited(returncode, running.stopping)
         else:
@@ -473,6 +521,7 @@ class ProjectSessions:
         running.touch()
         running.pty.write(data)
         if running.tracker is not None and data in _ANSWERS:
+            _forget_waiting(running)  # Answered in the pane: an answer from elsewhere is late.
             self._publish(project_id, running, running.tracker.user_answered())
 
     def reply(self, project_id: str, data: bytes) -> None:
@@ -513,6 +562,13 @@ class ProjectSessions:
                 self._hook_server = None
                 self._hook_setup = None
             await self.writes.close()
+
+
+def _forget_waiting(running: ProjectSession) -> None:
+    """Its relays end without an answer (the pane's dialog decided, or Claude went on)."""
+    for _request, reply in running.waiting.values():
+        reply.close()
+    running.waiting.clear()
 
 
 def _release(lock: ProjectLock) -> None:

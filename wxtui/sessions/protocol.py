@@ -10,16 +10,18 @@ from __future__ import annotations
 import asyncio
 import json
 import struct
+import time
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Any
 
 from wxtui.errors import WxtuiError
 from wxtui.sessions.agent_state import AgentState, AgentStatus
+from wxtui.sessions.permission_requests import PendingRequest
 
 # Frames, HELLO, WELCOME, STATUS, SHUTDOWN and STATUS_REPLY never change: a client of
 # another protocol may still ask a host its status and stop it (to restart it).
-PROTOCOL = 3
+PROTOCOL = 4
 MAX_FRAME = 16 * 1024 * 1024
 _HEADER = struct.Struct(">IB")
 
@@ -37,6 +39,7 @@ class Kind(IntEnum):
     DETACH = 9  # {"project"}
     ACK = 10  # {"project", "bytes"}: that much more of its output and snapshots shown
     PAUSE = 11  # {"project", "paused"}: its output is (not) wanted for now
+    ANSWER = 12  # {"project", "request", "decision", "message"}: answer a waiting request
     # host -> client
     WELCOME = 64  # {"protocol", "version", "pid"}
     SNAPSHOT = 66  # project, bytes: a terminal.snapshot.Snapshot, encoded
@@ -59,6 +62,7 @@ class Event(StrEnum):
     BELL = "bell"  # it rang the bell while paused (once per pause)
     LIVE = "live"  # resumed: what it missed was sent
     SENT = "sent"  # {"error"}: the reply to SEND ("" when the prompt went in)
+    ANSWERED = "answered"  # {"error"}: the reply to ANSWER ("" when Claude has it)
 
 
 def encode_event(project_id: str, event: Event, **fields: Any) -> bytes:
@@ -66,14 +70,19 @@ def encode_event(project_id: str, event: Event, **fields: Any) -> bytes:
 
 
 def status_fields(status: AgentStatus, tracked: bool) -> dict[str, Any]:
-    """An agent's status as a STATUS event carries it."""
-    return {
+    """An agent's status as a STATUS event carries it (``age``: seconds in that state,
+    as clocks of two processes or machines do not compare)."""
+    fields: dict[str, Any] = {
         "state": status.state.value,
         "reason": status.reason,
         "guessed": status.guessed,
         "attention": status.attention,
         "tracked": tracked,
+        "age": round(max(0.0, time.monotonic() - status.since), 3),
     }
+    if status.request is not None:
+        fields["request"] = status.request.to_json()
+    return fields
 
 
 def parse_status(body: dict[str, Any]) -> tuple[AgentStatus, bool]:
@@ -82,11 +91,14 @@ def parse_status(body: dict[str, Any]) -> tuple[AgentStatus, bool]:
         state = AgentState(str(body.get("state")))
     except ValueError:
         raise ProtocolError(f"unknown agent state {body.get('state')!r}") from None
+    age = body.get("age")
     status = AgentStatus(
         state,
         str(body.get("reason", "")),
+        since=time.monotonic() - (age if isinstance(age, (int, float)) and age > 0 else 0.0),
         guessed=bool(body.get("guessed")),
         attention=bool(body.get("attention")),
+        request=PendingRequest.from_json(body.get("request")),
     )
     return status, bool(body.get("tracked"))
 
