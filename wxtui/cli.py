@@ -315,12 +315,13 @@ def load_checked_config() -> Config:
     from textual.theme import BUILTIN_THEMES
 
     from wxtui.app.app import WxtuiApp
+    from wxtui.app.inbox import INBOX_BINDINGS
     from wxtui.app.keymap import check_keymap
     from wxtui.app.sidebar_panel import SIDEBAR_BINDINGS
 
     path = config_path(os.environ)
     config = load_config(path)
-    check_keymap(config.keys, WxtuiApp.BINDINGS, SIDEBAR_BINDINGS, path)
+    check_keymap(config.keys, WxtuiApp.BINDINGS, [SIDEBAR_BINDINGS, INBOX_BINDINGS], path)
     if config.theme is not None and config.theme not in BUILTIN_THEMES:
         known = ", ".join(sorted(BUILTIN_THEMES))
         line = setting_line(path, "theme")

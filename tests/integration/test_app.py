@@ -346,15 +346,17 @@ async def test_send_prompt_pastes_then_submits(seeded, store: Store) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         app.project_tree.cursor_line = 1
         await pilot.press("p")
+        await wait_until(lambda: store.get_milestone(a1.id).status == "in_progress")
+        await wait_until(lambda: "ready for review" in milestone_labels(app, alpha.id)[0])
+        assert app.current_project_id is None, "the session is not opened"
+        assert app.focused is app.project_tree, "the focus stays where the user was"
+        await pilot.press("j")  # A sidebar key moves the cursor; the agent gets nothing.
+        assert app.project_tree.cursor_line == 2
+        await app.show_project(alpha.id)
         await wait_until(
             lambda: "echo: Write the first thing" in pane_text(app, alpha.id),
             message="prompt submitted",
         )
-        await wait_until(lambda: store.get_milestone(a1.id).status == "in_progress")
-        await wait_until(lambda: "ready for review" in milestone_labels(app, alpha.id)[0])
-        assert app.focused is app.project_tree, "the focus stays where the user was"
-        await pilot.press("j")  # A sidebar key moves the cursor; the agent gets nothing.
-        assert app.project_tree.cursor_line == 2
         assert "echo: j" not in pane_text(app, alpha.id)
 
 

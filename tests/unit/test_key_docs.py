@@ -10,6 +10,7 @@ from textual.binding import Binding
 from tests.support import make_app
 from wxtui.app.app import WxtuiApp
 from wxtui.app.help_screen import HelpScreen
+from wxtui.app.inbox import INBOX_BINDINGS
 from wxtui.app.keymap import key_display
 from wxtui.app.sidebar_panel import SIDEBAR_BINDINGS
 from wxtui.store import Store
@@ -18,14 +19,15 @@ README = Path(__file__).parents[2] / "README.md"
 
 
 def _bindings() -> list[Binding]:
-    return [b for b in [*WxtuiApp.BINDINGS, *SIDEBAR_BINDINGS] if isinstance(b, Binding) and b.id]
+    every = [*WxtuiApp.BINDINGS, *SIDEBAR_BINDINGS, *INBOX_BINDINGS]
+    return [b for b in every if isinstance(b, Binding) and b.id]
 
 
 def test_every_binding_is_in_the_readme_key_table() -> None:
     table = "\n".join(
         line
         for line in README.read_text().splitlines()
-        if re.match(r"\| (anywhere|sidebar|terminal) \|", line)
+        if re.match(r"\| (anywhere|sidebar|inbox|terminal) \|", line)
     )
     documented = set(re.findall(r"`([^`]+)`", table))
     for binding in _bindings():

@@ -22,7 +22,7 @@ from wxtui.app.bindings import GLOBAL_BINDINGS
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.footer import StableFooter
 from wxtui.app.help_screen import SIDEBAR_EXTRA, TERMINAL_KEYS, HelpScreen, Section
-from wxtui.app.inbox import InboxEntry, InboxScreen
+from wxtui.app.inbox import INBOX_BINDINGS, InboxEntry, InboxScreen
 from wxtui.app.keyboard import handle_key_in_order
 from wxtui.app.keymap import key_rows, priority_keys, unbound
 from wxtui.app.panes import PaneSwitcher
@@ -45,6 +45,7 @@ from wxtui.app.ui_state import UiStateFile
 from wxtui.config import Config, default_agent, save_theme
 from wxtui.errors import WxtuiError
 from wxtui.sessions.backend import HostedSessions
+from wxtui.sessions.permission_requests import Decision
 from wxtui.store import Store
 from wxtui.terminal.widget import TerminalView
 from wxtui.text import inert
@@ -108,7 +109,7 @@ class WxtuiApp(App[int]):
             self.title = f"wxtui {title_suffix}"
         self._base_title = self.title
         quiet = env.get("WXTUI_NOTIFY", "1") in ("0", "off", "no")
-        self._announcer = Announcer(self, self.config.notifications and not quiet)
+        self._announcer = Announcer(self, self.config.notifications and not quiet, env)
 
     # -- layout ------------------------------------------------------------------
 
@@ -258,6 +259,8 @@ class WxtuiApp(App[int]):
             return
         pane = event.pane
         self._tree.set_marker(pane.project_id, pane.marker)
+        if isinstance(self.screen, InboxScreen):
+            self.screen.refresh_entries()
         self._announcer.announce(pane, shown=pane.project_id == self.current_project_id)
         if pane.project_id == self.current_project_id:
             self._update_sub_title(pane)
@@ -378,6 +381,7 @@ class WxtuiApp(App[int]):
 
     async def on_unmount(self) -> None:
         await self._leave()
+        await self._announcer.close()
         self._collector.uninstall()
 
     def action_sidebar(self) -> None:
@@ -409,6 +413,7 @@ class WxtuiApp(App[int]):
         return (
             ("Anywhere", tuple(key_rows(self.BINDINGS, keys))),
             ("Sidebar", (*SIDEBAR_EXTRA, *key_rows(SIDEBAR_BINDINGS, keys))),
+            ("Inbox (F2)", tuple(key_rows(INBOX_BINDINGS, keys))),
             TERMINAL_KEYS,
         )
 
@@ -463,11 +468,28 @@ class WxtuiApp(App[int]):
         if isinstance(self.screen, InboxScreen):
             self.pop_screen()
             return
-        entries = [
-            InboxEntry(n.project_id, self.project_name(n.project_id), n.reason, n.since)
+        inbox = InboxScreen(self.inbox_entries, self._answer)
+        unbind(inbox, unbound(self.config.keys))
+        self.push_screen(inbox, self._after_inbox)
+
+    def inbox_entries(self) -> list[InboxEntry]:
+        return [
+            InboxEntry(n.project_id, self.project_name(n.project_id), n.reason, n.since, n.agent)
             for n in self.needs()
         ]
-        self.push_screen(InboxScreen(entries), self._after_inbox)
+
+    async def _answer(self, entry: InboxEntry, decision: Decision, message: str) -> str:
+        """An answer from the inbox: to the request the agent waits on, else (a reply to
+        an agent that waits for its next prompt) as a prompt. "" once it went in."""
+        request = entry.request
+        if request is None:
+            sent = await self.sessions.prompt(entry.project_id, message)
+            return "" if sent else "not sent"
+        try:
+            await self.backend.answer(entry.project_id, request.id, decision, message)
+        except WxtuiError as error:
+            return str(error)
+        return ""
 
     def _after_inbox(self, project_id: str | None) -> None:
         if project_id:

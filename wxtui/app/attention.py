@@ -3,12 +3,16 @@ shows all of it, so the two never disagree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from wxtui.app.desktop_notify import DesktopNotifier
+from wxtui.app.inbox import InboxScreen
 from wxtui.app.session_pane import SessionPane
 from wxtui.app.terminal_driver import notify_host_terminal
+from wxtui.sessions.agent_state import AgentStatus
 
 if TYPE_CHECKING:
     from wxtui.app.app import WxtuiApp
@@ -19,6 +23,7 @@ class Need:
     project_id: str
     reason: str
     since: float | None  # time.monotonic() when it began (None: not known)
+    agent: AgentStatus | None = None  # A Claude session's status (None: another program)
 
 
 def needs(
@@ -34,7 +39,12 @@ def needs(
         key=lambda p: (p.urgency, p.agent.since if p.agent else 0.0),
     )
     result = [
-        Need(p.project_id, p.agent.summary if p.agent else "", p.agent.since if p.agent else None)
+        Need(
+            p.project_id,
+            p.agent.summary if p.agent else "",
+            p.agent.since if p.agent else None,
+            p.agent,
+        )
         for p in agents
     ]
     start = order.index(after) + 1 if after in order else 0
@@ -53,24 +63,39 @@ def _exit(pane: SessionPane) -> str:
 
 class Announcer:
     """A session that starts needing the user while another pane is shown: a toast
-    naming it, and (``desktop``) the outer terminal's bell and desktop notification;
-    once per state it enters."""
+    naming it (unless the inbox is open: it shows it), and (``desktop``) the outer
+    terminal's bell and desktop notification, and ``notify-send`` where there is one.
+    Once per state or request it enters; none for what was waiting before this UI
+    started (the sidebar, the header and the inbox show those)."""
 
-    def __init__(self, app: WxtuiApp, desktop: bool) -> None:
+    def __init__(self, app: WxtuiApp, desktop: bool, environ: Mapping[str, str]) -> None:
         self.app = app
         self.desktop = desktop
-        self._announced: dict[str, object] = {}
+        self._notifier = DesktopNotifier(environ) if desktop else None
+        self._started = time.monotonic()
+        self._last: dict[str, tuple[object, ...]] = {}
 
     def announce(self, pane: SessionPane, shown: bool) -> None:
         agent = pane.agent
-        key = (agent.state, agent.since) if agent is not None else None
-        if agent is None or pane.urgency is None or key == self._announced.get(pane.project_id):
+        if agent is None:
             return
-        self._announced[pane.project_id] = key
+        key = (agent.state, agent.reason, agent.request.id if agent.request else None)
+        if key == self._last.get(pane.project_id):
+            return
+        self._last[pane.project_id] = key
+        if pane.urgency is None or agent.since < self._started:
+            return
         if shown and pane.view.has_focus:
             return
         name = self.app.project_name(pane.project_id)
-        self.app.notify(agent.summary, title=name, severity="warning", timeout=6)
+        if not isinstance(self.app.screen, InboxScreen):
+            self.app.notify(agent.summary, title=name, severity="warning", timeout=6)
         if self.desktop:
             self.app.bell()
             notify_host_terminal(self.app, f"wxtui: {name}", agent.summary)
+        if self._notifier is not None:
+            self._notifier.notify(f"wxtui: {name}", agent.summary)
+
+    async def close(self) -> None:
+        if self._notifier is not None:
+            await self._notifier.close()

@@ -30,15 +30,18 @@ def _bindings(bindings: Iterable[object]) -> dict[str, Binding]:
 def check_keymap(
     keys: Mapping[str, str],
     app_bindings: Iterable[object],
-    sidebar_bindings: Iterable[object],
+    other_scopes: Iterable[Iterable[object]],
     path: Path,
 ) -> None:
-    """ConfigError (with the line) for an unknown id, a collision or a key the pane needs."""
-    scopes = {"app": _bindings(app_bindings), "sidebar": _bindings(sidebar_bindings)}
+    """ConfigError (with the line) for an unknown id, a collision or a key the pane needs.
+    ``other_scopes``: the bindings of the sidebar, the inbox...: keys need only differ
+    within one."""
+    scopes = {"app": _bindings(app_bindings)}
+    scopes.update({f"scope {n}": _bindings(b) for n, b in enumerate(other_scopes)})
     for binding_id in keys:
         if not any(binding_id in scope for scope in scopes.values()):
             line = key_line(path, binding_id)
-            known = ", ".join(sorted({*scopes["app"], *scopes["sidebar"]}))
+            known = ", ".join(sorted({i for scope in scopes.values() for i in scope}))
             raise ConfigError(f"{path}:{line}: unknown binding id {binding_id!r} (known: {known})")
     for name, scope in scopes.items():
         owners: dict[str, list[str]] = {}

@@ -146,7 +146,8 @@ class SessionControl:
         self.app.sweep()  # A removed pane leaves widget reference cycles behind.
 
     async def send_prompt(self, ref: NodeRef) -> None:
-        """``p``: the milestone's prompt into its project's session (started if needed)."""
+        """``p``: the milestone's prompt into its project's session (started if needed),
+        without opening it."""
         app = self.app
         milestone = app.forms.guarded(lambda: app.store.get_milestone(ref.id))
         if milestone is None:
@@ -154,19 +155,27 @@ class SessionControl:
         if not milestone.prompt:
             app.notify("This milestone has no prompt; add one with e.", severity="warning")
             return
-        was = app.focused
-        pane = app.pane_for(ref.project_id)
-        if pane is not None and pane.state is SessionState.EXITED:
-            await self.restart(pane)  # A prompt for a stopped session starts it again.
-        await app.show_project(ref.project_id, ref.id)
-        if was is app.project_tree:  # The next sidebar key is the user's, not the agent's.
-            app.screen.set_focus(app.project_tree)
-        pane = app.pane_for(ref.project_id)
-        if pane is None or pane.state is not SessionState.RUNNING:
-            app.notify("Prompt not sent: the session is not running.", severity="warning")
-            return
-        try:
-            await self.backend.send_prompt(ref.project_id, milestone.prompt, ref.id)
-        except WxtuiError as error:
-            app.notify(f"Prompt not sent: {error}", severity="warning")
+        await self.prompt(ref.project_id, milestone.prompt, ref.id)
         app.reload()
+
+    async def prompt(self, project_id: str, text: str, milestone_id: str | None = None) -> bool:
+        """Type a prompt into the project's session as ``wxtui session send`` does,
+        without opening its pane or moving the focus: the session starts (hidden) if it
+        does not run. True once it went in; else a notification says why not."""
+        app = self.app
+        name = app.project_name(project_id)
+        pane = app.pane_for(project_id) or (await app.switcher.panes_of([project_id]))[0]
+        if pane.state is SessionState.EXITED:
+            await self.restart(pane)  # A prompt for a stopped session starts it again.
+        elif pane.state in (SessionState.NOT_STARTED, SessionState.FAILED):
+            await self.start(pane)
+        if not self.backend.is_alive(project_id):
+            app.notify(f"Prompt not sent to {name}: it is not running.", severity="warning")
+            return False
+        try:
+            await self.backend.send_prompt(project_id, text, milestone_id)
+        except WxtuiError as error:
+            app.notify(f"Prompt not sent to {name}: {error}", severity="warning")
+            return False
+        app.notify(f"Sent to {name}.", timeout=2)
+        return True

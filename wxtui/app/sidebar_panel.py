@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 
+from wxtui.app.dialogs import Field, FormDialog
 from wxtui.app.sidebar import FilterBox, ProjectTree
 from wxtui.app.ui_state import (
     MAX_SIDEBAR,
@@ -17,6 +18,7 @@ from wxtui.app.ui_state import (
     UiStateFile,
     default_sidebar_width,
 )
+from wxtui.errors import InvalidInput
 
 if TYPE_CHECKING:
     from wxtui.app.app import WxtuiApp
@@ -67,6 +69,14 @@ class Sidebar(Vertical):
             "Send prompt",
             id="send-prompt",
             tooltip="send the milestone's prompt to the session",
+        ),
+        Binding(
+            "i",
+            "prompt_session",
+            "Prompt",
+            show=False,
+            id="prompt-session",
+            tooltip="type a one-line prompt into the session without opening it",
         ),
         Binding(
             "t",
@@ -170,6 +180,31 @@ class Sidebar(Vertical):
             self.notify("Select a milestone with a prompt first.", severity="warning")
             return
         await self._app.sessions.send_prompt(ref)
+
+    def action_prompt_session(self) -> None:
+        project_id = self._app.selected_project_id()
+        if project_id is None:
+            self.notify("Select a project first.", severity="warning")
+            return
+        name = self._app.project_name(project_id)
+
+        def prompt_text(values: dict[str, str]) -> str:
+            text = values["prompt"].strip()
+            if not text:
+                raise InvalidInput("type the prompt, or esc to cancel")
+            return text
+
+        async def send(text: str | None) -> None:
+            if text:
+                await self._app.sessions.prompt(project_id, text)
+
+        dialog = FormDialog(
+            f"Prompt for {name}",
+            [Field("prompt", "Sent as if typed in its pane, then enter")],
+            prompt_text,
+            ok_label="Send",
+        )
+        self.app.push_screen(dialog, send)
 
     def action_filter(self) -> None:
         self.screen.set_focus(self.open_filter())  # At once: the keys typed next.
