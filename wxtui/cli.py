@@ -14,6 +14,7 @@ from wxtui import __version__
 from wxtui.config import Config, ConfigError, config_path, default_agent, load_config, setting_line
 from wxtui.errors import InvalidInput, WxtuiError
 from wxtui.models import MILESTONE_STATUSES
+from wxtui.sessions.permission_requests import Decision
 from wxtui.store import Store, default_db_path
 
 
@@ -115,6 +116,25 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     send.add_argument("project", help=PROJECT_HELP)
     send.add_argument("text", help="the prompt")
+    inbox = commands.add_parser(
+        "inbox", help="the agents that need you (as the inbox, F2, shows them); answer them"
+    )
+    inbox.add_argument("--json", action="store_true", help="one object per row")
+    inbox_actions = inbox.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    answer = inbox_actions.add_parser(
+        "answer", help="answer what the project's agent waits for (a permission, a question)"
+    )
+    answer.add_argument("project", help=PROJECT_HELP)
+    answer.add_argument(
+        "decision",
+        choices=[d.value for d in Decision],
+        help="allow once, always allow (as Claude's dialog offers), deny; reply: the "
+        "answer to Claude's question, or the next prompt for an agent that is done",
+    )
+    answer.add_argument("--message", "-m", default="", help="deny: why; reply: the answer")
+    answer.add_argument(
+        "--request", help="only this request (its id from --json); nothing if it is gone"
+    )
     slist = session.add_parser("list", help="the stored conversation of every project")
     slist.add_argument("--json", action="store_true")
     forget = session.add_parser("forget", help="the next start is a fresh conversation")
@@ -297,6 +317,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             agent = default_agent(args.agent, os.environ, load_checked_config())
             text = getattr(args, "text", "")
             return session_command(db_path, args.action, args.project, agent, text)
+        if args.group == "inbox":
+            from wxtui.sessions.inbox_commands import answer_command, inbox_command
+
+            if args.action == "answer":
+                decision = Decision(args.decision)
+                return answer_command(db_path, args.project, decision, args.message, args.request)
+            return inbox_command(db_path, as_json=args.json)
         if args.group == "attach":
             from wxtui.attach import run_attach
 

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wxtui.app.request_view import describe_request
-from wxtui.sessions.agent_state import LOOKS, AgentState, AgentStatus
+from wxtui.sessions.agent_state import LOOKS, AgentState, AgentStatus, short_duration
 from wxtui.sessions.permission_requests import Decision, PendingRequest
 
 
@@ -87,14 +87,8 @@ INBOX_BINDINGS: list[BindingType] = [
 
 
 def age(since: float, now: float | None = None) -> str:
-    seconds = max(0, int((time.monotonic() if now is None else now) - since))
-    if seconds < 10:
-        return "just now"
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m"
-    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    seconds = (time.monotonic() if now is None else now) - since
+    return "just now" if seconds < 10 else short_duration(seconds)
 
 
 class InboxScreen(ModalScreen[str | None]):
@@ -252,7 +246,7 @@ class InboxScreen(ModalScreen[str | None]):
             return
         if entry.request is not None:
             self._answered.add(entry.request.id)
-        self._say(f"{entry.name}: {_DONE[decision]}")
+        self._say(f"{entry.name}: {decision.done if entry.request else 'prompt sent'}")
         self.refresh_entries(select=self._next_after(entry))
 
     def _next_after(self, entry: InboxEntry) -> str | None:
@@ -265,14 +259,6 @@ class InboxScreen(ModalScreen[str | None]):
 
     def _say(self, text: str) -> None:
         self.query_one("#inbox-result", Static).update(Text(text))
-
-
-_DONE = {
-    Decision.ALLOW: "allowed",
-    Decision.ALWAYS: "allowed, and not asked again",
-    Decision.DENY: "denied",
-    Decision.REPLY: "sent",
-}
 
 
 def _row(entry: InboxEntry) -> Group:

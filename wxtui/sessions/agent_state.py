@@ -98,6 +98,16 @@ class AgentStatus:
         return f"{words}: {self.reason}" if self.reason else words
 
 
+def short_duration(seconds: float) -> str:
+    """``42s``, ``7m``, ``2h05m``: how long a state has lasted."""
+    whole = max(0, int(seconds))
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        return f"{whole // 60}m"
+    return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
+
+
 def one_line(text: object, limit: int = REASON_LIMIT) -> str:
     """The first non-empty line of ``text``, printable, at most ``limit`` characters."""
     if not isinstance(text, str):

@@ -31,6 +31,19 @@ class Decision(StrEnum):
     DENY = "deny"  # with an optional message that Claude receives
     REPLY = "reply"  # the answer to a question
 
+    @property
+    def done(self) -> str:
+        """What was done, in a word or three: "allowed", "denied"..."""
+        return _DONE[self]
+
+
+_DONE = {
+    Decision.ALLOW: "allowed",
+    Decision.ALWAYS: "allowed, and not asked again",
+    Decision.DENY: "denied",
+    Decision.REPLY: "answered",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Question:

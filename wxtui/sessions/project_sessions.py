@@ -378,17 +378,11 @@ class ProjectSessions:
         del running.waiting[request_id]
         if not await reply.send(output):
             return "Claude no longer waits for that answer; nothing sent"
-        how = {
-            Decision.ALLOW: "allowed",
-            Decision.ALWAYS: "allowed, not to ask again",
-            Decision.DENY: "denied",
-            Decision.REPLY: "answered",
-        }[decision]
         if running.waiting:  # Another request still waits: it is shown next.
             oldest = next(iter(running.waiting.values()))[0]
             self._publish(project_id, running, running.tracker.waiting(oldest))
         else:
-            self._publish(project_id, running, running.tracker.answered(how))
+            self._publish(project_id, running, running.tracker.answered(decision.done))
         return ""
 
     def _conversation_started(self, project_id: str, event: dict[str, object]) -> None:
