@@ -16,6 +16,8 @@ from tests.support.claude_code import claude_world, installed, processes_of
 from tests.support.painted import Glass, program_env
 from tests.support.terminal_app import TerminalApp
 from wxtui.app.inbox import InboxScreen
+from wxtui.errors import WxtuiError
+from wxtui.sessions.permission_requests import Decision
 from wxtui.store import Store
 
 pytestmark = [
@@ -234,3 +236,67 @@ async def test_claude_painted_as_its_screen_holds_it_after_every_step(
             await painted_as_held("/c")
             app.pty.write(b"\x7f\x7f")
             await painted_as_held("❯")
+
+
+def _asking(inbox: InboxScreen) -> list[str]:
+    return [e.project_id for e in inbox.entries if e.request is not None]
+
+
+def _waiting(app) -> list[str]:
+    return [n.project_id for n in app.needs() if n.agent is not None and n.agent.request]
+
+
+async def test_three_claudes_answered_from_the_inbox_across_a_ui_restart(
+    store: Store, tmp_path: Path
+) -> None:
+    """Three agents ask to run a tool; the UI quits and a new one answers them from the
+    inbox, never opening their panes: allowed (the tool runs), denied with a message
+    (Claude receives it), and one answered in its own pane first (the inbox's late
+    answer sends nothing)."""
+    spaces = [tmp_path / f"ws{n}" for n in range(3)]
+    for space in spaces:
+        space.mkdir()
+    with claude_world(tmp_path, spaces) as (stub, env):
+        projects = [store.add_project(f"agent{n}", str(s)) for n, s in enumerate(spaces)]
+        app = make_app(store, environ=env, sessions_in_host=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for project in projects:
+                assert await app.sessions.prompt(project.id, "WRITE-FILE out.txt")
+            await wait_until(lambda: len(_waiting(app)) == 3, START, "three requests")
+            assert app.current_project_id is None
+            await pilot.press("ctrl+q")
+
+        app = make_app(store, environ=env, sessions_in_host=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(lambda: len(_waiting(app)) == 3, START, "the requests, reopened")
+            await pilot.press("f2")
+            inbox = app.screen
+            assert isinstance(inbox, InboxScreen)
+            first, second, third = _asking(inbox)
+            spaces_of = {p.id: Path(p.workspace_path) for p in projects}
+            await pilot.press("y")
+            await wait_until(lambda: _asking(inbox) == [second, third])
+            await wait_until(lambda: (spaces_of[first] / "out.txt").exists(), 20, "the tool ran")
+
+            await pilot.press("n")
+            await _type(pilot, "write notes.txt instead")
+            await pilot.press("enter")
+            await wait_until(lambda: _asking(inbox) == [third])
+            await wait_until(
+                lambda: any("write notes.txt instead" in str(body) for _, _, body in stub.requests),
+                20,
+                "the message reached Claude",
+            )
+
+            stale = inbox.entries[inbox.entries.index(inbox.selected)].request
+            assert stale is not None and inbox.selected.project_id == third
+            app.backend.write(third, b"\r")  # Someone says yes in the pane (1. Yes)...
+            await wait_until(lambda: not _asking(inbox), 10, "the row leaves the inbox")
+            with pytest.raises(WxtuiError, match="already answered"):
+                await app.backend.answer(third, stale.id, Decision.DENY, "too late")
+            await wait_until(lambda: (spaces_of[third] / "out.txt").exists(), 20, "pane's yes")
+            assert not any("too late" in str(body) for _, _, body in stub.requests)
+            assert not (spaces_of[second] / "out.txt").exists()
+            assert app.current_project_id is None, "no pane was opened"
+            await app.backend.stop_all()
+        await wait_until(lambda: processes_of(env["WXTUI_TEST_CLAUDE_RUN"]) == [], 10, "ended")

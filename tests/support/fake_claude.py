@@ -212,6 +212,8 @@ def main() -> int:
         print(f"echo: {shown}", flush=True)  # control characters in caret form, as received
         if answer_in_dialog(line):
             continue
+        if line.strip() and line not in ("clear", "nested"):  # As Claude, for any prompt.
+            fire("UserPromptSubmit", prompt=line.removeprefix("prompt "))
         if line in TOOLS:
             ask_permission(*TOOLS[line])
         elif line == "tool-done":
@@ -227,7 +229,6 @@ def main() -> int:
             subprocess.run([sys.argv[0], "-p", "do something", *sys.argv[1:]], check=False)
         elif line.strip():  # Any other line is a prompt: one turn, answered at once.
             prompt = line.removeprefix("prompt ")
-            fire("UserPromptSubmit", prompt=prompt)
             fire("Stop", last_assistant_message=f"Answer to {prompt}\nmore")
     return 0
 

@@ -81,6 +81,10 @@ HELLO_TIMEOUT = 5.0
 PROMPT_READY_TIMEOUT = 30.0  # Claude's start, up to its first hook.
 PROMPT_ECHO_TIMEOUT = 2.0  # The agent shows a pasted prompt before Enter is sent.
 QUIET_READY = 1.0  # A program that drew nothing this long after it started takes input.
+# Claude takes an Enter that follows a paste too closely as part of the paste: the Enter
+# is sent again (after 0.5 s, 1 s, 1.5 s) while its hooks have not reported the prompt.
+SUBMIT_TRIES = 4
+SUBMIT_WAIT = 0.5
 LOCK_WAIT = STOP_GRACE * 3  # How long a stopping host may hold the database's host lock.
 
 
@@ -614,10 +618,19 @@ class SessionHost:
             self.sessions.expect_prompt(project_id, milestone_id, text)
         before = hosted.emulator.display()
         emulator = hosted.emulator
+        submitted = self.sessions.prompts_submitted(project_id)
         try:
             self.sessions.write(project_id, encode_paste(text, bracketed=emulator.bracketed_paste))
             await _until(lambda: emulator.display() != before, PROMPT_ECHO_TIMEOUT)
-            self.sessions.write(project_id, b"\r")
+            for attempt in range(1, SUBMIT_TRIES + 1 if tracked else 2):
+                self.sessions.write(project_id, b"\r")
+                # Repeated only until Claude's hooks report a prompt (an Enter after
+                # that could answer a dialog).
+                if not tracked or await _until(
+                    lambda: self.sessions.prompts_submitted(project_id) != submitted,
+                    SUBMIT_WAIT * attempt,
+                ):
+                    break
         except WriteBufferFull as error:
             return str(error)
         if not self.sessions.is_alive(project_id):
@@ -631,7 +644,9 @@ class SessionHost:
             return True  # Nothing to wait for: the sender is told it ended.
         status = self.sessions.agent_status(hosted.project_id)
         if status is not None:
-            return status.state is not AgentState.STARTING
+            # Claude's title can say it is idle before its input is: its hooks decide.
+            hooked = self.sessions.tracks_prompts(hosted.project_id)
+            return status.state is not AgentState.STARTING and not (hooked and status.guessed)
         # Another program: once it drew something, or has had a moment (some, like
         # cat, draw nothing and read at once).
         session = self.sessions.session(hosted.project_id)

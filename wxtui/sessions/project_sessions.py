@@ -100,6 +100,7 @@ class ProjectSession(PTYSession):
     expected_prompt: tuple[str, str] | None = None
     # The milestone whose turn is running.
     turn_milestone: str | None = None
+    prompts_submitted: int = 0  # Prompts Claude's hooks reported.
     # Requests whose hook waits for an answer from outside the pane, oldest first.
     waiting: dict[str, tuple[PendingRequest, HookReply]] = field(default_factory=dict)
 
@@ -350,6 +351,7 @@ class ProjectSessions:
         if message.name == "SessionStart":
             self._conversation_started(message.project_id, event)
         elif message.name == "UserPromptSubmit":
+            running.prompts_submitted += 1
             self._prompt_submitted(message.project_id, running, event.get("prompt"))
         elif message.name in ("Stop", "StopFailure") and running.turn_milestone is not None:
             milestone, running.turn_milestone = running.turn_milestone, None
@@ -439,6 +441,11 @@ class ProjectSessions:
         """True when Claude's hooks will report a prompt sent into this session."""
         running = self.session(project_id)
         return running is not None and running.plan.settings is not None
+
+    def prompts_submitted(self, project_id: str) -> int:
+        """How many prompts Claude's hooks reported in this session (0 without hooks)."""
+        running = self.session(project_id)
+        return 0 if running is None else running.prompts_submitted
 
     def expect_prompt(self, project_id: str, milestone_id: str, prompt: str) -> None:
         """A milestone's prompt is about to be sent: tie the turn it starts to it."""
