@@ -81,3 +81,24 @@ def test_dialogs(
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [SMALL, (160, 45)], ids=["80x24", "160x45"])
+def test_inbox_with_a_long_command_and_an_edit(
+    snap_compare, fake_claude, store: Store, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """What an agent asks, in full: a Bash command that wraps, an Edit as a diff."""
+    billing = store.add_project("billing", workspace(tmp_path, "billing"))
+    frontend = store.add_project("frontend", workspace(tmp_path, "frontend"))
+    app = make_app(store, poll_interval=60)
+
+    async def run_before(pilot) -> None:
+        await pilot.press("f2")  # Open first: rows arrive live, no toasts.
+        assert await app.sessions.prompt(billing.id, "permission-long")
+        await wait_until(lambda: len(app.screen.entries) == 1, message="billing's request")
+        assert await app.sessions.prompt(frontend.id, "permission-edit")
+        await wait_until(lambda: len(app.screen.entries) == 2, message="frontend's request")
+        app.clear_notifications()  # "Sent to ..." lasts two seconds: not in the picture.
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

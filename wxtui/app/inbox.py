@@ -9,8 +9,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.console import Group
-from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -261,7 +259,7 @@ class InboxScreen(ModalScreen[str | None]):
         self.query_one("#inbox-result", Static).update(Text(text))
 
 
-def _row(entry: InboxEntry) -> Group:
+def _row(entry: InboxEntry) -> Text:
     """A row: the project, its state and how long it has waited; then, indented, what
     it asks."""
     text = Text()
@@ -269,9 +267,9 @@ def _row(entry: InboxEntry) -> Group:
     if agent is not None:
         look = LOOKS[agent.state]
         text.append(f"{look.symbol} ", style=look.style)
-    text.append(entry.name, style="bold")
+    text.append(f"{entry.name}  ", style="bold")
     if agent is not None:
-        text.append(f"  {LOOKS[agent.state].words}", style="dim")
+        text.append(LOOKS[agent.state].words, style="dim")
     if entry.since is not None:
         waited = age(entry.since)
         text.append(f"  {waited}" if waited == "just now" else f"  {waited} ago", style="dim")
@@ -280,4 +278,7 @@ def _row(entry: InboxEntry) -> Group:
         body = describe_request(request)
     else:
         body = Text(agent.reason if agent is not None and agent.reason else entry.reason)
-    return Group(text, Padding(body, (0, 0, 0, 2)))
+    for line in body.split("\n"):
+        text.append("\n  ")
+        text.append_text(line)
+    return text
