@@ -15,6 +15,7 @@ from pathlib import Path
 
 from benchmarks.hooks import bench_hooks
 from benchmarks.host import bench_host
+from benchmarks.inbox import bench_inbox
 from benchmarks.latency import bench_latency
 from benchmarks.many import bench_many
 from benchmarks.memory import bench_memory
@@ -29,6 +30,7 @@ SECTIONS = (
     "stall",
     "latency",
     "hooks",
+    "inbox",
     "switch",
     "memory",
     "startup",
@@ -59,6 +61,7 @@ def main() -> None:
             "stall": lambda: bench_stall(report, root, 2_000_000 if args.quick else 10_000_000, 3),
             "latency": lambda: bench_latency(report, 20 if args.quick else 60, root),
             "hooks": lambda: bench_hooks(report, root, runs),
+            "inbox": lambda: bench_inbox(report, root, 2 if args.quick else 6),
             "switch": lambda: bench_switch_idle(report, root, 5 if args.quick else 30),
             "memory": lambda: bench_memory(report),
             "startup": lambda: bench_startup(report, root, runs),
