@@ -18,13 +18,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, TextArea
 
 from wxtui.app.attention import Announcer, Need, needs
-from wxtui.app.bindings import GLOBAL_BINDINGS
+from wxtui.app.bindings import GLOBAL_BINDINGS, INBOX_BINDING
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.footer import StableFooter
 from wxtui.app.help_screen import SIDEBAR_EXTRA, TERMINAL_KEYS, HelpScreen, Section
 from wxtui.app.inbox import INBOX_BINDINGS, InboxEntry, InboxScreen
 from wxtui.app.keyboard import handle_key_in_order
-from wxtui.app.keymap import key_rows, priority_keys, unbound
+from wxtui.app.keymap import effective_key, key_display, key_rows, priority_keys, unbound
 from wxtui.app.panes import PaneSwitcher
 from wxtui.app.project_forms import ProjectForms
 from wxtui.app.session_control import SessionControl
@@ -264,8 +264,13 @@ class WxtuiApp(App[int]):
         self._announcer.announce(pane, shown=pane.project_id == self.current_project_id)
         if pane.project_id == self.current_project_id:
             self._update_sub_title(pane)
-        waiting = sum(1 for p in self._panes.panes() if p.urgency is not None)
-        title = f"{self._base_title} ({waiting})" if waiting else self._base_title
+        panes = self._panes.panes()
+        needing = [p for p in panes if p.urgency is not None or p.needs_attention]
+        asking = sum(1 for p in needing if p.agent is not None and p.agent.request is not None)
+        inbox_key = key_display(effective_key(INBOX_BINDING, self.config.keys))
+        self._sidebar.show_waiting(asking, len(needing) - asking, inbox_key)
+        urgent = sum(1 for p in panes if p.urgency is not None)
+        title = f"{self._base_title} ({urgent})" if urgent else self._base_title
         if title != self.title:
             self.title = title
             set_host_title(self, title)

@@ -80,3 +80,5 @@ GLOBAL_BINDINGS: list[BindingType] = [
         for n in range(1, 10)
     ),
 ]
+
+INBOX_BINDING = next(b for b in GLOBAL_BINDINGS if isinstance(b, Binding) and b.id == "inbox")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.widgets import Static
 
 from wxtui.app.dialogs import Field, FormDialog
 from wxtui.app.sidebar import FilterBox, ProjectTree
@@ -111,6 +112,17 @@ class Sidebar(Vertical):
     def compose(self) -> ComposeResult:
         yield self.filter_box
         yield self.projects
+        yield Static("", id="waiting-count")
+
+    def show_waiting(self, asking: int, other: int, inbox_key: str) -> None:
+        """The line under the projects: how many agents wait for an answer (and how
+        many other sessions need you), and the inbox's key; hidden when none do."""
+        line = self.query_one("#waiting-count", Static)
+        parts = [f"⚠ {asking} to answer"] if asking else []
+        if other:
+            parts.append(f"{other} more" if asking else f"{other} need{'s' * (other == 1)} you")
+        line.update(f"{', '.join(parts)} · {inbox_key}" if parts else "")
+        line.display = bool(parts)
 
     @property
     def hidden(self) -> bool:
