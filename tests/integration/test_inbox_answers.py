@@ -60,7 +60,7 @@ async def test_three_waiting_sessions_answered_in_a_row_without_opening_them(
             assert await app.sessions.prompt(project.id, "permission")
         await wait_until(lambda: len(_waiting(app)) == 3, message="three requests")
         assert app.current_project_id is None
-        assert "(3)" in app.title, "the header counts them"
+        await wait_until(lambda: "(3)" in app.title, message="the header counts them")
         count = app.query_one("#waiting-count", Static)
         await wait_until(lambda: str(count.render()) == "⚠ 3 to answer · F2", message="sidebar")
 
