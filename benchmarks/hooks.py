@@ -17,10 +17,9 @@ from benchmarks.report import Report
 from wxtui.sessions.claude_hooks import RELAY_SCRIPT
 
 
-def bench_hooks(report: Report, tmp: Path, runs: int) -> None:
-    """One Claude hook invocation, end to end: the relay starts, sends the event over the
-    socket to a listener, and exits (Claude waits for it before it goes on)."""
-    path = tmp / "hooks.sock"
+def hook_listener(path: Path, reply: bytes = b"") -> tuple[socket.socket, list[int]]:
+    """A socket where the relay delivers events (the size of each is noted), answering
+    each with ``reply`` once the relay has sent it all; served on a thread."""
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(str(path))
     server.listen(16)
@@ -37,8 +36,17 @@ def bench_hooks(report: Report, tmp: Path, runs: int) -> None:
                 while chunk := connection.recv(65536):
                     size += len(chunk)
                 received.append(size)
+                connection.sendall(reply)
 
     threading.Thread(target=serve, daemon=True).start()
+    return server, received
+
+
+def bench_hooks(report: Report, tmp: Path, runs: int) -> None:
+    """One Claude hook invocation, end to end: the relay starts, sends the event over the
+    socket to a listener, and exits (Claude waits for it before it goes on)."""
+    path = tmp / "hooks.sock"
+    server, received = hook_listener(path)
     event = {
         "session_id": "6f1c3c47-7d3a-4a43-9a3c-3b8d1d0f2a11",
         "hook_event_name": "PreToolUse",

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
+from benchmarks.hooks import hook_listener
 from benchmarks.measure import ms, pct, stop_host, until
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
@@ -128,23 +127,8 @@ def _count(path: Path) -> int:
 def _hook_round_trip(tmp: Path, count: int) -> list[float]:
     """The relay run for a PermissionRequest against a listener that answers at once."""
     path = tmp / "inbox-hook.sock"
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(str(path))
-    server.listen(8)
     answer = json.dumps({"hookSpecificOutput": {"decision": {"behavior": "allow"}}}).encode()
-
-    def serve() -> None:
-        while True:
-            try:
-                connection, _ = server.accept()
-            except OSError:
-                return
-            with connection:
-                while connection.recv(65536):
-                    pass
-                connection.sendall(answer)
-
-    threading.Thread(target=serve, daemon=True).start()
+    server, _received = hook_listener(path, answer)
     event = json.dumps({"hook_event_name": "PermissionRequest", "tool_name": "Bash"}).encode()
     env = {**os.environ, "WXTUI_HOOK_SOCKET": str(path), "WXTUI_PROJECT_ID": "bench"}
     times = []

@@ -31,137 +31,110 @@ async def _waiting(
     return request
 
 
-async def _claude(store: Store, tmp_path: Path, name: str = "p"):
-    project = store.add_project(name, str(tmp_path))
-    sessions = ProjectSessions(store)
+async def _started(sessions: ProjectSessions, project_id: str) -> RecordingSink:
     sink = RecordingSink()
-    await sessions.start(project.id, sink, 24, 80)
+    await sessions.start(project_id, sink, 24, 80)
     await wait_until(lambda: bool(sink.statuses) and sink.statuses[-1].state is AgentState.DONE)
-    return project, sessions, sink
+    return sink
 
 
-async def test_allow_from_outside_the_pane_runs_the_tool(
-    fake_claude: FakeClaude, store: Store, tmp_path: Path
-) -> None:
-    project, sessions, sink = await _claude(store, tmp_path)
+@pytest.fixture
+async def claude(fake_claude: FakeClaude, store: Store, tmp_path: Path):
+    """A project whose fake claude is ready for a prompt; every session ends after."""
+    project = store.add_project("p", str(tmp_path))
+    sessions = ProjectSessions(store)
     try:
-        request = await _waiting(sessions, project.id, sink, b"permission")
-        status = sink.statuses[-1]
-        assert (status.state, status.reason) == (AgentState.NEEDS_PERMISSION, "Bash: rm -rf build")
-        assert request.tool == "Bash" and request.tool_input["command"] == "rm -rf build"
-        assert await sessions.answer(project.id, request.id, Decision.ALLOW) == ""
-        await wait_until(lambda: "tool ran: Bash" in sink.text, message=sink.text[-300:])
-        assert "hook: allow\r\n" in sink.text, "allowed once: no rules added"
-        await wait_until(lambda: sink.statuses[-1].reason == "Tool finished.")
-        # The same request again: nothing is sent.
-        late = await sessions.answer(project.id, request.id, Decision.ALLOW)
-        assert "already answered" in late
-        assert sink.text.count("tool ran:") == 1
+        yield project, sessions, await _started(sessions, project.id)
     finally:
         await sessions.stop_all()
 
 
-async def test_always_adds_what_the_dialog_offers_and_deny_carries_the_message(
-    fake_claude: FakeClaude, store: Store, tmp_path: Path
-) -> None:
-    project, sessions, sink = await _claude(store, tmp_path)
-    try:
-        request = await _waiting(sessions, project.id, sink, b"permission")
-        assert await sessions.answer(project.id, request.id, Decision.ALWAYS) == ""
-        await wait_until(lambda: "hook: allow rules=1" in sink.text, message=sink.text[-300:])
-
-        request = await _waiting(sessions, project.id, sink, b"permission-edit")
-        assert request.tool == "Edit"
-        answer = await sessions.answer(
-            project.id, request.id, Decision.DENY, "keep the old signature"
-        )
-        assert answer == ""
-        await wait_until(lambda: "hook: deny: keep the old signature" in sink.text)
-        await wait_until(lambda: sink.statuses[-1].reason == "Denied: keep the old signature")
-        assert sink.text.count("tool ran:") == 1
-    finally:
-        await sessions.stop_all()
+async def test_allow_from_outside_the_pane_runs_the_tool(claude) -> None:
+    project, sessions, sink = claude
+    request = await _waiting(sessions, project.id, sink, b"permission")
+    status = sink.statuses[-1]
+    assert (status.state, status.reason) == (AgentState.NEEDS_PERMISSION, "Bash: rm -rf build")
+    assert request.tool == "Bash" and request.tool_input["command"] == "rm -rf build"
+    assert await sessions.answer(project.id, request.id, Decision.ALLOW) == ""
+    await wait_until(lambda: "tool ran: Bash" in sink.text, message=sink.text[-300:])
+    assert "hook: allow\r\n" in sink.text, "allowed once: no rules added"
+    await wait_until(lambda: sink.statuses[-1].reason == "Tool finished.")
+    # The same request again: nothing is sent.
+    late = await sessions.answer(project.id, request.id, Decision.ALLOW)
+    assert "already answered" in late
+    assert sink.text.count("tool ran:") == 1
 
 
-async def test_a_question_is_answered_with_an_option_or_words(
-    fake_claude: FakeClaude, store: Store, tmp_path: Path
-) -> None:
-    project, sessions, sink = await _claude(store, tmp_path)
-    try:
-        request = await _waiting(sessions, project.id, sink, b"ask")
-        status = sink.statuses[-1]
-        assert status.state is AgentState.NEEDS_INPUT
-        assert status.reason == "Which colour should the button be?"
-        with pytest.raises(InvalidInput):  # A question is not allowed or denied.
-            await sessions.answer(project.id, request.id, Decision.ALLOW)
-        assert await sessions.answer(project.id, request.id, Decision.REPLY, "2") == ""
-        await wait_until(lambda: "answers=" in sink.text, message=sink.text[-300:])
-        assert '{"Which colour should the button be?": "Blue"}' in sink.text
+async def test_always_adds_what_the_dialog_offers_and_deny_carries_the_message(claude) -> None:
+    project, sessions, sink = claude
+    request = await _waiting(sessions, project.id, sink, b"permission")
+    assert await sessions.answer(project.id, request.id, Decision.ALWAYS) == ""
+    await wait_until(lambda: "hook: allow rules=1" in sink.text, message=sink.text[-300:])
 
-        request = await _waiting(sessions, project.id, sink, b"ask")
-        await sessions.answer(project.id, request.id, Decision.REPLY, "green, with a border")
-        await wait_until(lambda: "green, with a border" in sink.text, message=sink.text[-300:])
-    finally:
-        await sessions.stop_all()
+    request = await _waiting(sessions, project.id, sink, b"permission-edit")
+    assert request.tool == "Edit"
+    answer = await sessions.answer(project.id, request.id, Decision.DENY, "keep the old signature")
+    assert answer == ""
+    await wait_until(lambda: "hook: deny: keep the old signature" in sink.text)
+    await wait_until(lambda: sink.statuses[-1].reason == "Denied: keep the old signature")
+    assert sink.text.count("tool ran:") == 1
 
 
-async def test_answered_in_the_pane_first_then_a_late_answer_sends_nothing(
-    fake_claude: FakeClaude, store: Store, tmp_path: Path
-) -> None:
-    project, sessions, sink = await _claude(store, tmp_path)
-    try:
-        request = await _waiting(sessions, project.id, sink, b"permission")
-        sessions.write(project.id, b"3")  # The user says no in the dialog...
-        sessions.write(project.id, b"\r")
-        await wait_until(lambda: "dialog: denied" in sink.text)
-        assert sink.statuses[-1].state is AgentState.WORKING
-        assert sink.statuses[-1].request is None
-        late = await sessions.answer(project.id, request.id, Decision.ALLOW)
-        assert "already answered" in late
-        sessions.write(project.id, b"prompt next\r")  # Whatever followed has been printed.
-        await wait_until(lambda: sink.statuses[-1].reason == "Answer to next")
-        assert "tool ran:" not in sink.text and "hook" not in sink.text
-    finally:
-        await sessions.stop_all()
+async def test_a_question_is_answered_with_an_option_or_words(claude) -> None:
+    project, sessions, sink = claude
+    request = await _waiting(sessions, project.id, sink, b"ask")
+    status = sink.statuses[-1]
+    assert status.state is AgentState.NEEDS_INPUT
+    assert status.reason == "Which colour should the button be?"
+    with pytest.raises(InvalidInput):  # A question is not allowed or denied.
+        await sessions.answer(project.id, request.id, Decision.ALLOW)
+    assert await sessions.answer(project.id, request.id, Decision.REPLY, "2") == ""
+    await wait_until(lambda: "answers=" in sink.text, message=sink.text[-300:])
+    assert '{"Which colour should the button be?": "Blue"}' in sink.text
+
+    request = await _waiting(sessions, project.id, sink, b"ask")
+    await sessions.answer(project.id, request.id, Decision.REPLY, "green, with a border")
+    await wait_until(lambda: "green, with a border" in sink.text, message=sink.text[-300:])
 
 
-async def test_claude_going_on_or_ending_leaves_nothing_to_answer(
-    fake_claude: FakeClaude, store: Store, tmp_path: Path
-) -> None:
-    project, sessions, sink = await _claude(store, tmp_path)
-    try:
-        request = await _waiting(sessions, project.id, sink, b"permission")
-        sessions.write(project.id, b"tool-done\r")  # Claude reports the tool ran.
-        await wait_until(lambda: sink.statuses[-1].reason == "thinking")
-        assert "already answered" in await sessions.answer(project.id, request.id, Decision.DENY)
-
-        request = await _waiting(sessions, project.id, sink, b"permission")
-        await sessions.stop(project.id)
-        await wait_until(lambda: bool(sink.exits))
-        assert "not running" in await sessions.answer(project.id, request.id, Decision.ALLOW)
-    finally:
-        await sessions.stop_all()
+async def test_answered_in_the_pane_first_then_a_late_answer_sends_nothing(claude) -> None:
+    project, sessions, sink = claude
+    request = await _waiting(sessions, project.id, sink, b"permission")
+    sessions.write(project.id, b"3")  # The user says no in the dialog...
+    sessions.write(project.id, b"\r")
+    await wait_until(lambda: "dialog: denied" in sink.text)
+    assert sink.statuses[-1].state is AgentState.WORKING
+    assert sink.statuses[-1].request is None
+    late = await sessions.answer(project.id, request.id, Decision.ALLOW)
+    assert "already answered" in late
+    sessions.write(project.id, b"prompt next\r")  # Whatever followed has been printed.
+    await wait_until(lambda: sink.statuses[-1].reason == "Answer to next")
+    assert "tool ran:" not in sink.text and "hook" not in sink.text
 
 
-async def test_two_sessions_waiting_are_answered_each_its_own(
-    fake_claude: FakeClaude, store: Store, tmp_path: Path
-) -> None:
-    first, sessions, sink_a = await _claude(store, tmp_path, "a")
-    second = store.add_project("b", str(tmp_path))
-    sink_b = RecordingSink()
-    await sessions.start(second.id, sink_b, 24, 80)
-    try:
-        await wait_until(
-            lambda: bool(sink_b.statuses) and sink_b.statuses[-1].state.value == "done"
-        )
-        request_a = await _waiting(sessions, first.id, sink_a, b"permission")
-        request_b = await _waiting(sessions, second.id, sink_b, b"permission")
-        # An id of one session does not answer another's request.
-        assert "already answered" in await sessions.answer(second.id, request_a.id, Decision.ALLOW)
-        assert await sessions.answer(second.id, request_b.id, Decision.DENY, "not b") == ""
-        assert await sessions.answer(first.id, request_a.id, Decision.ALLOW) == ""
-        await wait_until(lambda: "tool ran: Bash" in sink_a.text)
-        await wait_until(lambda: "hook: deny: not b" in sink_b.text)
-        assert "tool ran" not in sink_b.text
-    finally:
-        await sessions.stop_all()
+async def test_claude_going_on_or_ending_leaves_nothing_to_answer(claude) -> None:
+    project, sessions, sink = claude
+    request = await _waiting(sessions, project.id, sink, b"permission")
+    sessions.write(project.id, b"tool-done\r")  # Claude reports the tool ran.
+    await wait_until(lambda: sink.statuses[-1].reason == "thinking")
+    assert "already answered" in await sessions.answer(project.id, request.id, Decision.DENY)
+
+    request = await _waiting(sessions, project.id, sink, b"permission")
+    await sessions.stop(project.id)
+    await wait_until(lambda: bool(sink.exits))
+    assert "not running" in await sessions.answer(project.id, request.id, Decision.ALLOW)
+
+
+async def test_two_sessions_waiting_are_answered_each_its_own(claude, store: Store) -> None:
+    first, sessions, sink_a = claude
+    second = store.add_project("b", first.workspace_path)
+    sink_b = await _started(sessions, second.id)
+    request_a = await _waiting(sessions, first.id, sink_a, b"permission")
+    request_b = await _waiting(sessions, second.id, sink_b, b"permission")
+    # An id of one session does not answer another's request.
+    assert "already answered" in await sessions.answer(second.id, request_a.id, Decision.ALLOW)
+    assert await sessions.answer(second.id, request_b.id, Decision.DENY, "not b") == ""
+    assert await sessions.answer(first.id, request_a.id, Decision.ALLOW) == ""
+    await wait_until(lambda: "tool ran: Bash" in sink_a.text)
+    await wait_until(lambda: "hook: deny: not b" in sink_b.text)
+    assert "tool ran" not in sink_b.text
