@@ -8,8 +8,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from wxtui.terminal.clusters import ZWJ, cluster_width, split_cells, text_width
 from wxtui.terminal.row import Attrs, Runs
-from wxtui.terminal.screen import char_width
 
 STYLE_CACHE_LIMIT = 4096
 _COLOURS: dict[object, Color | None] = {"default": None}
@@ -79,16 +79,17 @@ _VARIATION_SELECTORS = dict.fromkeys(map(ord, "\ufe0e\ufe0f"))
 
 def grid_width(text: str) -> int:
     """Cells ``text`` takes on the screen, by the screen's own measure."""
-    return sum(max(0, char_width(ch)) for ch in text)
+    return text_width(text)
 
 
 def fit_text(text: str) -> tuple[str, int]:
     """``text`` as Textual will measure it the same as the screen did, and its width.
 
-    The screen decides every cell's width (as tmux does); the compositor measures
-    segments again with rich, which disagrees on a few sequences (``❤️`` or a keycap
-    are one cell on the screen, two for rich). Such a cell is drawn in a form both
-    agree on, so no row ever loses or gains a cell. Cached: a run is checked once.
+    The screen decides every cell's width (wxtui.terminal.clusters, the measure rich
+    uses too); the compositor measures segments again with rich, which still joins a
+    few things across cells (a ZWJ at the end of a letter's cell with the next
+    letter). Such a cell is drawn in a form both agree on, so no row ever loses or
+    gains a cell. Cached: a run is checked once.
     """
     fitted = _FITTED.get(text)
     if fitted is None:
@@ -98,25 +99,15 @@ def fit_text(text: str) -> tuple[str, int]:
         if cell_len(text) == width:
             fitted = (text, width)
         else:
-            fitted = ("".join(_fit_cell(cell) for cell in _cells(text)), width)
+            fitted = ("".join(_fit_cell(cell) for cell in split_cells(text)), width)
         _FITTED[text] = fitted
     return fitted
 
 
-def _cells(text: str) -> list[str]:
-    """Split into screen cells: a printing character and the zero-width marks after it."""
-    cells: list[str] = []
-    for ch in text:
-        if cells and char_width(ch) <= 0:
-            cells[-1] += ch
-        else:
-            cells.append(ch)
-    return cells
-
-
 def _fit_cell(cell: str) -> str:
-    width = grid_width(cell)
-    for form in (cell, cell.translate(_VARIATION_SELECTORS), cell[0]):
+    width = cluster_width(cell)
+    bare = cell.rstrip(ZWJ)  # A ZWJ that joined nothing would join the next cell for rich.
+    for form in (bare, bare.translate(_VARIATION_SELECTORS), cell[0]):
         if cell_len(form) == width:
             return form
     return "\ufffd" + " " * (width - 1) if width else ""

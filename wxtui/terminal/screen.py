@@ -18,8 +18,8 @@ from collections.abc import Callable
 import pyte
 from pyte import modes as mo
 from pyte.screens import Margins
-from wcwidth import wcwidth
 
+from wxtui.terminal.clusters import char_width, cluster_width, joins, may_join
 from wxtui.terminal.row import (
     DEFAULT_ATTRS,
     Attrs,
@@ -45,15 +45,6 @@ MOUSE_SGR = 1006 << 5
 MOUSE_MODES = (1003 << 5, 1002 << 5, 1000 << 5, 9 << 5)
 
 BLANK = Char(" ", DEFAULT_ATTRS)
-
-_WIDTHS: dict[str, int] = {}
-
-
-def char_width(ch: str) -> int:
-    width = _WIDTHS.get(ch)
-    if width is None:
-        width = _WIDTHS[ch] = wcwidth(ch)
-    return width
 
 
 class TerminalScreen(pyte.Screen):
@@ -163,20 +154,19 @@ class TerminalScreen(pyte.Screen):
 
     def _draw_unicode(self, data: str) -> None:
         """Split into runs of one width: each run of narrow or of wide characters is
-        written at once; zero-width codepoints join the cell before them."""
-        widths = _WIDTHS
+        written at once; what joins the cluster of the cell before (zero-width marks,
+        a skin tone, an emoji after a ZWJ, a flag's second half) goes into that cell."""
         start = 0
         kind = 1
         for i, ch in enumerate(data):
-            width = widths.get(ch)
-            if width is None:
-                width = char_width(ch)
-            if width == kind:
+            width = char_width(ch)
+            if width == kind and not (width and may_join(ch)):
                 continue
             if start < i:
                 self._draw_run(data[start:i], kind)
-            if width == 0:
-                self._combine(ch)
+            if (width == 0 or (may_join(ch) and joins(self._cell_before_cursor()[1], ch))) and (
+                self._combine(ch) or width == 0
+            ):
                 start = i + 1
             elif width in (1, 2):
                 start, kind = i, width
@@ -216,17 +206,35 @@ class TerminalScreen(pyte.Screen):
             row.put_stubs(x + 1, count)
             cursor.x = x + 2 * count
 
-    def _combine(self, mark: str) -> None:
-        """Attach a zero-width codepoint to the cell before the cursor."""
-        y, x = self.cursor.y, min(self.cursor.x, self.columns) - 1
-        row = self.buffer[y]
+    def _cell_before_cursor(self) -> tuple[int, str]:
+        """The column and cluster of the cell just before the cursor (the first half of
+        a wide one); (-1, "") at the start of a row."""
+        x = min(self.cursor.x, self.columns) - 1
+        row = self.buffer[self.cursor.y]
         if x > 0 and row.data_at(x) == "" and row.data_at(x - 1):
             x -= 1
-        if x < 0:
-            return
-        data = row.data_at(x)
-        if data:
-            row.put_special(x, data + mark)
+        return (x, row.data_at(x)) if x >= 0 else (-1, "")
+
+    def _combine(self, mark: str) -> bool:
+        """Add a codepoint to the cluster of the cell before the cursor; False when it
+        cannot join. A cluster that becomes two cells wide (``❤`` then VS16, a flag's
+        second letter) takes the next cell too, as the terminal around it draws it. At
+        the last column there is no next cell: a VS16 is left out (the emoji keeps its
+        one-cell text form) and a printing character does not join."""
+        x, data = self._cell_before_cursor()
+        if not data:
+            return False
+        row = self.buffer[self.cursor.y]
+        cluster = data + mark
+        stub = x + 1
+        if cluster_width(cluster) == 2 and cluster_width(data) < 2:
+            if stub >= self.columns or self.cursor.x != stub:
+                return False
+            row.put(stub, " ", row[x].attrs)
+            row.put_stubs(stub, 1)
+            self.cursor.x = stub + 1
+        row.put_special(x, cluster)
+        return True
 
     def repeat_last(self, count: int) -> None:
         """REP: repeat the last printed character (ncurses uses it)."""
