@@ -162,3 +162,29 @@ async def test_a_binding_set_to_nothing_leaves_its_key_to_the_program(
         assert not isinstance(app.screen, InboxScreen)
         entries = {title: help for title, _c, help in WxtuiCommands(app.screen).targets()}
         assert entries["Inbox: every session that needs you"] == "key: (no key)"
+
+
+async def test_f12_hands_every_key_to_the_program_until_f12_again(
+    store: Store, tmp_path: Path
+) -> None:
+    """htop's F2 and mc's F-key menus: F12 passes every key (F1-F11, ctrl+q, ctrl+], alt+N)
+    to the program in the pane, with a marker in the header; F12 again gives them back."""
+    from tests.support import pane_text, wait_until
+
+    project = store.add_project("p", str(tmp_path), command="sh -c 'echo ready; exec cat'")
+    app = make_app(store)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.show_project(project.id)
+        await wait_until(lambda: "ready" in pane_text(app, project.id))
+        await pilot.press("f12")
+        assert "KEYS TO THE PROGRAM (F12 gives them back)" in app.title
+        await pilot.press("f2", "f1", "ctrl+right_square_bracket", "ctrl+q", "enter")
+        # (The pty takes ctrl+q itself: XON.)
+        await wait_until(lambda: "^[OQ^[OP^]" in pane_text(app, project.id), message="keys")
+        assert not isinstance(app.screen, InboxScreen) and app.is_running
+        assert app.focused is app.pane_for(project.id).view
+        await pilot.press("f12")
+        assert "KEYS TO THE PROGRAM" not in app.title
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen), "the app has its keys back"

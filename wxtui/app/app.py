@@ -18,7 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, TextArea
 
 from wxtui.app.attention import Announcer, Need, needs
-from wxtui.app.bindings import GLOBAL_BINDINGS, INBOX_BINDING
+from wxtui.app.bindings import GLOBAL_BINDINGS, INBOX_BINDING, PASS_KEYS_BINDING
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.footer import StableFooter
 from wxtui.app.help_screen import SIDEBAR_EXTRA, TERMINAL_KEYS, HelpScreen, Section
@@ -103,8 +103,12 @@ class WxtuiApp(App[int]):
         self._ui_file = UiStateFile()
         self._ui = self._ui_file.load()
         self._sidebar = Sidebar(self._tree, self.config.sidebar_width, self._ui, self._ui_file)
-        reserved = priority_keys(self.BINDINGS, self.config.keys)
-        self._panes = PaneSwitcher(self.backend, reserved, id="panes")
+        self._reserved = priority_keys(self.BINDINGS, self.config.keys)
+        self._panes = PaneSwitcher(self.backend, self._reserved, id="panes")
+        # F12: every key goes to the program in the pane, but F12 itself.
+        toggle = effective_key(PASS_KEYS_BINDING, self.config.keys)
+        self.pass_toggle_keys = frozenset(k.strip() for k in toggle.split(",") if k.strip())
+        self.passing_keys = False
         if title_suffix:
             self.title = f"wxtui {title_suffix}"
         self._base_title = self.title
@@ -269,11 +273,29 @@ class WxtuiApp(App[int]):
         asking = sum(1 for p in needing if p.agent is not None and p.agent.request is not None)
         inbox_key = key_display(effective_key(INBOX_BINDING, self.config.keys))
         self._sidebar.show_waiting(asking, len(needing) - asking, inbox_key)
-        urgent = sum(1 for p in panes if p.urgency is not None)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        """The header: how many sessions need you, and when keys go to the program."""
+        urgent = sum(1 for p in self._panes.panes() if p.urgency is not None)
         title = f"{self._base_title} ({urgent})" if urgent else self._base_title
+        host_title = title
+        if self.passing_keys:
+            toggle = key_display(",".join(sorted(self.pass_toggle_keys)))
+            title = f"{title}  ⌨ KEYS TO THE PROGRAM ({toggle} gives them back)"
         if title != self.title:
             self.title = title
-            set_host_title(self, title)
+            set_host_title(self, host_title)
+
+    def action_pass_keys(self) -> None:
+        """F12: every key to the program in the pane (htop's F2, mc's menus), until F12
+        again; the header says so meanwhile. The palette and help still reach every
+        action."""
+        self.passing_keys = not self.passing_keys
+        self._panes.reserve_keys(self.pass_toggle_keys if self.passing_keys else self._reserved)
+        self._update_title()
+        if self.passing_keys and self._panes.current_pane is not None:
+            self.screen.set_focus(self._panes.current_pane.view)
 
     @on(SessionPane.MilestonesChanged)
     def _on_milestones_changed(self, event: SessionPane.MilestonesChanged) -> None:
@@ -313,7 +335,8 @@ class WxtuiApp(App[int]):
                 self.screen.set_focus(self.project_tree)
                 return
             if isinstance(focused, (ProjectTree, TerminalView, Input, TextArea)):
-                await handle_key_in_order(self, event, focused)
+                passing = self.pass_toggle_keys if self.passing_keys else None
+                await handle_key_in_order(self, event, focused, passing)
                 return
         await super().on_event(event)
 

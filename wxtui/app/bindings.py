@@ -68,6 +68,15 @@ GLOBAL_BINDINGS: list[BindingType] = [
         show=False,
         priority=True,
     ),
+    Binding(
+        "f12",
+        "pass_keys",
+        "Keys to program",
+        id="pass-keys",
+        tooltip="every key to the program in the pane (F1-F11 too), until F12 again",
+        show=False,
+        priority=True,
+    ),
     *(
         Binding(
             f"alt+{n}",
@@ -81,4 +90,10 @@ GLOBAL_BINDINGS: list[BindingType] = [
     ),
 ]
 
-INBOX_BINDING = next(b for b in GLOBAL_BINDINGS if isinstance(b, Binding) and b.id == "inbox")
+
+def binding(binding_id: str) -> Binding:
+    return next(b for b in GLOBAL_BINDINGS if isinstance(b, Binding) and b.id == binding_id)
+
+
+INBOX_BINDING = binding("inbox")
+PASS_KEYS_BINDING = binding("pass-keys")

@@ -14,8 +14,11 @@ from wxtui.app.textual_internals import check_bindings, propagation_stopped, tak
 from wxtui.terminal.widget import TerminalView
 
 
-async def handle_key_in_order(app: App[Any], event: events.Key, focused: Widget) -> None:
+async def handle_key_in_order(
+    app: App[Any], event: events.Key, focused: Widget, passing: frozenset[str] | None = None
+) -> None:
     """Handle a key for the sidebar or a terminal pane completely, before the next key.
+    ``passing``: keys go to the program in the pane, all but these.
 
     Textual runs app-level (priority) bindings at once but hands other keys to the
     focused widget's own queue, whose bindings run only after the key bubbles back up:
@@ -25,6 +28,9 @@ async def handle_key_in_order(app: App[Any], event: events.Key, focused: Widget)
     went into the field it left. For the sidebar, the panes and text fields every key
     is dispatched here, in arrival order, with Textual's own binding lookup.
     """
+    if isinstance(focused, TerminalView) and passing is not None and event.key not in passing:
+        await focused.on_key(event)  # Keys to the program: the app's keys too.
+        return
     if await check_bindings(app, event.key, priority=True):
         return
     if isinstance(focused, TerminalView):

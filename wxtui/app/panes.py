@@ -59,6 +59,12 @@ class PaneSwitcher(ContentSwitcher):
     def panes(self) -> list[SessionPane]:
         return list(self._by_project.values())
 
+    def reserve_keys(self, keys: frozenset[str]) -> None:
+        """The keys every pane leaves to the app (and those opened later)."""
+        self._reserved_keys = keys
+        for pane in self._by_project.values():
+            pane.view.reserved_keys = keys
+
     async def pane(self, project_id: str) -> SessionPane:
         """The project's pane, created (at this area's size) if it is not open yet."""
         (pane,) = await self.panes_of([project_id])
