@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.claude_replay import bench_claude_replay
 from benchmarks.hooks import bench_hooks
 from benchmarks.host import bench_host
 from benchmarks.inbox import bench_inbox
@@ -37,6 +38,7 @@ SECTIONS = (
     "scale",
     "host",
     "many",
+    "replay",
 )
 
 
@@ -69,6 +71,7 @@ def main() -> None:
             "host": lambda: bench_host(
                 report, root, size, runs, 20 if args.quick else 60, 5 if args.quick else 30
             ),
+            "replay": lambda: bench_claude_replay(report, root),
             "many": lambda: bench_many(
                 report, root, 20 if args.quick else 50, 5 if args.quick else 10
             ),

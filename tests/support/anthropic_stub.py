@@ -6,6 +6,8 @@
 - ``ASK-QUESTION``: an ``AskUserQuestion`` tool use (Claude asks the user);
 - ``FAIL-PLEASE``: an API error (HTTP 400 ``invalid_request_error``, not retried);
 - ``RUN-NESTED <command>``: a Bash tool use running ``<command>``;
+- ``LONG-ANSWER``: a long Markdown answer (headings, lists, code) streamed in small pieces,
+  ``PACE`` seconds apart, as the API streams tokens; it ends with ``END-OF-LONG-ANSWER``;
 - anything else: a text reply whose first line is ``Reply to: <prompt>`` and a second line.
 Streaming requests get server-sent events as the API sends them; others get one JSON
 message. Message and tool ids are random. Every request is kept in ``requests``.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -72,6 +75,12 @@ def reply_for(body: dict[str, Any]) -> dict[str, Any] | None:
     if match := re.search(r"RUN-NESTED (.+)", text):
         tool = _tool("Bash", {"command": match[1].strip(), "description": "Run a nested command"})
         return {"content": [tool], "stop": "tool_use"}
+    if "LONG-ANSWER" in text:
+        return {
+            "content": [{"type": "text", "text": long_answer()}],
+            "stop": "end_turn",
+            "paced": True,
+        }
     if "ASK-QUESTION" in text:
         question = {
             "question": "Which colour should the button be?",
@@ -88,6 +97,37 @@ def reply_for(body: dict[str, Any]) -> dict[str, Any] | None:
         "content": [{"type": "text", "text": f"Reply to: {prompt[:60]}\nA second line."}],
         "stop": "end_turn",
     }
+
+
+PACE = 0.02  # Between the pieces of a paced answer (about 50 pieces a second).
+
+
+def long_answer() -> str:
+    """An answer of the kind Claude writes at length: Markdown Claude Code renders in
+    colour, about 12 KB."""
+    parts = []
+    for n in range(1, 9):
+        parts.append(f"## Step {n}: refactor the billing module, part {n}\n")
+        parts.append(
+            "The current implementation mixes **validation**, *persistence* and `formatting` "
+            "in one function; splitting them makes each testable on its own.\n"
+        )
+        parts.extend(
+            f"- item {n}.{i}: move `calc_{i}()` into `billing/rules.py`\n" for i in range(5)
+        )
+        parts.append("```python\n")
+        parts.extend(
+            f"def calc_{i}(invoice: Invoice, rate: Decimal) -> Decimal:\n"
+            f"    return (invoice.total * rate).quantize(Decimal('0.01'))  # {i}\n"
+            for i in range(4)
+        )
+        parts.append("```\n\n")
+    parts.append("END-OF-LONG-ANSWER\n")
+    return "".join(parts)
+
+
+def _pieces(text: str, size: int = 24) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]
 
 
 def _events(reply: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -113,18 +153,20 @@ def _events(reply: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     for index, block in enumerate(reply["content"]):
         if block["type"] == "text":
             start = {"type": "text", "text": ""}
-            delta = {"type": "text_delta", "text": block["text"]}
+            pieces = _pieces(block["text"]) if reply.get("paced") else [block["text"]]
+            deltas = [{"type": "text_delta", "text": piece} for piece in pieces]
         else:
             start = {**block, "input": {}}
-            delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
+            deltas = [{"type": "input_json_delta", "partial_json": json.dumps(block["input"])}]
         events.append(
             (
                 "content_block_start",
                 {"type": "content_block_start", "index": index, "content_block": start},
             )
         )
-        events.append(
-            ("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta})
+        events.extend(
+            ("content_block_delta", {"type": "content_block_delta", "index": index, "delta": d})
+            for d in deltas
         )
         events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
     events.append(
@@ -203,6 +245,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, payload in _events(reply):
             self.wfile.write(f"event: {name}\ndata: {json.dumps(payload)}\n\n".encode())
             self.wfile.flush()
+            if reply.get("paced") and name == "content_block_delta":
+                time.sleep(PACE)
         self.close_connection = True
 
 
