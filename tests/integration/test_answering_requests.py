@@ -138,3 +138,20 @@ async def test_two_sessions_waiting_are_answered_each_its_own(claude, store: Sto
     await wait_until(lambda: "tool ran: Bash" in sink_a.text)
     await wait_until(lambda: "hook: deny: not b" in sink_b.text)
     assert "tool ran" not in sink_b.text
+
+
+async def test_answer_and_enter_typed_at_once_in_the_pane_count_as_its_answer(claude) -> None:
+    project, sessions, sink = claude
+    request = await _waiting(sessions, project.id, sink, b"permission")
+    sessions.write(project.id, b"1\r")  # From wxtui attach, say: one chunk.
+    await wait_until(lambda: "dialog: allowed" in sink.text)
+    assert "already answered" in await sessions.answer(project.id, request.id, Decision.DENY)
+
+
+async def test_another_agent_s_tool_leaves_the_request_waiting(claude) -> None:
+    project, sessions, sink = claude
+    request = await _waiting(sessions, project.id, sink, b"permission")
+    sessions.write(project.id, b"other-tool-done\r")  # A subagent's Read finished.
+    await wait_until(lambda: "echo: other-tool-done" in sink.text)
+    assert await sessions.answer(project.id, request.id, Decision.ALLOW) == ""
+    await wait_until(lambda: "tool ran: Bash" in sink.text)

@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 from textual.widgets import Input, OptionList, Static
 
-from tests.support import FakeClaude, make_app, pane_text, wait_until, workspace
+from tests.support import FakeClaude, make_app, pane, pane_text, wait_until, workspace
 from wxtui.app.inbox import InboxScreen
 from wxtui.app.session_pane import SessionState
 from wxtui.errors import WxtuiError
@@ -62,7 +62,7 @@ async def test_three_waiting_sessions_answered_in_a_row_without_opening_them(
         assert app.current_project_id is None
         await wait_until(lambda: "(3)" in app.title, message="the header counts them")
         count = app.query_one("#waiting-count", Static)
-        await wait_until(lambda: str(count.render()) == "⚠ 3 to answer · F2", message="sidebar")
+        await wait_until(lambda: str(count.render()) == "F2 ⚠ 3 to answer", message="sidebar")
 
         await pilot.press("f2")
         assert isinstance(app.screen, InboxScreen)
@@ -128,6 +128,52 @@ async def test_answered_in_the_pane_leaves_the_inbox_and_a_late_answer_sends_not
         app.backend.write(project.id, b"prompt after\r")
         await _output_of(app, project.id, "echo: prompt after")
         assert "hook: allow" not in pane_text(app, project.id)
+
+
+async def test_a_prompt_never_goes_into_a_waiting_dialog(
+    fake_claude: FakeClaude, store: Store, tmp_path: Path
+) -> None:
+    """Enter on Claude's dialog means "Yes": a prompt sent meanwhile (i, p, the inbox's
+    reply, wxtui session send) is refused, and the request still waits."""
+    project = store.add_project("careful", workspace(tmp_path, "careful"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)):
+        assert await app.sessions.prompt(project.id, "permission")
+        await wait_until(lambda: _waiting(app) == [project.id])
+        assert not await app.sessions.prompt(project.id, "please also add a README")
+        await wait_until(
+            lambda: any("answer it first" in str(n.message) for n in app._notifications)
+        )
+        assert _waiting(app) == [project.id]
+        await _output_of(app, project.id, "Do you want to proceed?")
+        assert "tool ran" not in pane_text(app, project.id)
+        assert "README" not in pane_text(app, project.id)
+
+
+async def test_typing_after_n_on_a_row_is_never_taken_as_keys(
+    fake_claude: FakeClaude, store: Store, tmp_path: Path
+) -> None:
+    """n or r opens the message line on any agent's row (a done one: its next prompt),
+    so a message's letters (the k and y of "ok, try") never move or allow anything."""
+    asking = store.add_project("asking", workspace(tmp_path, "asking"))
+    done = store.add_project("done", workspace(tmp_path, "done"))
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await app.sessions.prompt(asking.id, "permission")
+        assert await app.sessions.prompt(done.id, "build it")
+        await wait_until(lambda: [n.project_id for n in app.needs()] == [asking.id, done.id])
+        await pilot.press("f2")
+        inbox = app.screen
+        assert isinstance(inbox, InboxScreen)
+        await pilot.press("j", "n")
+        assert isinstance(app.focused, Input)
+        await _type(pilot, "not ok, try again")
+        await pilot.press("enter")
+        await wait_until(lambda: "prompt sent" in _result(app))
+        assert _asking(inbox) == [asking.id], "the permission still waits"
+        await pilot.press("escape")
+        await _output_of(app, done.id, "echo: not ok, try again")
+        assert "tool ran" not in pane_text(app, asking.id)
 
 
 async def test_a_question_and_a_finished_turn_are_replied_to_from_the_inbox(
@@ -209,3 +255,15 @@ async def test_a_desktop_notification_per_request_none_for_the_session_in_view(
 
         await wait_until(lambda: len(permissions()) == 2, message="the second request's")
         assert all("wxtui: hidden|" in line for line in sent()), "none for the one in view"
+        # A question is news once (Claude reports it twice: asked, then waiting).
+        hidden_request = next(n.agent.request for n in app.needs() if n.project_id == hidden.id)
+        await app.backend.answer(hidden.id, hidden_request.id, Decision.ALLOW)
+        await wait_until(lambda: hidden.id not in _waiting(app))
+        assert await app.sessions.prompt(hidden.id, "ask")
+        await wait_until(lambda: hidden.id in _waiting(app))
+        await wait_until(lambda: any("Which colour" in line for line in sent()))
+        question = next(n.agent.request for n in app.needs() if n.project_id == hidden.id)
+        await app.backend.answer(hidden.id, question.id, Decision.REPLY, "1")
+        await wait_until(lambda: pane(app, hidden.id).agent.reason == "Tool finished.")
+        await wait_until(lambda: any("Tool finished" in line for line in sent()))
+        assert sum("Which colour" in line for line in sent()) == 1

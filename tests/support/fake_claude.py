@@ -10,7 +10,8 @@ Given ``--settings FILE``, it runs the hook commands there as Claude does (throu
 ``permission``, ``permission-long``, ``permission-edit`` (PreToolUse, then a dialog
 and the PermissionRequest hook at once, as Claude does: whichever answers first counts;
 ``1``/``2`` allow and ``3`` denies in the dialog, and a hook's decision is printed),
-``ask`` (the same for an AskUserQuestion), ``tool-done`` (PostToolUse),
+``ask`` (the same for an AskUserQuestion), ``tool-done`` (PostToolUse of the tool last
+asked for), ``other-tool-done`` (PostToolUse of another tool, as a subagent's),
 ``clear`` (SessionEnd, then SessionStart with a new id), ``fail`` (StopFailure) and
 ``nested`` (another fake claude run as a tool would, with ``-p``, which fires its
 own SessionStart with its own id); any other line is a prompt (UserPromptSubmit, then
@@ -30,6 +31,7 @@ HOOKS: dict = {}
 SESSION = {"id": ""}
 DIALOG: dict = {}  # The request the dialog shows: {"tool", "input"}; empty when none.
 LOCK = threading.Lock()
+LAST: dict = {"tool": "Bash", "input": {}}  # The last tool asked for (tool-done reports it).
 TOOLS = {
     "permission": ("Bash", {"command": "rm -rf build", "description": "Clean"}),
     "permission-long": (
@@ -89,6 +91,7 @@ def ask_permission(tool: str, tool_input: dict) -> None:
     """Claude's dialog, with the PermissionRequest hook running meanwhile."""
     fire("PreToolUse", tool_name=tool, tool_input=tool_input)
     request = {"tool": tool, "input": tool_input}
+    LAST.update(request)
     with LOCK:
         DIALOG.clear()
         DIALOG.update(request)
@@ -216,8 +219,10 @@ def main() -> int:
             fire("UserPromptSubmit", prompt=line.removeprefix("prompt "))
         if line in TOOLS:
             ask_permission(*TOOLS[line])
+        elif line == "other-tool-done":  # A subagent's tool, beside the one asked for.
+            fire("PostToolUse", tool_name="Read", tool_input={"file_path": "x"}, tool_response={})
         elif line == "tool-done":
-            fire("PostToolUse", tool_name="Bash", tool_input={}, tool_response={})
+            fire("PostToolUse", tool_name=LAST["tool"], tool_input=LAST["input"], tool_response={})
         elif line == "fail":
             fire("StopFailure", error="rate_limit", last_assistant_message="API Error: 429")
         elif line == "clear":

@@ -52,8 +52,8 @@ def test_allow_deny_and_always() -> None:
     always = _decision(BASH, Decision.ALWAYS)
     assert always["updatedPermissions"] == [{"type": "addDirectories", "directories": ["/w"]}]
     bare = PendingRequest.from_hook({"tool_name": "WebFetch", "tool_input": {"url": "u"}})
-    rule = _decision(bare, Decision.ALWAYS)["updatedPermissions"][0]
-    assert rule["rules"] == [{"toolName": "WebFetch"}] and rule["behavior"] == "allow"
+    with pytest.raises(InvalidInput, match="don't ask again"):  # Never the whole tool.
+        hook_output(bare, Decision.ALWAYS)
 
 
 def test_a_question_takes_a_reply_per_line_or_an_option_number() -> None:

@@ -74,15 +74,21 @@ class Announcer:
         self._notifier = DesktopNotifier(environ) if desktop else None
         self._started = time.monotonic()
         self._last: dict[str, tuple[object, ...]] = {}
+        self._requests: set[str] = set()  # Requests announced already.
 
     def announce(self, pane: SessionPane, shown: bool) -> None:
         agent = pane.agent
         if agent is None:
             return
-        key = (agent.state, agent.reason, agent.request.id if agent.request else None)
+        # A question is news once: first from PreToolUse, then with its request.
+        key = (agent.state, agent.reason)
         if key == self._last.get(pane.project_id):
             return
         self._last[pane.project_id] = key
+        if agent.request is not None:
+            if agent.request.id in self._requests:
+                return  # Shown again after a newer one was answered.
+            self._requests.add(agent.request.id)
         if pane.urgency is None or agent.since < self._started:
             return
         if shown and pane.view.has_focus:

@@ -41,13 +41,10 @@ class InboxEntry:
 
     @property
     def takes_reply(self) -> bool:
-        """A question Claude asked, or an agent that waits for the next prompt."""
+        """A question Claude asked, or an agent that waits for its next prompt."""
         if self.request is not None:
             return self.request.is_question
-        return self.agent is not None and self.agent.state in (
-            AgentState.NEEDS_INPUT,
-            AgentState.DONE,
-        )
+        return self.agent is not None and self.agent.state is AgentState.DONE
 
 
 # What the inbox does with an answer: "" once it went in, else why not.
@@ -85,8 +82,23 @@ INBOX_BINDINGS: list[BindingType] = [
 
 
 def age(since: float, now: float | None = None) -> str:
+    """How long a row has waited, to the minute (the rows are redrawn when it moves)."""
     seconds = (time.monotonic() if now is None else now) - since
-    return "just now" if seconds < 10 else short_duration(seconds)
+    if seconds < 60:
+        return "just now"
+    return short_duration(seconds)
+
+
+def _signature(entry: InboxEntry) -> tuple[object, ...]:
+    agent = entry.agent
+    return (
+        entry.project_id,
+        entry.name,
+        entry.reason,
+        agent.state if agent else None,
+        entry.request.id if entry.request else None,
+        age(entry.since) if entry.since is not None else None,
+    )
 
 
 class InboxScreen(ModalScreen[str | None]):
@@ -102,6 +114,8 @@ class InboxScreen(ModalScreen[str | None]):
         self.entries: list[InboxEntry] = entries()
         self._asking: tuple[InboxEntry, Decision] | None = None  # A message being typed.
         self._answered: set[str] = set()  # Request ids answered here (until they go).
+        # What the rows show (see _signature): redrawn only when that changes.
+        self._shown = [_signature(entry) for entry in self.entries]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body inbox-body"):
@@ -144,6 +158,10 @@ class InboxScreen(ModalScreen[str | None]):
             for entry in self._source()
             if entry.request is None or entry.request.id not in self._answered
         ]
+        shown = [_signature(entry) for entry in entries]
+        if select is None and shown == self._shown:
+            return  # Nothing to redraw: the list keeps where it was scrolled.
+        self._shown = shown
         options = self.query_one(OptionList)
         if select is None and (selected := self.selected) is not None:
             select = selected.project_id
@@ -188,19 +206,23 @@ class InboxScreen(ModalScreen[str | None]):
             options.action_cursor_up()
 
     async def action_answer(self, decision: str) -> None:
+        """y and a on a permission request; n and r open the message line on any row
+        that takes one (a permission: why not; a question: the answer; an agent that
+        is done: its next prompt), so what is typed next is never taken as keys."""
         entry = self.selected
         if entry is None:
             return
         chosen = Decision(decision)
-        if chosen is Decision.REPLY:
-            if not entry.takes_reply:
-                self._say(f"{entry.name}: nothing to reply to ({entry.reason})")
-                return
-        elif not entry.asks_permission:
-            self._say(f"{entry.name}: no permission request here")
-            return
         if chosen in (Decision.DENY, Decision.REPLY):
-            self._ask(entry, chosen)
+            if entry.asks_permission:
+                self._ask(entry, Decision.DENY)
+            elif entry.takes_reply:
+                self._ask(entry, Decision.REPLY)
+            else:
+                self._say(f"{entry.name}: nothing to answer here ({entry.reason})")
+            return
+        if not entry.asks_permission:
+            self._say(f"{entry.name}: no permission request here")
             return
         await self._send(entry, chosen, "")
 

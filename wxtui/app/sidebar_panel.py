@@ -121,7 +121,7 @@ class Sidebar(Vertical):
         parts = [f"⚠ {asking} to answer"] if asking else []
         if other:
             parts.append(f"{other} more" if asking else f"{other} need{'s' * (other == 1)} you")
-        line.update(f"{', '.join(parts)} · {inbox_key}" if parts else "")
+        line.update(f"{inbox_key} {', '.join(parts)}" if parts else "")
         line.display = bool(parts)
 
     @property

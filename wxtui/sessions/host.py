@@ -614,6 +614,8 @@ class SessionHost:
         tracked = self.sessions.tracks_prompts(project_id)
         if not await _until(lambda: self._ready_for_prompt(hosted), PROMPT_READY_TIMEOUT):
             return "the agent did not get ready for a prompt"
+        if self._asking(project_id):
+            return "Claude waits for an answer (a permission or a question): answer it first"
         if milestone_id is not None and tracked:
             self.sessions.expect_prompt(project_id, milestone_id, text)
         before = hosted.emulator.display()
@@ -623,6 +625,8 @@ class SessionHost:
             self.sessions.write(project_id, encode_paste(text, bracketed=emulator.bracketed_paste))
             await _until(lambda: emulator.display() != before, PROMPT_ECHO_TIMEOUT)
             for attempt in range(1, SUBMIT_TRIES + 1 if tracked else 2):
+                if self._asking(project_id):  # A dialog came up: Enter would answer it.
+                    return "Claude asked for an answer meanwhile: the prompt was not sent"
                 self.sessions.write(project_id, b"\r")
                 # Repeated only until Claude's hooks report a prompt (an Enter after
                 # that could answer a dialog).
@@ -638,6 +642,14 @@ class SessionHost:
         if milestone_id is not None and not tracked:
             self.sessions.milestone_started(project_id, milestone_id)
         return ""
+
+    def _asking(self, project_id: str) -> bool:
+        """Claude shows a permission dialog or a question: an Enter would answer it."""
+        status = self.sessions.agent_status(project_id)
+        return status is not None and status.state in (
+            AgentState.NEEDS_PERMISSION,
+            AgentState.NEEDS_INPUT,
+        )
 
     def _ready_for_prompt(self, hosted: HostedSession) -> bool:
         if not self.sessions.is_alive(hosted.project_id):

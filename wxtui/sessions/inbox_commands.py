@@ -131,7 +131,7 @@ async def _answer(
             if request is not None:
                 await client.answer(project_id, request.id, decision, message)
                 return f"{name}: {decision.done}"
-            if decision is Decision.REPLY and info.state in ("done", "needs-input"):
+            if decision is Decision.REPLY and info.state == "done":
                 if not message.strip():
                     raise InvalidInput("--message: the prompt to send")
                 await client.send(project_id, message)

@@ -135,15 +135,11 @@ def hook_output(request: PendingRequest, decision: Decision, message: str = "") 
     elif request.is_question:
         raise InvalidInput("Claude asked a question: reply with the answer")
     elif decision is Decision.ALWAYS:
-        rules = list(request.suggestions) or [
-            {
-                "type": "addRules",
-                "rules": [{"toolName": request.tool}],
-                "behavior": "allow",
-                "destination": "session",
-            }
-        ]
-        verdict = {"behavior": "allow", "updatedPermissions": rules}
+        if not request.suggestions:  # Nothing narrower to add than the whole tool: no.
+            raise InvalidInput(
+                'Claude offers no "don\'t ask again" for this request: allow or deny'
+            )
+        verdict = {"behavior": "allow", "updatedPermissions": list(request.suggestions)}
     else:
         verdict = {"behavior": "allow"}
     return {"hookSpecificOutput": {"hookEventName": "PermissionRequest", "decision": verdict}}

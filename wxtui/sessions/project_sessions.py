@@ -345,9 +345,7 @@ class ProjectSessions:
             running.waiting[request.id] = (request, message.reply)
             self._publish(message.project_id, running, running.tracker.waiting(request))
             return
-        if message.name != "Notification":
-            # Claude went on: whatever it asked was answered in its pane.
-            _forget_waiting(running)
+        _forget_answered(running, message.name, event)
         if message.name == "SessionStart":
             self._conversation_started(message.project_id, event)
         elif message.name == "UserPromptSubmit":
@@ -378,14 +376,14 @@ class ProjectSessions:
         request, reply = waiting
         output = encode_output(hook_output(request, decision, message))
         del running.waiting[request_id]
-        if not await reply.send(output):
-            return "Claude no longer waits for that answer; nothing sent"
+        sent = await reply.send(output)
         if running.waiting:  # Another request still waits: it is shown next.
             oldest = next(iter(running.waiting.values()))[0]
             self._publish(project_id, running, running.tracker.waiting(oldest))
         else:
-            self._publish(project_id, running, running.tracker.answered(decision.done))
-        return ""
+            how = decision.done if sent else "answered elsewhere"
+            self._publish(project_id, running, running.tracker.answered(how))
+        return "" if sent else "Claude no longer waits for that answer; nothing sent"
 
     def _conversation_started(self, project_id: str, event: dict[str, object]) -> None:
         session_id, source = event.get("session_id"), event.get("source")
@@ -521,7 +519,7 @@ class ProjectSessions:
             return
         running.touch()
         running.pty.write(data)
-        if running.tracker is not None and data in _ANSWERS:
+        if running.tracker is not None and _answers(data):
             _forget_waiting(running)  # Answered in the pane: an answer from elsewhere is late.
             self._publish(project_id, running, running.tracker.user_answered())
 
@@ -563,6 +561,29 @@ class ProjectSessions:
                 self._hook_server = None
                 self._hook_setup = None
             await self.writes.close()
+
+
+def _answers(data: bytes) -> bool:
+    """Keys that answer Claude's dialog: one answer key, or one and Enter at once."""
+    return data in _ANSWERS or (len(data) == 2 and data[1:] == b"\r" and data[:1] in _ANSWERS)
+
+
+# Events after which Claude waits for nothing it asked before: its turn ended or began.
+_TURN_EVENTS = frozenset({"Stop", "StopFailure", "UserPromptSubmit", "SessionStart", "SessionEnd"})
+
+
+def _forget_answered(running: ProjectSession, name: str, event: dict[str, object]) -> None:
+    """Requests that Claude went past: all of them when a turn ends or begins; the one
+    for a tool that then ran (or failed). Another agent's tools (subagents run side by
+    side) leave the rest waiting."""
+    if name in _TURN_EVENTS:
+        _forget_waiting(running)
+    elif name in ("PostToolUse", "PostToolUseFailure"):
+        done = (event.get("tool_name"), event.get("tool_input"))
+        for request_id, (request, reply) in list(running.waiting.items()):
+            if (request.tool, dict(request.tool_input)) == done:
+                reply.close()
+                del running.waiting[request_id]
 
 
 def _forget_waiting(running: ProjectSession) -> None:
