@@ -77,6 +77,22 @@ INBOX_BINDINGS: list[BindingType] = [
     ),
     Binding("j", "cursor(1)", "Down", show=False, id="inbox-down", tooltip="next row"),
     Binding("k", "cursor(-1)", "Up", show=False, id="inbox-up", tooltip="previous row"),
+    Binding(
+        "J,shift+down",
+        "scroll_lines(3)",
+        "Scroll down",
+        show=False,
+        id="inbox-scroll-down",
+        tooltip="scroll a tall request (a long diff) down",
+    ),
+    Binding(
+        "K,shift+up",
+        "scroll_lines(-3)",
+        "Scroll up",
+        show=False,
+        id="inbox-scroll-up",
+        tooltip="scroll a tall request up",
+    ),
     Binding("f2", "close", "Close", show=False),
 ]
 
@@ -193,6 +209,10 @@ class InboxScreen(ModalScreen[str | None]):
     def action_go(self) -> None:
         if (entry := self.selected) is not None:
             self.dismiss(entry.project_id)
+
+    def action_scroll_lines(self, lines: int) -> None:
+        options = self.query_one(OptionList)
+        options.scroll_to(y=options.scroll_y + lines, animate=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()  # enter (the list's own key) or a click: open that session.
