@@ -198,8 +198,10 @@ async def test_a_full_screen_program_redrawing_part_of_the_screen(tmp_path: Path
 @pytest.mark.skipif(shutil.which("vttest") is None, reason="vttest is not installed")
 async def test_vttest_cursor_movements_painted_as_the_screen_holds_them(tmp_path: Path) -> None:
     """vttest checks the emulator against its own description of each screen; tmux 3.3
-    draws the first one wrong (a gap in the + border), so here the painted pane is held
-    to the screen model after every step, and the model to vttest's description."""
+    draws two of them wrong (a gap in the + border where a backspace follows a character
+    at the right margin; right-margin letters lost when a wrap at the scrolling region's
+    bottom scrolls it), so here the painted pane is held to the screen model after every
+    step, and the model to vttest's description, as xterm draws it."""
     app = TerminalApp(["vttest"], env=program_env(tmp_path), cwd=str(tmp_path))
     glass = Glass(80, 24)
     app.driver_class = glass.driver_class()
@@ -232,7 +234,13 @@ async def test_vttest_cursor_movements_painted_as_the_screen_holds_them(tmp_path
         assert rows[1] == "*" + "+" * 78 + "*" and rows[22] == rows[1]
         assert all(row[:2] == "*+" and row[-2:] == "+*" for row in rows[2:22])
         await step(b"\r", "Push <RETURN>")
-        await step(b"\r", "autowrap")
+        rows = await step(b"\r", "autowrap")
+        # "The left/right margins should have letters in order" (tmux 3.3 loses some
+        # of the right margin's when the wrap happens at the scrolling region's bottom).
+        lefts = [row[0] for row in rows[2:20]]
+        rights = [row[79] if len(row) == 80 else " " for row in rows[2:20]]
+        assert "".join(lefts) == "IJKLMNOPQRSTUVWXYZ", rows
+        assert "".join(rights) == "ijklmnopqrstuvwxyz", rows
         await step(b"\r", "autowrap")  # Its 132-column run: the pane keeps its width.
         await step(b"\r", "inside ESC")
         rows = await step(b"\r", "leading zeros")
