@@ -13,7 +13,8 @@ from typing import Any
 from wxtui import __version__
 from wxtui.config import Config, ConfigError, config_path, default_agent, load_config, setting_line
 from wxtui.errors import InvalidInput, WxtuiError
-from wxtui.models import MILESTONE_STATUSES
+from wxtui.milestone_changes import changes, diff_text, forget, start_range
+from wxtui.models import MILESTONE_STATUSES, Milestone
 from wxtui.sessions.permission_requests import Decision
 from wxtui.store import Store, default_db_path
 
@@ -95,6 +96,18 @@ def _build_parser() -> argparse.ArgumentParser:
     mstatus.add_argument("status", help=" | ".join(MILESTONE_STATUSES))
     mremove = milestone.add_parser("remove", help="delete a milestone")
     mremove.add_argument("milestone", help=MILESTONE_HELP)
+    mreview = milestone.add_parser(
+        "review", help="what the agent changed for the milestone: the diff (git workspaces)"
+    )
+    mreview.add_argument("milestone", help=MILESTONE_HELP)
+    mreview.add_argument("--json", action="store_true", help="the changed files and counts")
+    mapprove = milestone.add_parser("approve", help="the review passed: completed")
+    mapprove.add_argument("milestone", help=MILESTONE_HELP)
+    mreject = milestone.add_parser(
+        "reject", help="the review failed: failed, and the comment goes to the agent"
+    )
+    mreject.add_argument("milestone", help=MILESTONE_HELP)
+    mreject.add_argument("--comment", "-m", required=True, help="what to do differently")
 
     config = commands.add_parser("config", help="the settings file").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
@@ -223,11 +236,52 @@ def _milestone_edit(store: Store, args: argparse.Namespace) -> None:
 
 
 def _milestone_status(store: Store, args: argparse.Namespace) -> None:
-    store.set_milestone_status(store.find_milestone(args.milestone).id, args.status)
+    milestone = store.find_milestone(args.milestone)
+    if args.status == "in_progress":  # Its work starts: the base of its review.
+        start_range(store, milestone)
+    store.set_milestone_status(milestone.id, args.status)
 
 
 def _milestone_remove(store: Store, args: argparse.Namespace) -> None:
-    store.remove_milestone(store.find_milestone(args.milestone).id)
+    milestone = store.find_milestone(args.milestone)
+    store.remove_milestone(milestone.id)
+    forget(_workspace(store, milestone), milestone.id)
+
+
+def _workspace(store: Store, milestone: Milestone) -> Path:
+    return Path(store.get_project(milestone.output_project_id).workspace_path)
+
+
+def _milestone_review(store: Store, args: argparse.Namespace) -> None:
+    milestone = store.find_milestone(args.milestone)
+    workspace = _workspace(store, milestone)
+    if args.json:
+        _print_json(changes(workspace, milestone.id).to_json())
+    else:
+        sys.stdout.write(diff_text(workspace, milestone.id))
+
+
+def _milestone_approve(store: Store, args: argparse.Namespace) -> None:
+    milestone = store.find_milestone(args.milestone)
+    store.set_milestone_status(milestone.id, "completed")  # Its snapshots are kept.
+    print(f"approved {milestone.element_name}: completed")
+
+
+def _milestone_reject(db_path: Path, args: argparse.Namespace) -> int:
+    """failed, and the comment sent to the project's session as a prompt naming the
+    milestone (the session starts if it does not run)."""
+    from wxtui.sessions.session_commands import session_command
+
+    comment = args.comment.strip()
+    if not comment:
+        raise InvalidInput("--comment: what the agent should do differently")
+    with Store.open(db_path) as store:
+        milestone = store.find_milestone(args.milestone)
+        store.set_milestone_status(milestone.id, "failed")
+    prompt = f"Review of milestone {milestone.element_name!r}: not accepted. {comment}"
+    print(f"rejected {milestone.element_name}: failed")
+    agent = default_agent(args.agent, os.environ, load_checked_config())
+    return session_command(db_path, "send", milestone.output_project_id, agent, prompt)
 
 
 def _session_list(store: Store, args: argparse.Namespace) -> None:
@@ -285,6 +339,8 @@ _HANDLERS: dict[tuple[str, str], Callable[[Store, argparse.Namespace], None]] = 
     ("milestone", "edit"): _milestone_edit,
     ("milestone", "status"): _milestone_status,
     ("milestone", "remove"): _milestone_remove,
+    ("milestone", "review"): _milestone_review,
+    ("milestone", "approve"): _milestone_approve,
     ("session", "list"): _session_list,
     ("session", "forget"): _session_forget,
     ("session", "history"): _session_history,
@@ -317,6 +373,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             agent = default_agent(args.agent, os.environ, load_checked_config())
             text = getattr(args, "text", "")
             return session_command(db_path, args.action, args.project, agent, text)
+        if args.group == "milestone" and args.action == "reject":
+            return _milestone_reject(db_path, args)
         if args.group == "inbox":
             from wxtui.sessions.inbox_commands import answer_command, inbox_command
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from wxtui import __version__
 from wxtui.errors import WxtuiError
+from wxtui.milestone_changes import start_range
 from wxtui.sessions.agent_state import AgentState, AgentStatus
 from wxtui.sessions.host_status import HostStatus, SessionInfo
 from wxtui.sessions.lock import LockHeld, ProjectLock, lock_dir_for
@@ -616,6 +617,9 @@ class SessionHost:
             return "the agent did not get ready for a prompt"
         if self._asking(project_id):
             return "Claude waits for an answer (a permission or a question): answer it first"
+        if milestone_id is not None:
+            # The workspace as the milestone finds it: the base of its review.
+            await asyncio.to_thread(self._start_range, milestone_id)
         if milestone_id is not None and tracked:
             self.sessions.expect_prompt(project_id, milestone_id, text)
         before = hosted.emulator.display()
@@ -642,6 +646,11 @@ class SessionHost:
         if milestone_id is not None and not tracked:
             self.sessions.milestone_started(project_id, milestone_id)
         return ""
+
+    def _start_range(self, milestone_id: str) -> None:
+        """On a thread: git and a database of its own (the loop's is not shared)."""
+        with Store.open(self.store.path) as store:
+            start_range(store, store.get_milestone(milestone_id))
 
     def _asking(self, project_id: str) -> bool:
         """Claude shows a permission dialog or a question: an Enter would answer it."""

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from wxtui.errors import WxtuiError
+from wxtui.milestone_changes import record
 from wxtui.sessions.agent_state import AgentState, AgentStatus, AgentTracker
 from wxtui.sessions.claude_hooks import relay_command, write_private_json
 from wxtui.sessions.hook_server import HookMessage, HookReply, HookServer
@@ -354,11 +355,13 @@ class ProjectSessions:
         elif message.name in ("Stop", "StopFailure") and running.turn_milestone is not None:
             milestone, running.turn_milestone = running.turn_milestone, None
             if message.name == "Stop":
-                self._milestone_write(
-                    running,
-                    lambda store: store.set_ready_for_review(milestone),
-                    f"milestone {milestone} ready for review",
-                )
+                workspace = Path(running.plan.cwd)
+
+                def ended(store: Store) -> None:
+                    record(workspace, milestone, "end")  # What the turn left, for review.
+                    store.set_ready_for_review(milestone)
+
+                self._milestone_write(running, ended, f"milestone {milestone} ready for review")
         self._publish(message.project_id, running, running.tracker.hook(event))
 
     async def answer(

@@ -1,0 +1,159 @@
+"""A milestone's review from the command line: a git workspace, an agent that edits, adds
+and deletes files once a milestone's prompt went in, and the installed ``wxtui`` with its
+session host. The user's git state (status, index, stash, branch) is never touched."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.integration.test_session_commands import _attach
+from tests.support import fails, ok, run, stop_host, wait_until_sync
+from wxtui.sessions.host import host_socket_path
+from wxtui.store import Store
+
+AGENT = """#!/bin/sh
+echo "agent ready"
+while IFS= read -r line; do
+  case "$line" in
+    *first*) printf 'one\\nTWO\\nthree\\nfour\\n' > a.txt; echo new > new.txt; rm -f old.txt
+             echo "did the first";;
+    *second*) echo more >> new.txt; mv b.txt c.txt
+              echo "did the second";;
+    *) echo "got: $line";;
+  esac
+done
+"""
+
+
+def _git(workspace: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(workspace), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _user_state(workspace: Path) -> tuple[str, str, str, str]:
+    """What the user sees of their repository."""
+    return (
+        _git(workspace, "status", "--porcelain=v1", "-uall"),
+        _git(workspace, "stash", "list"),
+        _git(workspace, "branch", "--show-current"),
+        _git(workspace, "diff", "--cached", "--stat"),
+    )
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    _git(workspace, "init", "-q", "-b", "main")
+    (workspace / "a.txt").write_text("one\ntwo\nthree\n")
+    (workspace / "old.txt").write_text("old\n")
+    (workspace / "b.txt").write_text("keep\n")
+    _git(workspace, "add", ".")
+    _git(workspace, "-c", "user.email=u@x", "-c", "user.name=u", "commit", "-qm", "init")
+    (workspace / "b.txt").write_text("keep\nmine, not the agent's\n")  # The user's own edit.
+    _git(workspace, "add", "b.txt")  # ...staged: the index must stay as it is.
+    agent = tmp_path / "agent.sh"
+    agent.write_text(AGENT)
+    agent.chmod(0o755)
+    db = tmp_path / "wxtui.db"
+    with Store.open(db) as store:
+        project = store.add_project("rv", str(workspace), command=str(agent))
+        store.add_milestone(project.id, "m1", prompt="the first")
+        store.add_milestone(project.id, "m2", prompt="the second")
+    yield db, workspace
+    stop_host(host_socket_path(db))
+
+
+def _screen(db: Path) -> str:
+    import asyncio
+
+    async def read() -> str:
+        client, watcher = await _attach(db, "rv")
+        try:
+            return watcher.text()
+        finally:
+            await client.close()
+
+    return asyncio.run(read())
+
+
+def _review(db: Path, milestone: str) -> dict:
+    return json.loads(ok(run("milestone", "review", milestone, "--json", db=db)))
+
+
+def test_each_milestone_reviews_exactly_its_own_changes(world: tuple[Path, Path]) -> None:
+    db, workspace = world
+    before = _user_state(workspace)
+    ok(run("milestone", "status", "m1", "in_progress", db=db))
+    ok(run("session", "send", "rv", "the first", db=db))
+    wait_until_sync(lambda: "did the first" in _screen(db))
+    first = _review(db, "m1")
+    assert first["end"] is None, "the turn runs: against the workspace now"
+    assert first["files"] == [
+        {"path": "a.txt", "status": "modified", "added": 2, "deleted": 1},
+        {"path": "new.txt", "status": "added", "added": 1, "deleted": 0},
+        {"path": "old.txt", "status": "deleted", "added": 0, "deleted": 1},
+    ]
+    diff = ok(run("milestone", "review", "m1", db=db))
+    assert "-two\n+TWO\n three\n+four\n" in diff and "+new\n" in diff
+    assert "mine, not the agent's" not in diff, "the user's own edit is not the agent's"
+
+    ok(run("milestone", "status", "m2", "in_progress", db=db))  # The next one, in a row.
+    ok(run("session", "send", "rv", "the second", db=db))
+    wait_until_sync(lambda: "did the second" in _screen(db))
+    assert _review(db, "m1")["files"] == first["files"], "m1's range ended where m2's began"
+    second = _review(db, "m2")["files"]
+    assert {f["path"]: f["status"] for f in second} == {"new.txt": "modified", "c.txt": "renamed"}
+
+    # The user's repository: untouched by snapshots and reviews (the agent's own edits
+    # show as the agent left them).
+    _status, stash, branch, staged = _user_state(workspace)
+    assert (stash, branch) == (before[1], before[2]) == ("", "main\n")
+    assert staged == before[3], "the index is the user's"
+    assert (
+        _git(workspace, "for-each-ref", "--format=%(refname)", "refs/heads") == "refs/heads/main\n"
+    )
+
+
+def test_reject_sends_the_comment_to_the_agent_and_approve_completes(
+    world: tuple[Path, Path],
+) -> None:
+    db, workspace = world
+    ok(run("milestone", "status", "m1", "in_progress", db=db))
+    ok(run("session", "send", "rv", "the first", db=db))
+    wait_until_sync(lambda: "did the first" in _screen(db))
+    fails(run("milestone", "reject", "m1", "-m", " ", db=db), "--comment")
+    assert "in_progress" in ok(run("milestone", "list", "rv", db=db)), "nothing changed"
+    rejected = ok(run("milestone", "reject", "m1", "-m", "a.txt line 2: keep it lowercase", db=db))
+    assert rejected.startswith("rejected m1: failed")
+    wait_until_sync(
+        lambda: (
+            "got: Review of milestone 'm1': not accepted. a.txt line 2: keep it lowercase"
+            in _screen(db)
+        )
+    )
+    assert "failed" in ok(run("milestone", "list", "rv", db=db))
+    assert ok(run("milestone", "approve", "m1", db=db)) == "approved m1: completed\n"
+    assert "completed" in ok(run("milestone", "list", "rv", db=db))
+    assert _review(db, "m1")["files"], "an approved milestone keeps its range"
+
+    ok(run("milestone", "remove", "m1", db=db))  # Its refs go with it.
+    assert "refs/wxtui" not in _git(workspace, "for-each-ref")
+
+
+def test_review_needs_git_and_a_start(tmp_path: Path, world: tuple[Path, Path]) -> None:
+    db, _workspace = world
+    fails(run("milestone", "review", "m1", db=db), "no base snapshot")
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    with Store.open(db) as store:
+        project = store.add_project("plain", str(plain))
+        store.add_milestone(project.id, "p1")
+    ok(run("milestone", "status", "p1", "in_progress", db=db))
+    fails(run("milestone", "review", "p1", "--json", db=db), "review needs git")
