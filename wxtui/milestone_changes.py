@@ -173,15 +173,37 @@ def _resolve(workspace: Path, milestone_id: str, edge: Edge) -> str | None:
 
 def changes(workspace: Path, milestone_id: str) -> Changes:
     """The files the milestone changed: its base against its end (or the workspace now)."""
+    return open_review(workspace, milestone_id).changes
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A milestone's range, fixed when opened (the workspace may move on meanwhile)."""
+
+    workspace: Path
+    changes: Changes
+    target: str  # The end's commit, or the tree of the workspace when it was opened.
+
+    def diff(self, path: str | None = None) -> str:
+        """The unified diff of one file (its old path too, for a rename), or of all."""
+        paths: list[str] = []
+        if path is not None:
+            change = next((f for f in self.changes.files if f.path == path), None)
+            paths = ["--", path, *([change.old_path] if change and change.old_path else [])]
+        base = self.changes.base
+        return _git(self.workspace, "diff", "-M", "--no-color", base, self.target, *paths)
+
+
+def open_review(workspace: Path, milestone_id: str) -> Review:
     base, end, target = _range(workspace, milestone_id)
     numstat = _git(workspace, "diff", "--numstat", "-z", "-M", base, target)
-    return Changes(base, end, _parse_numstat(numstat, _statuses(workspace, base, target)))
+    files = _parse_numstat(numstat, _statuses(workspace, base, target))
+    return Review(workspace, Changes(base, end, files), target)
 
 
 def diff_text(workspace: Path, milestone_id: str) -> str:
     """The milestone's changes as a unified diff (binary files named, not shown)."""
-    base, _end, target = _range(workspace, milestone_id)
-    return _git(workspace, "diff", "-M", "--no-color", base, target)
+    return open_review(workspace, milestone_id).diff()
 
 
 def _range(workspace: Path, milestone_id: str) -> tuple[str, str | None, str]:

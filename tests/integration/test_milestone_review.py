@@ -157,3 +157,62 @@ def test_review_needs_git_and_a_start(tmp_path: Path, world: tuple[Path, Path]) 
         store.add_milestone(project.id, "p1")
     ok(run("milestone", "status", "p1", "in_progress", db=db))
     fails(run("milestone", "review", "p1", "--json", db=db), "review needs git")
+
+
+async def test_the_review_screen_lists_the_files_and_sends_line_comments(
+    world: tuple[Path, Path],
+) -> None:
+    from textual.widgets import OptionList
+
+    from tests.support import make_app, pane_text, wait_until
+    from wxtui.app.diff_view import DiffView
+    from wxtui.app.review_screen import ReviewScreen
+
+    db, workspace = world
+    before = _user_state(workspace)
+    with Store.open(db) as store:
+        app = make_app(store)
+        project = store.find_project("rv")
+        m1 = store.find_milestone("m1")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await app.sessions.send_prompt(_ref(app, m1.id))  # p: its prompt goes in.
+            await wait_until(lambda: store.get_milestone(m1.id).status == "in_progress")
+            await app.show_project(project.id)
+            await wait_until(lambda: "did the first" in pane_text(app, project.id))
+            await app.open_review(project.id, m1.id)
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen)
+            files = screen.query_one("#review-files", OptionList)
+            assert [o.id for o in files.options] == ["a.txt", "new.txt", "old.txt"]
+            diff = screen.query_one("#review-diff", DiffView)
+            body = [(line.kind, line.text) for line in diff.lines if line.kind != "meta"]
+            assert body == [
+                ("hunk", "@@ -1,3 +1,4 @@"),
+                ("context", "one"),
+                ("deleted", "two"),
+                ("added", "TWO"),
+                ("context", "three"),
+                ("added", "four"),
+            ]
+            await pilot.press("j", "j")  # From "one" past "two" (deleted) to "TWO" (line 2).
+            await pilot.press("c")
+            await pilot.press(*"lowercase")
+            await pilot.press("ctrl+s")
+            await pilot.press("s")
+            await wait_until(
+                lambda: "got: - a.txt:2: lowercase" in pane_text(app, project.id),
+                message="the comment reached the agent",
+            )
+            await pilot.press("a")  # Approve: completed.
+            await wait_until(lambda: store.get_milestone(m1.id).status == "completed")
+            assert not isinstance(app.screen, ReviewScreen)
+            await app.backend.stop_all()
+    assert _user_state(workspace)[1:] == before[1:]
+
+
+def _ref(app, milestone_id: str):
+    from wxtui.app.sidebar import NodeRef
+
+    milestone = app.store.get_milestone(milestone_id)
+    return NodeRef("milestone", milestone.id, milestone.output_project_id)

@@ -102,3 +102,42 @@ def test_inbox_with_a_long_command_and_an_edit(
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [SMALL, (160, 45)], ids=["80x24", "160x45"])
+def test_review_of_a_milestone(snap_compare, store: Store, tmp_path: Path, size) -> None:
+    """The files a milestone changed and the first one's diff, highlighted."""
+    import subprocess
+
+    from wxtui.milestone_changes import snapshot
+
+    workspace = tmp_path / "repo"
+    workspace.mkdir()
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(workspace), *args], check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    (workspace / "billing.py").write_text(
+        "def total(invoice):\n    return sum(line.amount for line in invoice.lines)\n"
+    )
+    (workspace / "notes.md").write_text("# Notes\n")
+    git("add", ".")
+    git("-c", "user.email=u@x", "-c", "user.name=u", "commit", "-qm", "init")
+    project = store.add_project("billing", str(workspace), command="sh -c 'exec cat'")
+    milestone = store.add_milestone(project.id, "Round totals")
+    snapshot(workspace, milestone.id, "base")
+    (workspace / "billing.py").write_text(
+        "from decimal import Decimal\n\n\ndef total(invoice) -> Decimal:\n"
+        "    amount = sum(line.amount for line in invoice.lines)\n"
+        "    return amount.quantize(Decimal('0.01'))\n"
+    )
+    (workspace / "notes.md").unlink()
+    (workspace / "rules.py").write_text("RATE = 0.2\n")
+    app = make_app(store, poll_interval=60)
+
+    async def run_before(pilot) -> None:
+        await app.open_review(project.id, milestone.id)
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events, on
@@ -27,6 +28,7 @@ from wxtui.app.keyboard import handle_key_in_order
 from wxtui.app.keymap import effective_key, key_display, key_rows, priority_keys, unbound
 from wxtui.app.panes import PaneSwitcher
 from wxtui.app.project_forms import ProjectForms
+from wxtui.app.review_screen import ReviewScreen
 from wxtui.app.session_control import SessionControl
 from wxtui.app.session_pane import SessionPane, SessionState
 from wxtui.app.sidebar import FilterBox, NodeRef, ProjectTree
@@ -44,6 +46,7 @@ from wxtui.app.textual_internals import (
 from wxtui.app.ui_state import UiStateFile
 from wxtui.config import Config, default_agent, save_theme
 from wxtui.errors import WxtuiError
+from wxtui.milestone_changes import open_review
 from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.permission_requests import Decision
 from wxtui.store import Store
@@ -499,6 +502,32 @@ class WxtuiApp(App[int]):
         inbox = InboxScreen(self.inbox_entries, self._answer)
         unbind(inbox, unbound(self.config.keys))
         self.push_screen(inbox, self._after_inbox)
+
+    async def open_review(self, project_id: str, milestone_id: str) -> None:
+        """A milestone's review: what its agent changed (git), comments, approve, reject."""
+        store = self.store
+        found = self.forms.guarded(
+            lambda: (store.get_milestone(milestone_id), store.get_project(project_id))
+        )
+        if found is None:
+            return
+        milestone, project = found
+        try:
+            review = await asyncio.to_thread(
+                open_review, Path(project.workspace_path), milestone.id
+            )
+        except WxtuiError as error:
+            self.notify(str(error), severity="warning")
+            return
+
+        async def send(text: str) -> bool:
+            return await self.sessions.prompt(project_id, text, None)
+
+        def set_status(status: str) -> None:
+            self.forms.guarded(lambda: store.set_milestone_status(milestone.id, status))
+            self.reload()
+
+        self.push_screen(ReviewScreen(milestone.element_name, review, send, set_status))
 
     def inbox_entries(self) -> list[InboxEntry]:
         return [

@@ -80,6 +80,14 @@ class Sidebar(Vertical):
             tooltip="type a one-line prompt into the session without opening it",
         ),
         Binding(
+            "v",
+            "review_milestone",
+            "Review",
+            show=False,
+            id="review-milestone",
+            tooltip="review what the agent changed for the milestone",
+        ),
+        Binding(
             "t",
             "set_status",
             "Status",
@@ -192,6 +200,13 @@ class Sidebar(Vertical):
             self.notify("Select a milestone with a prompt first.", severity="warning")
             return
         await self._app.sessions.send_prompt(ref)
+
+    async def action_review_milestone(self) -> None:
+        ref = self.projects.selected_ref
+        if ref is None or ref.kind != "milestone":
+            self.notify("Select a milestone to review.", severity="warning")
+            return
+        await self._app.open_review(ref.project_id, ref.id)
 
     def action_prompt_session(self) -> None:
         project_id = self._app.selected_project_id()

@@ -1,0 +1,196 @@
+"""The review of a milestone (``v`` on it in the sidebar): the files the agent changed for
+it and each file's diff; comments on lines and on the whole, sent to the agent as one
+prompt; approve (completed) or reject (failed, with the comments sent)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wxtui.app.dialogs import Field, FormDialog
+from wxtui.app.diff_view import DiffView
+from wxtui.errors import InvalidInput
+from wxtui.milestone_changes import Review
+from wxtui.text import inert
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    path: str | None  # None: on the milestone as a whole.
+    line: int | None  # In the new file (the old one for a deleted line).
+    text: str
+
+    def prompt_line(self) -> str:
+        where = f"{self.path}:{self.line}" if self.path and self.line else self.path or "overall"
+        return f"- {where}: {self.text}"
+
+
+# What the screen asks of the app: the prompt sent (True once it went in), the status set.
+Sender = Callable[[str], Awaitable[bool]]
+StatusSetter = Callable[[str], None]
+
+_STATUS_MARKS = {"added": "A", "modified": "M", "deleted": "D", "renamed": "R"}
+
+
+class ReviewScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="review-close", tooltip="back to the sessions"),
+        Binding("c", "comment", "Comment line", id="review-comment", tooltip="comment the line"),
+        Binding(
+            "C", "comment_all", "Comment", id="review-comment-all", tooltip="a general comment"
+        ),
+        Binding("s", "send", "Send", id="review-send", tooltip="send the comments to the agent"),
+        Binding("a", "approve", "Approve", id="review-approve", tooltip="completed"),
+        Binding("x", "reject", "Reject", id="review-reject", tooltip="failed, comments sent"),
+        Binding("tab", "switch_pane", "Files/diff", show=False),
+    ]
+
+    def __init__(self, name: str, review: Review, send: Sender, set_status: StatusSetter) -> None:
+        super().__init__()
+        self.milestone_name = name
+        self.review = review
+        self._send = send
+        self._set_status = set_status
+        self.comments: list[Comment] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        files = self.review.changes.files
+        with Horizontal(id="review"):
+            with Vertical(id="review-files-column"):
+                yield OptionList(
+                    *(
+                        Option(_file_row(f.path, f.status, f.added, f.deleted), id=f.path)
+                        for f in files
+                    ),
+                    id="review-files",
+                )
+                yield Static("", id="review-comments")
+            yield DiffView(id="review-diff")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"Review: {self.milestone_name}"
+        files = self.review.changes.files
+        self.sub_title = f"{len(files)} file{'s' * (len(files) != 1)} changed"
+        if files:
+            self.set_focus(self.query_one("#review-diff", DiffView))
+            self._show(files[0].path)
+        else:
+            self.query_one("#review-comments", Static).update("Nothing changed.")
+
+    def _show(self, path: str) -> None:
+        view = self.query_one("#review-diff", DiffView)
+        view.show(path, self.review.diff(path))
+        view.commented = {
+            i
+            for i, line in enumerate(view.lines)
+            if any(c.path == path and c.line == (line.new or line.old) for c in self.comments)
+        }
+
+    @on(OptionList.OptionHighlighted, "#review-files")
+    def _file_chosen(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is not None:
+            self._show(event.option.id)
+
+    def action_switch_pane(self) -> None:
+        files, diff = self.query_one("#review-files"), self.query_one("#review-diff")
+        self.set_focus(diff if files.has_focus else files)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def _ask(self, title: str, then: Callable[[str], None], label: str = "Comment") -> None:
+        def text(values: dict[str, str]) -> str:
+            value = values["text"].strip()
+            if not value:
+                raise InvalidInput("type the comment, or esc to cancel")
+            return value
+
+        def done(value: str | None) -> None:
+            if value:
+                then(value)
+
+        self.app.push_screen(FormDialog(title, [Field("text", label)], text), done)
+
+    def action_comment(self) -> None:
+        view = self.query_one("#review-diff", DiffView)
+        line = view.current
+        if line is None or line.kind not in ("added", "deleted", "context"):
+            self.notify("Put the cursor on a line of the diff first.", severity="warning")
+            return
+        number = line.new if line.new is not None else line.old
+        index = view.cursor
+
+        def add(text: str) -> None:
+            self.comments.append(Comment(view.path, number, text))
+            view.commented.add(index)
+            view.refresh()
+            self._show_comments()
+
+        self._ask(f"Comment on {view.path}:{number}", add)
+
+    def action_comment_all(self) -> None:
+        def add(text: str) -> None:
+            self.comments.append(Comment(None, None, text))
+            self._show_comments()
+
+        self._ask(f"Comment on {self.milestone_name}", add)
+
+    def _show_comments(self) -> None:
+        shown = "\n".join(inert(c.prompt_line(), " ") for c in self.comments)
+        self.query_one("#review-comments", Static).update(
+            f"{len(self.comments)} comment(s), s sends:\n{shown}"
+        )
+
+    def prompt(self, verdict: str = "") -> str:
+        """The one prompt the comments go to the agent as."""
+        head = f"Review of milestone {self.milestone_name!r}{verdict}:"
+        return "\n".join([head, *(c.prompt_line() for c in self.comments)])
+
+    @work(exclusive=True)
+    async def action_send(self) -> None:
+        if not self.comments:
+            self.notify("No comments to send: c comments a line, C the whole.", timeout=3)
+            return
+        if await self._send(self.prompt()):
+            self.comments.clear()
+            view = self.query_one("#review-diff", DiffView)
+            view.commented.clear()
+            view.refresh()
+            self._show_comments()
+
+    def action_approve(self) -> None:
+        self._set_status("completed")
+        self.notify(f"{self.milestone_name}: approved (completed).", timeout=3)
+        self.dismiss(None)
+
+    def action_reject(self) -> None:
+        def reject(text: str) -> None:
+            self.comments.append(Comment(None, None, text))
+            self._set_status("failed")
+            self.run_worker(self._reject_sent(), exclusive=True)
+
+        self._ask(f"Reject {self.milestone_name}: what should the agent do?", reject, "Why")
+
+    async def _reject_sent(self) -> None:
+        await self._send(self.prompt(": not accepted"))
+        self.dismiss(None)
+
+
+def _file_row(path: str, status: str, added: int | None, deleted: int | None) -> Text:
+    row = Text(f"{_STATUS_MARKS.get(status, '?')} ", style="bold")
+    row.append(inert(path, " "))
+    counts = "binary" if added is None else f"+{added} -{deleted}"
+    row.append(f"  {counts}", style="dim")
+    return row
