@@ -21,6 +21,7 @@ from benchmarks.latency import bench_latency
 from benchmarks.many import bench_many
 from benchmarks.memory import bench_memory
 from benchmarks.report import Report
+from benchmarks.review import bench_review
 from benchmarks.startup import bench_scale, bench_startup
 from benchmarks.switching import bench_switch_idle
 from benchmarks.throughput import bench_stall, bench_throughput
@@ -39,6 +40,7 @@ SECTIONS = (
     "host",
     "many",
     "replay",
+    "review",
 )
 
 
@@ -72,6 +74,7 @@ def main() -> None:
                 report, root, size, runs, 20 if args.quick else 60, 5 if args.quick else 30
             ),
             "replay": lambda: bench_claude_replay(report, root),
+            "review": lambda: bench_review(report, root, 2 if args.quick else 5),
             "many": lambda: bench_many(
                 report, root, 20 if args.quick else 50, 5 if args.quick else 10
             ),

@@ -65,6 +65,13 @@ def parse_diff(diff: str) -> list[DiffLine]:
     return lines
 
 
+def _syntax_for(path: str) -> Syntax | None:
+    """A highlighter for the file's language (None: plain text)."""
+    name = Syntax.guess_lexer(path) if path else "text"
+    lexer = Syntax("", name).lexer if name not in ("text", "default") else None
+    return None if lexer is None else Syntax("", lexer, theme="monokai")
+
+
 class DiffView(ScrollView, can_focus=True):
     """One file's diff; ``cursor`` is the line a comment goes on."""
 
@@ -84,13 +91,13 @@ class DiffView(ScrollView, can_focus=True):
         self.lines: list[DiffLine] = []
         self.path = ""
         self.commented: set[int] = set()  # Line indexes with a comment.
-        self._lexer = "text"
+        self._syntax: Syntax | None = None  # One per file: its lexer is made once.
         self._highlighted: dict[int, Text] = {}
 
     def show(self, path: str, diff: str) -> None:
         self.path = path
         self.lines = parse_diff(diff)
-        self._lexer = Syntax.guess_lexer(path) if path else "text"
+        self._syntax = _syntax_for(path)
         self._highlighted.clear()
         self.cursor = next((i for i, line in enumerate(self.lines) if line.kind in _MARKS), 0)
         self.virtual_size = Size(self.size.width, len(self.lines))
@@ -127,9 +134,8 @@ class DiffView(ScrollView, can_focus=True):
         found = self._highlighted.get(index)
         if found is None:
             line = self.lines[index]
-            if line.kind in _MARKS and self._lexer != "text":
-                code = Syntax(inert(line.text, " "), self._lexer, theme="monokai")
-                found = code.highlight(inert(line.text, " "))
+            if line.kind in _MARKS and self._syntax is not None:
+                found = self._syntax.highlight(inert(line.text, " "))
                 found.rstrip()
             else:
                 found = Text(inert(line.text, " "))
