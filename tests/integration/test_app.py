@@ -210,7 +210,7 @@ async def test_next_attention_and_inbox_rank_what_claude_needs(seeded, store: St
             message="the turn's answer on beta's line (cut to the sidebar's width)",
         )
         assert project_label(app, beta.id).startswith("2 ✓")
-        assert app.title == "wxtui (1)"
+        await wait_until(lambda: app.title == "wxtui (1)", message="the header's count")
         await pilot.press("ctrl+right_square_bracket")
         await _open_via_sidebar(pilot, app, 3)  # beta shown: its news is seen
         await wait_until(lambda: app.title == "wxtui")
@@ -224,8 +224,11 @@ async def test_next_attention_and_inbox_rank_what_claude_needs(seeded, store: St
         await pilot.press("ctrl+right_square_bracket")
         await _open_via_sidebar(pilot, app, 3)
         await wait_until(lambda: pane(app, alpha.id).urgency == 0, message="needs permission")
-        label = project_label(app, alpha.id)
-        assert "⚠" in label and "Bash: rm" in label
+        await wait_until(  # The sidebar follows the pane's change message.
+            lambda: (
+                "⚠" in project_label(app, alpha.id) and "Bash: rm" in project_label(app, alpha.id)
+            )
+        )
         assert pane(app, alpha.id).agent.reason == "Bash: rm -rf build"
         await pilot.press("f2")
         await pilot.pause()
