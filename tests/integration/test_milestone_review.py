@@ -159,8 +159,9 @@ def test_review_needs_git_and_a_start(tmp_path: Path, world: tuple[Path, Path]) 
     fails(run("milestone", "review", "p1", "--json", db=db), "review needs git")
 
 
+@pytest.mark.parametrize(("size", "side_by_side"), [((120, 36), False), ((200, 40), True)])
 async def test_the_review_screen_lists_the_files_and_sends_line_comments(
-    world: tuple[Path, Path],
+    world: tuple[Path, Path], size: tuple[int, int], side_by_side: bool
 ) -> None:
     from textual.widgets import OptionList
 
@@ -174,7 +175,7 @@ async def test_the_review_screen_lists_the_files_and_sends_line_comments(
         app = make_app(store)
         project = store.find_project("rv")
         m1 = store.find_milestone("m1")
-        async with app.run_test(size=(120, 36)) as pilot:
+        async with app.run_test(size=size) as pilot:
             await app.sessions.send_prompt(_ref(app, m1.id))  # p: its prompt goes in.
             await wait_until(lambda: store.get_milestone(m1.id).status == "in_progress")
             await app.show_project(project.id)
@@ -195,7 +196,10 @@ async def test_the_review_screen_lists_the_files_and_sends_line_comments(
                 ("context", "three"),
                 ("added", "four"),
             ]
-            await pilot.press("j", "j")  # From "one" past "two" (deleted) to "TWO" (line 2).
+            assert diff.side_by_side is side_by_side
+            # From "one" to "TWO" (line 2): past "two" (deleted) above it, or beside it.
+            await pilot.press(*(["j"] if side_by_side else ["j", "j"]))
+            assert diff.current is not None and diff.current.text == "TWO"
             await pilot.press("c")
             await pilot.press(*"lowercase")
             await pilot.press("ctrl+s")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
@@ -27,6 +28,7 @@ _LOOKS = {
     "context": Style(),
 }
 HIGHLIGHT_CACHE = 4096
+SIDE_BY_SIDE = 100  # Columns of the diff from which old and new are shown beside each other.
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,23 +91,44 @@ class DiffView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lines: list[DiffLine] = []
+        self.rows: list[Row] = []  # What each screen row shows (see _rows_of).
         self.path = ""
-        self.commented: set[int] = set()  # Line indexes with a comment.
+        self.commented: set[int] = set()  # Line numbers (in the new file; the old one
+        # for a deleted line) with a comment.
+        self.side_by_side = False
         self._syntax: Syntax | None = None  # One per file: its lexer is made once.
-        self._highlighted: dict[int, Text] = {}
+        self._highlighted: dict[int, Text] = {}  # By id() of a DiffLine of self.lines.
 
     def show(self, path: str, diff: str) -> None:
         self.path = path
         self.lines = parse_diff(diff)
         self._syntax = _syntax_for(path)
         self._highlighted.clear()
-        self.cursor = next((i for i, line in enumerate(self.lines) if line.kind in _MARKS), 0)
-        self.virtual_size = Size(self.size.width, len(self.lines))
+        self._layout(keep=None)
         self.scroll_to(y=0, animate=False)
+
+    def _layout(self, keep: DiffLine | None) -> None:
+        """Rows for the width: side by side from SIDE_BY_SIDE columns; the cursor stays
+        on ``keep``'s row (else the first line of code)."""
+        self.side_by_side = self.size.width >= SIDE_BY_SIDE
+        self.rows = (
+            _side_by_side(self.lines)
+            if self.side_by_side
+            else [(line, None) for line in self.lines]
+        )
+        index = next(
+            (i for i, row in enumerate(self.rows) if keep is not None and keep in row), None
+        )
+        if index is None:
+            index = next((i for i, row in enumerate(self.rows) if _code(row) is not None), 0)
+        self.set_reactive(DiffView.cursor, index)
+        self.virtual_size = Size(self.size.width, len(self.rows))
         self.refresh()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.lines))
+        if (self.size.width >= SIDE_BY_SIDE) != self.side_by_side:
+            self._layout(keep=self.current)
+        self.virtual_size = Size(self.size.width, len(self.rows))
 
     def watch_cursor(self, old: int, new: int) -> None:
         if new < self.scroll_offset.y:
@@ -115,25 +138,27 @@ class DiffView(ScrollView, can_focus=True):
         self.refresh()
 
     def action_move(self, step: int) -> None:
-        if self.lines:
-            self.cursor = max(0, min(len(self.lines) - 1, self.cursor + step))
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
 
     def action_page(self, direction: int) -> None:
         self.action_move(direction * max(1, self.size.height - 1))
 
     def action_edge(self, end: int) -> None:
-        if self.lines:
-            self.cursor = len(self.lines) - 1 if end else 0
+        if self.rows:
+            self.cursor = len(self.rows) - 1 if end else 0
 
     @property
     def current(self) -> DiffLine | None:
-        return self.lines[self.cursor] if 0 <= self.cursor < len(self.lines) else None
+        """The line of code under the cursor (side by side: the new one, if any)."""
+        if not 0 <= self.cursor < len(self.rows):
+            return None
+        return _code(self.rows[self.cursor])
 
-    def _content(self, index: int) -> Text:
+    def _content(self, line: DiffLine) -> Text:
         """The line's code, highlighted as its file's language (once)."""
-        found = self._highlighted.get(index)
+        found = self._highlighted.get(id(line))
         if found is None:
-            line = self.lines[index]
             if line.kind in _MARKS and self._syntax is not None:
                 found = self._syntax.highlight(inert(line.text, " "))
                 found.rstrip()
@@ -141,30 +166,91 @@ class DiffView(ScrollView, can_focus=True):
                 found = Text(inert(line.text, " "))
             if len(self._highlighted) >= HIGHLIGHT_CACHE:
                 self._highlighted.clear()
-            self._highlighted[index] = found
+            self._highlighted[id(line)] = found
         return found
+
+    def _cell(self, line: DiffLine | None, numbers: str, cursor: bool) -> Text:
+        """One line of code with its gutter: ``numbers`` "both", "old" or "new"."""
+        if line is None:
+            return Text()
+        if line.kind not in _MARKS:
+            text = Text(inert(line.text, " "))
+            text.stylize(_LOOKS[line.kind])
+            return text
+        number = line.new if line.new is not None else line.old
+        shown = {
+            "both": f"{line.old or '':>5} {line.new or '':>5} ",
+            "old": f"{line.old or '':>5} ",
+            "new": f"{line.new or '':>5} ",
+        }[numbers]
+        mark = "●" if number in self.commented else " "
+        gutter = Text(shown + mark + _MARKS[line.kind], style="dim")
+        if cursor:
+            gutter.stylize(Style(reverse=True))
+        text = Text.assemble(gutter, self._content(line))
+        text.stylize(_LOOKS[line.kind])
+        return text
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.size.width
-        if index >= len(self.lines):
+        if index >= len(self.rows):
             return Strip.blank(width)
-        line = self.lines[index]
-        look = _LOOKS[line.kind]
-        gutter = Text(
-            f"{line.old or '':>5} {line.new or '':>5} "
-            + ("●" if index in self.commented else " ")
-            + _MARKS.get(line.kind, ""),
-            style="dim",
-        )
-        row = (
-            Text.assemble(gutter, self._content(index))
-            if line.kind in _MARKS
-            else Text(inert(line.text, " "))
-        )
-        row.stylize(look)
-        if index == self.cursor and self.has_focus:
-            row.stylize(Style(reverse=True), 0, len(gutter))
-        segments = list(row.render(self.app.console))
-        strip = Strip(segments).crop(self.scroll_offset.x, self.scroll_offset.x + width)
-        return strip.extend_cell_length(width, look + Style()).simplify()
+        left, right = self.rows[index]
+        cursor = index == self.cursor and self.has_focus
+        console = self.app.console
+        if not self.side_by_side or (left is not None and left.kind not in _MARKS):
+            text = self._cell(left, "both", cursor)
+            strip = Strip(list(text.render(console)))
+            look = _LOOKS[left.kind] if left is not None else Style()
+            strip = strip.crop(self.scroll_offset.x, self.scroll_offset.x + width)
+            return strip.extend_cell_length(width, look).simplify()
+        half = (width - 1) // 2
+        halves = []
+        for line, numbers, size in ((left, "old", half), (right, "new", width - 1 - half)):
+            text = self._cell(line, numbers, cursor and line is _code((left, right)))
+            strip = Strip(list(text.render(console))).crop(0, size)
+            halves.append(strip.extend_cell_length(size, _LOOKS[line.kind] if line else Style()))
+        rule = Strip([Segment("│", Style(dim=True))])
+        return Strip.join([halves[0], rule, halves[1]]).simplify()
+
+
+Row = tuple[DiffLine | None, DiffLine | None]
+
+
+def _code(row: Row) -> DiffLine | None:
+    """The row's line of code a comment goes on (the new side first)."""
+    left, right = row
+    for line in (right, left):
+        if line is not None and line.kind in _MARKS:
+            return line
+    return None
+
+
+def _side_by_side(lines: list[DiffLine]) -> list[Row]:
+    """Old and new beside each other: context on both sides, a run of deleted lines
+    beside the added lines that follow it; headers and hunks across."""
+    rows: list[Row] = []
+    deleted: list[DiffLine] = []
+    added: list[DiffLine] = []
+
+    def flush() -> None:
+        for n in range(max(len(deleted), len(added))):
+            rows.append(
+                (deleted[n] if n < len(deleted) else None, added[n] if n < len(added) else None)
+            )
+        deleted.clear()
+        added.clear()
+
+    for line in lines:
+        if line.kind == "deleted":
+            if added:
+                flush()
+            deleted.append(line)
+        elif line.kind == "added":
+            added.append(line)
+        else:
+            flush()
+            rows.append((line, line) if line.kind == "context" else (line, None))
+    flush()
+    return rows

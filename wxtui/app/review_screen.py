@@ -92,11 +92,7 @@ class ReviewScreen(Screen[None]):
     def _show(self, path: str) -> None:
         view = self.query_one("#review-diff", DiffView)
         view.show(path, self.review.diff(path))
-        view.commented = {
-            i
-            for i, line in enumerate(view.lines)
-            if any(c.path == path and c.line == (line.new or line.old) for c in self.comments)
-        }
+        view.commented = {c.line for c in self.comments if c.path == path and c.line}
 
     @on(OptionList.OptionHighlighted, "#review-files")
     def _file_chosen(self, event: OptionList.OptionHighlighted) -> None:
@@ -130,11 +126,11 @@ class ReviewScreen(Screen[None]):
             self.notify("Put the cursor on a line of the diff first.", severity="warning")
             return
         number = line.new if line.new is not None else line.old
-        index = view.cursor
 
         def add(text: str) -> None:
             self.comments.append(Comment(view.path, number, text))
-            view.commented.add(index)
+            if number is not None:
+                view.commented.add(number)
             view.refresh()
             self._show_comments()
 
