@@ -345,3 +345,80 @@ def test_a_form_typed_in_one_burst_fills_each_field(tmp_path: Path) -> None:
         assert (project.workspace_path, project.command) == (str(work), "bash")
         (milestone,) = store.list_milestones(project.id)
         assert (milestone.element_name, milestone.prompt) == ("step one", "do the thing")
+
+
+@pytest.mark.parametrize(("columns", "lines"), [(80, 24), (200, 50)])
+def test_a_milestone_reviewed_in_the_installed_app(
+    tmp_path: Path, columns: int, lines: int
+) -> None:
+    """p sends a milestone's prompt to an agent that edits, adds and deletes files; v
+    shows exactly those files; a line comment reaches the agent; a approves. The user's
+    git state is the same before and after."""
+    from tests.integration.test_milestone_review import AGENT, _git, _user_state
+
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    _git(workspace, "init", "-q", "-b", "main")
+    (workspace / "a.txt").write_text("one\ntwo\nthree\n")
+    (workspace / "old.txt").write_text("old\n")
+    _git(workspace, "add", ".")
+    _git(workspace, "-c", "user.email=u@x", "-c", "user.name=u", "commit", "-qm", "init")
+    agent = tmp_path / "agent.sh"
+    agent.write_text(AGENT)
+    agent.chmod(0o755)
+    db = tmp_path / "wxtui.db"
+    with Store.open(db) as store:
+        project = store.add_project("rv", str(workspace), command=str(agent))
+        milestone = store.add_milestone(project.id, "first", prompt="the first")
+    before = _user_state(workspace)
+    app = Tmux(f"review-{columns}")
+    try:
+        app.start(clean_command(program_env(tmp_path), WXTUI, "--db", str(db)), columns, lines)
+        app.wait_for("first")
+        app.keys("j", "p")  # The milestone's prompt: the agent edits.
+        deadline = time.monotonic() + 15
+        while "did the first" not in _host_screen(db):
+            assert time.monotonic() < deadline, "the agent never got the prompt"
+            time.sleep(0.1)
+        app.keys("v")
+        screen = app.wait_for("old.txt")
+        assert "M a.txt" in screen and "A new.txt" in screen and "D old.txt" in screen
+        assert "TWO" in screen
+        app.keys("j", "j")  # Onto "two" (unified) or past "TWO" (side by side): a line.
+        app.keys("c")
+        app.wait_for("Comment on a.txt:")
+        app.keys("looks odd", "C-s")
+        app.wait_for("1 comment(s)")
+        app.keys("s")
+        deadline = time.monotonic() + 15
+        while "got: - a.txt:" not in _host_screen(db):
+            assert time.monotonic() < deadline, "the comment never reached the agent"
+            time.sleep(0.1)
+        app.keys("a")
+        app.wait_for("approved")
+        app.keys("C-q")
+    finally:
+        app.kill()
+        stop_host(host_socket_path(db))
+    with Store.open(db) as store:
+        assert store.get_milestone(milestone.id).status == "completed"
+    assert _user_state(workspace)[1:] == before[1:]
+
+
+def _host_screen(db: Path) -> str:
+    import asyncio
+
+    from tests.integration.test_session_commands import _attach
+    from wxtui.sessions.client import HostUnavailable
+
+    async def read() -> str:
+        try:
+            client, watcher = await _attach(db, "rv")
+        except HostUnavailable:
+            return ""  # Not started yet.
+        try:
+            return watcher.text()
+        finally:
+            await client.close()
+
+    return asyncio.run(read())

@@ -39,6 +39,7 @@ class Comment:
 Sender = Callable[[str], Awaitable[bool]]
 StatusSetter = Callable[[str], None]
 
+MAX_SHOWN_LINES = 50_000  # A diff longer than this is named, not shown (a generated file).
 _STATUS_MARKS = {"added": "A", "modified": "M", "deleted": "D", "renamed": "R"}
 
 
@@ -91,7 +92,17 @@ class ReviewScreen(Screen[None]):
 
     def _show(self, path: str) -> None:
         view = self.query_one("#review-diff", DiffView)
-        view.show(path, self.review.diff(path))
+        change = next((f for f in self.review.changes.files if f.path == path), None)
+        size = (change.added or 0) + (change.deleted or 0) if change else 0
+        if size > MAX_SHOWN_LINES:
+            base = self.review.changes.base[:12]
+            view.show(
+                "",
+                f"{path}: {size} lines changed, too many to show here\n"
+                f"git diff {base} {self.review.target[:12]} -- {path}",
+            )
+        else:
+            view.show(path, self.review.diff(path))
         view.commented = {c.line for c in self.comments if c.path == path and c.line}
 
     @on(OptionList.OptionHighlighted, "#review-files")
