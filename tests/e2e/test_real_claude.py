@@ -300,3 +300,41 @@ async def test_three_claudes_answered_from_the_inbox_across_a_ui_restart(
             assert app.current_project_id is None, "no pane was opened"
             await app.backend.stop_all()
         await wait_until(lambda: processes_of(env["WXTUI_TEST_CLAUDE_RUN"]) == [], 10, "ended")
+
+
+async def test_a_milestone_s_turn_is_recorded_for_its_review(
+    store: Store, tmp_path: Path, workspace: Path
+) -> None:
+    """p on a milestone: its base is the workspace then; Claude writes a file (allowed
+    from the inbox's path); when its turn ends the end is recorded, and the review names
+    exactly that file."""
+    import subprocess
+
+    from wxtui.app.sidebar import NodeRef
+    from wxtui.milestone_changes import changes
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(workspace), *args], check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    (workspace / "README").write_text("hello\n")
+    git("add", ".")
+    git("-c", "user.email=u@x", "-c", "user.name=u", "commit", "-qm", "init")
+    with claude_world(tmp_path, [workspace]) as (_stub, env):
+        project = store.add_project("reviewed", str(workspace))
+        milestone = store.add_milestone(project.id, "write", prompt="WRITE-FILE out.txt")
+        app = make_app(store, environ=env)
+        async with app.run_test(size=(120, 36)):
+            await app.sessions.send_prompt(NodeRef("milestone", milestone.id, project.id))
+            await wait_until(lambda: bool(_waiting(app)), START, "the permission request")
+            request = app.needs()[0].agent.request
+            await app.backend.answer(project.id, request.id, Decision.ALLOW)
+            await wait_until(
+                lambda: milestone.id in store.milestones_ready_for_review(), 30, "the turn ended"
+            )
+            found = changes(workspace, milestone.id)
+            assert found.end is not None, "the end was recorded when the turn ended"
+            assert [f.to_json() for f in found.files] == [
+                {"path": "out.txt", "status": "added", "added": 1, "deleted": 0}
+            ]
+            await app.backend.stop_all()

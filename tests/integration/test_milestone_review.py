@@ -203,11 +203,15 @@ async def test_the_review_screen_lists_the_files_and_sends_line_comments(
             await pilot.press("c")
             await pilot.press(*"lowercase")
             await pilot.press("ctrl+s")
+            await pilot.press("m", "j", "j", "c")  # A range: from TWO to "four".
+            await pilot.press(*"keep")
+            await pilot.press("ctrl+s")
             await pilot.press("s")
             await wait_until(
                 lambda: "got: - a.txt:2: lowercase" in pane_text(app, project.id),
                 message="the comment reached the agent",
             )
+            await wait_until(lambda: "got: - a.txt:2-4: keep" in pane_text(app, project.id))
             await pilot.press("a")  # Approve: completed.
             await wait_until(lambda: store.get_milestone(m1.id).status == "completed")
             assert not isinstance(app.screen, ReviewScreen)

@@ -29,9 +29,11 @@ class Comment:
     path: str | None  # None: on the milestone as a whole.
     line: int | None  # In the new file (the old one for a deleted line).
     text: str
+    last: int | None = None  # The range's last line, for a comment on several.
 
     def prompt_line(self) -> str:
-        where = f"{self.path}:{self.line}" if self.path and self.line else self.path or "overall"
+        lines = f"{self.line}-{self.last}" if self.last and self.last != self.line else self.line
+        where = f"{self.path}:{lines}" if self.path and self.line else self.path or "overall"
         return f"- {where}: {self.text}"
 
 
@@ -48,6 +50,9 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "close", "Close", id="review-close", tooltip="back to the sessions"),
         Binding("c", "comment", "Comment line", id="review-comment", tooltip="comment the line"),
         Binding(
+            "m", "mark", "Mark", id="review-mark", tooltip="mark a line: c then comments the range"
+        ),
+        Binding(
             "C", "comment_all", "Comment", id="review-comment-all", tooltip="a general comment"
         ),
         Binding("s", "send", "Send", id="review-send", tooltip="send the comments to the agent"),
@@ -63,6 +68,7 @@ class ReviewScreen(Screen[None]):
         self._send = send
         self._set_status = set_status
         self.comments: list[Comment] = []
+        self._mark: tuple[str, int] | None = None  # A range's first line (path, number).
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -137,15 +143,30 @@ class ReviewScreen(Screen[None]):
             self.notify("Put the cursor on a line of the diff first.", severity="warning")
             return
         number = line.new if line.new is not None else line.old
+        first, last = number, number
+        if self._mark is not None and self._mark[0] == view.path and number is not None:
+            first, last = sorted((self._mark[1], number))
+        self._mark = None
+        where = f"{first}-{last}" if first != last else f"{first}"
 
         def add(text: str) -> None:
-            self.comments.append(Comment(view.path, number, text))
-            if number is not None:
-                view.commented.add(number)
+            self.comments.append(Comment(view.path, first, text, last))
+            if first is not None and last is not None:
+                view.commented.update(range(first, last + 1))
             view.refresh()
             self._show_comments()
 
-        self._ask(f"Comment on {view.path}:{number}", add)
+        self._ask(f"Comment on {view.path}:{where}", add)
+
+    def action_mark(self) -> None:
+        view = self.query_one("#review-diff", DiffView)
+        line = view.current
+        number = None if line is None else (line.new if line.new is not None else line.old)
+        if number is None:
+            self.notify("Put the cursor on a line of the diff first.", severity="warning")
+            return
+        self._mark = (view.path, number)
+        self.notify(f"Marked {view.path}:{number}: move, then c comments the range.", timeout=3)
 
     def action_comment_all(self) -> None:
         def add(text: str) -> None:
