@@ -354,15 +354,10 @@ def test_a_milestone_reviewed_in_the_installed_app(
     """p sends a milestone's prompt to an agent that edits, adds and deletes files; v
     shows exactly those files; a line comment reaches the agent; a approves. The user's
     git state is the same before and after."""
-    from tests.integration.test_milestone_review import AGENT, _git, _user_state
+    from tests.integration.test_milestone_review import AGENT, _user_state
+    from tests.support.git_repo import repository
 
-    workspace = tmp_path / "ws"
-    workspace.mkdir()
-    _git(workspace, "init", "-q", "-b", "main")
-    (workspace / "a.txt").write_text("one\ntwo\nthree\n")
-    (workspace / "old.txt").write_text("old\n")
-    _git(workspace, "add", ".")
-    _git(workspace, "-c", "user.email=u@x", "-c", "user.name=u", "commit", "-qm", "init")
+    workspace = repository(tmp_path / "ws", {"a.txt": "one\ntwo\nthree\n", "old.txt": "old\n"})
     agent = tmp_path / "agent.sh"
     agent.write_text(AGENT)
     agent.chmod(0o755)

@@ -308,18 +308,11 @@ async def test_a_milestone_s_turn_is_recorded_for_its_review(
     """p on a milestone: its base is the workspace then; Claude writes a file (allowed
     from the inbox's path); when its turn ends the end is recorded, and the review names
     exactly that file."""
-    import subprocess
-
+    from tests.support.git_repo import repository
     from wxtui.app.sidebar import NodeRef
     from wxtui.milestone_changes import changes
 
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-C", str(workspace), *args], check=True, capture_output=True)
-
-    git("init", "-q", "-b", "main")
-    (workspace / "README").write_text("hello\n")
-    git("add", ".")
-    git("-c", "user.email=u@x", "-c", "user.name=u", "commit", "-qm", "init")
+    repository(workspace, {"README": "hello\n"})
     with claude_world(tmp_path, [workspace]) as (_stub, env):
         project = store.add_project("reviewed", str(workspace))
         milestone = store.add_milestone(project.id, "write", prompt="WRITE-FILE out.txt")

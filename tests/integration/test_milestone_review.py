@@ -5,7 +5,6 @@ session host. The user's git state (status, index, stash, branch) is never touch
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 from tests.integration.test_session_commands import _attach
 from tests.support import fails, ok, run, stop_host, wait_until_sync
+from tests.support.git_repo import git, repository
 from wxtui.sessions.host import host_socket_path
 from wxtui.store import Store
 
@@ -30,34 +30,23 @@ done
 """
 
 
-def _git(workspace: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(workspace), *args], capture_output=True, text=True, check=True
-    ).stdout
-
-
 def _user_state(workspace: Path) -> tuple[str, str, str, str]:
     """What the user sees of their repository."""
     return (
-        _git(workspace, "status", "--porcelain=v1", "-uall"),
-        _git(workspace, "stash", "list"),
-        _git(workspace, "branch", "--show-current"),
-        _git(workspace, "diff", "--cached", "--stat"),
+        git(workspace, "status", "--porcelain=v1", "-uall"),
+        git(workspace, "stash", "list"),
+        git(workspace, "branch", "--show-current"),
+        git(workspace, "diff", "--cached", "--stat"),
     )
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
-    workspace = tmp_path / "ws"
-    workspace.mkdir()
-    _git(workspace, "init", "-q", "-b", "main")
-    (workspace / "a.txt").write_text("one\ntwo\nthree\n")
-    (workspace / "old.txt").write_text("old\n")
-    (workspace / "b.txt").write_text("keep\n")
-    _git(workspace, "add", ".")
-    _git(workspace, "-c", "user.email=u@x", "-c", "user.name=u", "commit", "-qm", "init")
+    workspace = repository(
+        tmp_path / "ws", {"a.txt": "one\ntwo\nthree\n", "old.txt": "old\n", "b.txt": "keep\n"}
+    )
     (workspace / "b.txt").write_text("keep\nmine, not the agent's\n")  # The user's own edit.
-    _git(workspace, "add", "b.txt")  # ...staged: the index must stay as it is.
+    git(workspace, "add", "b.txt")  # ...staged: the index must stay as it is.
     agent = tmp_path / "agent.sh"
     agent.write_text(AGENT)
     agent.chmod(0o755)
@@ -117,7 +106,7 @@ def test_each_milestone_reviews_exactly_its_own_changes(world: tuple[Path, Path]
     assert (stash, branch) == (before[1], before[2]) == ("", "main\n")
     assert staged == before[3], "the index is the user's"
     assert (
-        _git(workspace, "for-each-ref", "--format=%(refname)", "refs/heads") == "refs/heads/main\n"
+        git(workspace, "for-each-ref", "--format=%(refname)", "refs/heads") == "refs/heads/main\n"
     )
 
 
@@ -144,7 +133,7 @@ def test_reject_sends_the_comment_to_the_agent_and_approve_completes(
     assert _review(db, "m1")["files"], "an approved milestone keeps its range"
 
     ok(run("milestone", "remove", "m1", db=db))  # Its refs go with it.
-    assert "refs/wxtui" not in _git(workspace, "for-each-ref")
+    assert "refs/wxtui" not in git(workspace, "for-each-ref")
 
 
 def test_review_needs_git_and_a_start(tmp_path: Path, world: tuple[Path, Path]) -> None:

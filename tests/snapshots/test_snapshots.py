@@ -107,23 +107,17 @@ def test_inbox_with_a_long_command_and_an_edit(
 @pytest.mark.parametrize("size", [SMALL, (160, 45)], ids=["80x24", "160x45"])
 def test_review_of_a_milestone(snap_compare, store: Store, tmp_path: Path, size) -> None:
     """The files a milestone changed and the first one's diff, highlighted."""
-    import subprocess
-
+    from tests.support.git_repo import repository
     from wxtui.milestone_changes import snapshot
 
-    workspace = tmp_path / "repo"
-    workspace.mkdir()
-
-    def git(*args: str) -> None:
-        subprocess.run(["git", "-C", str(workspace), *args], check=True, capture_output=True)
-
-    git("init", "-q", "-b", "main")
-    (workspace / "billing.py").write_text(
-        "def total(invoice):\n    return sum(line.amount for line in invoice.lines)\n"
+    workspace = repository(
+        tmp_path / "repo",
+        {
+            "billing.py": "def total(invoice):\n"
+            "    return sum(line.amount for line in invoice.lines)\n",
+            "notes.md": "# Notes\n",
+        },
     )
-    (workspace / "notes.md").write_text("# Notes\n")
-    git("add", ".")
-    git("-c", "user.email=u@x", "-c", "user.name=u", "commit", "-qm", "init")
     project = store.add_project("billing", str(workspace), command="sh -c 'exec cat'")
     milestone = store.add_milestone(project.id, "Round totals")
     snapshot(workspace, milestone.id, "base")
