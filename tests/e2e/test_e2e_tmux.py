@@ -354,13 +354,11 @@ def test_a_milestone_reviewed_in_the_installed_app(
     """p sends a milestone's prompt to an agent that edits, adds and deletes files; v
     shows exactly those files; a line comment reaches the agent; a approves. The user's
     git state is the same before and after."""
-    from tests.integration.test_milestone_review import AGENT, _user_state
-    from tests.support.git_repo import repository
+    from tests.integration.test_milestone_review import _user_state
+    from tests.support.git_repo import editing_agent, repository
 
     workspace = repository(tmp_path / "ws", {"a.txt": "one\ntwo\nthree\n", "old.txt": "old\n"})
-    agent = tmp_path / "agent.sh"
-    agent.write_text(AGENT)
-    agent.chmod(0o755)
+    agent = editing_agent(tmp_path)
     db = tmp_path / "wxtui.db"
     with Store.open(db) as store:
         project = store.add_project("rv", str(workspace), command=str(agent))

@@ -12,22 +12,9 @@ import pytest
 
 from tests.integration.test_session_commands import _attach
 from tests.support import fails, ok, run, stop_host, wait_until_sync
-from tests.support.git_repo import git, repository
+from tests.support.git_repo import editing_agent, git, repository
 from wxtui.sessions.host import host_socket_path
 from wxtui.store import Store
-
-AGENT = """#!/bin/sh
-echo "agent ready"
-while IFS= read -r line; do
-  case "$line" in
-    *first*) printf 'one\\nTWO\\nthree\\nfour\\n' > a.txt; echo new > new.txt; rm -f old.txt
-             echo "did the first";;
-    *second*) echo more >> new.txt; mv b.txt c.txt
-              echo "did the second";;
-    *) echo "got: $line";;
-  esac
-done
-"""
 
 
 def _user_state(workspace: Path) -> tuple[str, str, str, str]:
@@ -47,9 +34,7 @@ def world(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     )
     (workspace / "b.txt").write_text("keep\nmine, not the agent's\n")  # The user's own edit.
     git(workspace, "add", "b.txt")  # ...staged: the index must stay as it is.
-    agent = tmp_path / "agent.sh"
-    agent.write_text(AGENT)
-    agent.chmod(0o755)
+    agent = editing_agent(tmp_path)
     db = tmp_path / "wxtui.db"
     with Store.open(db) as store:
         project = store.add_project("rv", str(workspace), command=str(agent))
