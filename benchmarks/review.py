@@ -87,8 +87,6 @@ def bench_review(report: Report, tmp: Path, runs: int) -> None:
         f"{ms(opened)} / {ms(pct(found['open'], 0.9))}",
         f"the inbox opened p50 {ms(inbox)}",
         f"{opened / inbox:.1f}x",
-        "p90 ≤ 250 ms",
-        pct(found["open"], 0.9) <= 0.25,
     )
     page = statistics.median(found["page"])
     report.record(
@@ -97,6 +95,4 @@ def bench_review(report: Report, tmp: Path, runs: int) -> None:
         f"{ms(page)} / {ms(pct(found['page'], 0.9))}",
         f"the inbox opened p50 {ms(inbox)}",
         f"{page / inbox:.2f}x",
-        "p90 ≤ 33 ms",
-        pct(found["page"], 0.9) <= 0.033,
     )

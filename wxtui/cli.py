@@ -128,7 +128,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "send", help="type TEXT and Enter into the project's session (starting it if needed)"
     )
     send.add_argument("project", help=PROJECT_HELP)
-    send.add_argument("text", help="the prompt")
+    send.add_argument("text", nargs="?", default="", help="the prompt (--milestone: its own)")
+    send.add_argument(
+        "--milestone",
+        help="a milestone of the project: in progress from this prompt, reviewed from here",
+    )
     inbox = commands.add_parser(
         "inbox", help="the agents that need you (as the inbox, F2, shows them); answer them"
     )
@@ -372,7 +376,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             agent = default_agent(args.agent, os.environ, load_checked_config())
             text = getattr(args, "text", "")
-            return session_command(db_path, args.action, args.project, agent, text)
+            milestone = getattr(args, "milestone", None)
+            return session_command(db_path, args.action, args.project, agent, text, milestone)
         if args.group == "milestone" and args.action == "reject":
             return _milestone_reject(db_path, args)
         if args.group == "inbox":

@@ -78,8 +78,9 @@ def test_each_milestone_reviews_exactly_its_own_changes(world: tuple[Path, Path]
     assert "-two\n+TWO\n three\n+four\n" in diff and "+new\n" in diff
     assert "mine, not the agent's" not in diff, "the user's own edit is not the agent's"
 
-    ok(run("milestone", "status", "m2", "in_progress", db=db))  # The next one, in a row.
-    ok(run("session", "send", "rv", "the second", db=db))
+    # The next one, in a row, sent as p sends it: its prompt, in progress from here.
+    ok(run("session", "send", "rv", "--milestone", "m2", db=db))
+    assert "in_progress  m2" in ok(run("milestone", "list", "rv", db=db))
     wait_until_sync(lambda: "did the second" in _screen(db))
     assert _review(db, "m1")["files"] == first["files"], "m1's range ended where m2's began"
     second = _review(db, "m2")["files"]
@@ -124,6 +125,7 @@ def test_reject_sends_the_comment_to_the_agent_and_approve_completes(
 def test_review_needs_git_and_a_start(tmp_path: Path, world: tuple[Path, Path]) -> None:
     db, _workspace = world
     fails(run("milestone", "review", "m1", db=db), "no base snapshot")
+    fails(run("session", "send", "rv", db=db), "nothing to send")
     plain = tmp_path / "plain"
     plain.mkdir()
     with Store.open(db) as store:

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
+from wxtui.errors import InvalidInput
 from wxtui.sessions.client import HostClient, IgnoringSink, connect_or_start
 from wxtui.sessions.host import host_running, host_socket_path
 from wxtui.store import Store
@@ -16,11 +17,27 @@ SessionAction = Literal["start", "stop", "restart", "send"]
 
 
 def session_command(
-    db_path: Path, action: SessionAction, project_ref: str, agent: str | None, text: str = ""
+    db_path: Path,
+    action: SessionAction,
+    project_ref: str,
+    agent: str | None,
+    text: str = "",
+    milestone_ref: str | None = None,
 ) -> int:
+    """``milestone_ref`` (send): a milestone of the project, sent as ``p`` sends it: its
+    prompt unless ``text`` is given, in progress from this prompt, its review's base the
+    workspace now."""
     with Store.open(db_path) as store:
         project = store.find_project(project_ref)
-    print(asyncio.run(_run(db_path, action, project.id, project.name, agent, text)))
+        milestone = store.find_milestone(milestone_ref) if milestone_ref else None
+    if milestone is not None:
+        if milestone.output_project_id != project.id:
+            raise InvalidInput(f"{milestone.element_name} is not a milestone of {project.name}")
+        text = text or milestone.prompt or ""
+    if action == "send" and not text.strip():
+        raise InvalidInput("nothing to send: give TEXT (or a milestone with a prompt)")
+    milestone_id = milestone.id if milestone is not None else None
+    print(asyncio.run(_run(db_path, action, project.id, project.name, agent, text, milestone_id)))
     return 0
 
 
@@ -31,6 +48,7 @@ async def _run(
     name: str,
     agent: str | None,
     text: str,
+    milestone_id: str | None = None,
 ) -> str:
     if action == "stop" and not host_running(host_socket_path(db_path)):
         return f"{name} is not running"
@@ -42,7 +60,7 @@ async def _run(
             await _stop(client, project_id, name)
         created = await _attach(client, project_id, agent)
         if action == "send":
-            await client.send(project_id, text)
+            await client.send(project_id, text, milestone_id)
             return f"sent to {name}"
         pid = await _pid(client, project_id)
         if action == "restart":
