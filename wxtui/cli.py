@@ -13,7 +13,13 @@ from typing import Any
 from wxtui import __version__
 from wxtui.config import Config, ConfigError, config_path, default_agent, load_config, setting_line
 from wxtui.errors import InvalidInput, WxtuiError
-from wxtui.milestone_changes import changes, diff_text, forget, start_range
+from wxtui.milestone_changes import (
+    changes,
+    diff_text,
+    remove_milestone,
+    remove_project,
+    set_status,
+)
 from wxtui.models import MILESTONE_STATUSES, Milestone
 from wxtui.sessions.permission_requests import Decision
 from wxtui.store import Store, default_db_path
@@ -216,7 +222,7 @@ def _project_edit(store: Store, args: argparse.Namespace) -> None:
 
 
 def _project_remove(store: Store, args: argparse.Namespace) -> None:
-    store.remove_project(store.find_project(args.project).id)
+    remove_project(store, store.find_project(args.project).id)
 
 
 def _milestone_add(store: Store, args: argparse.Namespace) -> None:
@@ -240,16 +246,11 @@ def _milestone_edit(store: Store, args: argparse.Namespace) -> None:
 
 
 def _milestone_status(store: Store, args: argparse.Namespace) -> None:
-    milestone = store.find_milestone(args.milestone)
-    if args.status == "in_progress":  # Its work starts: the base of its review.
-        start_range(store, milestone)
-    store.set_milestone_status(milestone.id, args.status)
+    set_status(store, store.find_milestone(args.milestone).id, args.status)
 
 
 def _milestone_remove(store: Store, args: argparse.Namespace) -> None:
-    milestone = store.find_milestone(args.milestone)
-    store.remove_milestone(milestone.id)
-    forget(_workspace(store, milestone), milestone.id)
+    remove_milestone(store, store.find_milestone(args.milestone).id)
 
 
 def _workspace(store: Store, milestone: Milestone) -> Path:
@@ -267,7 +268,7 @@ def _milestone_review(store: Store, args: argparse.Namespace) -> None:
 
 def _milestone_approve(store: Store, args: argparse.Namespace) -> None:
     milestone = store.find_milestone(args.milestone)
-    store.set_milestone_status(milestone.id, "completed")  # Its snapshots are kept.
+    set_status(store, milestone.id, "completed")  # Its snapshots are kept.
     print(f"approved {milestone.element_name}: completed")
 
 
@@ -281,7 +282,7 @@ def _milestone_reject(db_path: Path, args: argparse.Namespace) -> int:
         raise InvalidInput("--comment: what the agent should do differently")
     with Store.open(db_path) as store:
         milestone = store.find_milestone(args.milestone)
-        store.set_milestone_status(milestone.id, "failed")
+        set_status(store, milestone.id, "failed")
     prompt = f"Review of milestone {milestone.element_name!r}: not accepted. {comment}"
     print(f"rejected {milestone.element_name}: failed")
     agent = default_agent(args.agent, os.environ, load_checked_config())

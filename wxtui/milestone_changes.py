@@ -27,6 +27,7 @@ from wxtui.store import Store
 log = logging.getLogger(__name__)
 
 REF_ROOT = "refs/wxtui/milestones"
+MAX_SHOWN_LINES = 50_000  # A file's diff longer than this is named, not shown.
 Edge = Literal["base", "end"]
 ChangeKind = Literal["added", "modified", "deleted", "renamed"]
 _KINDS: Mapping[str, ChangeKind] = {"A": "added", "M": "modified", "D": "deleted", "R": "renamed"}
@@ -112,9 +113,20 @@ def _tree_of_workspace(workspace: Path) -> str:
     its own (the user's index is never read or written)."""
     with tempfile.TemporaryDirectory(prefix="wxtui-index-") as directory:
         env = {"GIT_INDEX_FILE": str(Path(directory) / "index")}
-        top = Path(_git(workspace, "rev-parse", "--show-toplevel").strip())
+        top = _top(workspace)
+        if _git(top, "rev-parse", "--verify", "-q", "HEAD", check=False).strip():
+            _git(top, "read-tree", "HEAD", env=env)  # Tracked files stay tracked (even ignored).
         _git(top, "add", "-A", ".", env=env)
         return _git(top, "write-tree", env=env).strip()
+
+
+def _top(workspace: Path) -> Path:
+    return Path(_git(workspace, "rev-parse", "--show-toplevel").strip())
+
+
+def _scope(workspace: Path) -> str:
+    """The workspace within its repository, as a pathspec (``.`` for the whole)."""
+    return _git(workspace, "rev-parse", "--show-prefix").strip() or "."
 
 
 def snapshot(workspace: Path, milestone_id: str, edge: Edge) -> str:
@@ -145,15 +157,59 @@ def start_range(store: Store, milestone: Milestone) -> None:
     """The milestone's work starts now: its base; and the range of every other milestone
     of the project whose end was not recorded (an agent whose turns wxtui does not see)
     ends here, so milestones in a row each get their own."""
-    workspace = Path(store.get_project(milestone.output_project_id).workspace_path)
+    workspace = _workspace_of(store, milestone)
     commit = record(workspace, milestone.id, "base")
     if commit is None:
         return
+    # Sent again: a new range, from here.
+    _git(workspace, "update-ref", "-d", ref_name(milestone.id, "end"), check=False)
     for other in store.list_milestones(milestone.output_project_id):
-        if other.id == milestone.id or other.status != "in_progress":
+        if other.id == milestone.id:
             continue
         if _resolve(workspace, other.id, "base") and not _resolve(workspace, other.id, "end"):
             _git(workspace, "update-ref", ref_name(other.id, "end"), commit, check=False)
+
+
+def close_range(workspace: Path, milestone_id: str) -> None:
+    """Reviewed (approved or rejected): its range ends now if its end was not recorded
+    (an agent whose turns wxtui does not see), so later work is not counted in it."""
+    try:
+        check_workspace(workspace)
+    except NotAGitWorkspace:
+        return
+    if _resolve(workspace, milestone_id, "base") and not _resolve(workspace, milestone_id, "end"):
+        record(workspace, milestone_id, "end")
+
+
+def set_status(store: Store, milestone_id: str, status: str) -> Milestone:
+    """A milestone's status as the user sets it, with its review's range: in progress
+    starts it, completed or failed (reviewed) ends it."""
+    milestone = store.get_milestone(milestone_id)
+    if status == "in_progress":
+        start_range(store, milestone)
+    elif status in ("completed", "failed"):
+        close_range(_workspace_of(store, milestone), milestone.id)
+    return store.set_milestone_status(milestone.id, status)
+
+
+def remove_milestone(store: Store, milestone_id: str) -> None:
+    """The milestone, and its snapshots' refs."""
+    milestone = store.get_milestone(milestone_id)
+    store.remove_milestone(milestone.id)
+    forget(_workspace_of(store, milestone), milestone.id)
+
+
+def remove_project(store: Store, project_id: str) -> None:
+    """The project, its milestones, and their snapshots' refs."""
+    project = store.get_project(project_id)
+    milestones = store.list_milestones(project.id)
+    store.remove_project(project.id)
+    for milestone in milestones:
+        forget(Path(project.workspace_path), milestone.id)
+
+
+def _workspace_of(store: Store, milestone: Milestone) -> Path:
+    return Path(store.get_project(milestone.output_project_id).workspace_path)
 
 
 def forget(workspace: Path, milestone_id: str) -> None:
@@ -180,25 +236,41 @@ def changes(workspace: Path, milestone_id: str) -> Changes:
 class Review:
     """A milestone's range, fixed when opened (the workspace may move on meanwhile)."""
 
-    workspace: Path
+    top: Path  # The repository's top: file paths are relative to it.
+    scope: str  # The workspace within it.
     changes: Changes
     target: str  # The end's commit, or the tree of the workspace when it was opened.
 
+    def too_big(self, change: FileChange) -> bool:
+        return (change.added or 0) + (change.deleted or 0) > MAX_SHOWN_LINES
+
     def diff(self, path: str | None = None) -> str:
-        """The unified diff of one file (its old path too, for a rename), or of all."""
-        paths: list[str] = []
-        if path is not None:
-            change = next((f for f in self.changes.files if f.path == path), None)
-            paths = ["--", path, *([change.old_path] if change and change.old_path else [])]
-        base = self.changes.base
-        return _git(self.workspace, "diff", "-M", "--no-color", base, self.target, *paths)
+        """The unified diff of one file (its old path too, for a rename), or of all; a
+        file of more than MAX_SHOWN_LINES changed lines is named, with the command that
+        shows it."""
+        changes = [f for f in self.changes.files if path is None or f.path == path]
+        shown = [f for f in changes if not self.too_big(f)]
+        notes = "".join(
+            f"{f.path}: {(f.added or 0) + (f.deleted or 0)} lines changed, too many to show "
+            f"here (git diff {self.changes.base[:12]} {self.target[:12]} -- {f.path})\n"
+            for f in changes
+            if self.too_big(f)
+        )
+        if not shown:
+            return notes
+        paths = [p for f in shown for p in (f.path, f.old_path) if p]
+        text = _git(
+            self.top, "diff", "-M", "--no-color", self.changes.base, self.target, "--", *paths
+        )
+        return notes + text
 
 
 def open_review(workspace: Path, milestone_id: str) -> Review:
     base, end, target = _range(workspace, milestone_id)
-    numstat = _git(workspace, "diff", "--numstat", "-z", "-M", base, target)
-    files = _parse_numstat(numstat, _statuses(workspace, base, target))
-    return Review(workspace, Changes(base, end, files), target)
+    top, scope = _top(workspace), _scope(workspace)
+    numstat = _git(top, "diff", "--numstat", "-z", "-M", base, target, "--", scope)
+    files = _parse_numstat(numstat, _statuses(top, base, target, scope))
+    return Review(top, scope, Changes(base, end, files), target)
 
 
 def diff_text(workspace: Path, milestone_id: str) -> str:
@@ -218,8 +290,10 @@ def _range(workspace: Path, milestone_id: str) -> tuple[str, str | None, str]:
     return base, end, end or _tree_of_workspace(workspace)
 
 
-def _statuses(workspace: Path, base: str, target: str) -> dict[str, tuple[ChangeKind, str | None]]:
-    fields = _git(workspace, "diff", "--name-status", "-z", "-M", base, target).split("\0")
+def _statuses(
+    top: Path, base: str, target: str, scope: str
+) -> dict[str, tuple[ChangeKind, str | None]]:
+    fields = _git(top, "diff", "--name-status", "-z", "-M", base, target, "--", scope).split("\0")
     found: dict[str, tuple[ChangeKind, str | None]] = {}
     index = 0
     while index < len(fields) and fields[index]:

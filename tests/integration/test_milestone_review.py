@@ -200,3 +200,49 @@ def _ref(app, milestone_id: str):
 
     milestone = app.store.get_milestone(milestone_id)
     return NodeRef("milestone", milestone.id, milestone.output_project_id)
+
+
+def test_ranges_follow_a_resend_a_review_and_a_subfolder(tmp_path: Path) -> None:
+    """The workspace a folder of a bigger repository: only its files, diffs included; a
+    reviewed milestone's range ends there; a milestone sent again starts a new one; a
+    huge file is named, not printed; the refs go with the project."""
+    repo = repository(tmp_path / "repo", {"top.txt": "top\n", "ws/x.txt": "x\n"})
+    workspace = repo / "ws"
+    db = tmp_path / "wxtui.db"
+    with Store.open(db) as store:
+        project = store.add_project("sub", str(workspace), command="sh -c 'exec cat'")
+        store.add_milestone(project.id, "m1")
+        store.add_milestone(project.id, "m2")
+    ok(run("milestone", "status", "m1", "in_progress", db=db))
+    (workspace / "x.txt").write_text("x\nmore\n")
+    (repo / "top.txt").write_text("outside the workspace\n")
+    files = _review(db, "m1")["files"]
+    assert files == [{"path": "ws/x.txt", "status": "modified", "added": 1, "deleted": 0}]
+    assert "+more" in ok(run("milestone", "review", "m1", db=db))
+
+    ok(run("milestone", "approve", "m1", db=db))  # Reviewed: its range ends here.
+    ok(run("milestone", "status", "m2", "in_progress", db=db))
+    (workspace / "huge.txt").write_text("line\n" * 50_001)
+    assert _review(db, "m1")["files"] == files, "later work is not m1's"
+    review = ok(run("milestone", "review", "m2", db=db))
+    assert "ws/huge.txt: 50001 lines changed, too many to show here" in review
+    assert review.count("\n") < 10
+
+    ok(run("milestone", "status", "m1", "in_progress", db=db))  # Sent again: from here.
+    assert _review(db, "m1")["files"] == []
+    (workspace / "x.txt").write_text("x\n")
+    assert _review(db, "m1")["files"][0]["deleted"] == 1
+
+    assert "refs/wxtui" in git(repo, "for-each-ref")
+    ok(run("project", "remove", "sub", db=db))
+    assert "refs/wxtui" not in git(repo, "for-each-ref")
+
+
+def test_a_comment_says_which_file_version_its_lines_are_in() -> None:
+    from wxtui.app.review_screen import Comment
+
+    assert Comment("a.txt", 2, "why", old=True).prompt_line() == (
+        "- a.txt:2 (before the change): why"
+    )
+    assert Comment("a.txt", 2, "ok", last=4).prompt_line() == "- a.txt:2-4: ok"
+    assert Comment(None, None, "all good").prompt_line() == "- overall: all good"

@@ -40,6 +40,7 @@ def repository(workspace: Path, files: dict[str, str]) -> Path:
     workspace.mkdir(parents=True, exist_ok=True)
     git(workspace, "init", "-q", "-b", "main")
     for name, text in files.items():
+        (workspace / name).parent.mkdir(parents=True, exist_ok=True)
         (workspace / name).write_text(text)
     git(workspace, "add", ".")
     git(workspace, "-c", "user.email=u@x", "-c", "user.name=u", "commit", "-qm", "init")

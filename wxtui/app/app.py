@@ -47,6 +47,7 @@ from wxtui.app.ui_state import UiStateFile
 from wxtui.config import Config, default_agent, save_theme
 from wxtui.errors import WxtuiError
 from wxtui.milestone_changes import open_review
+from wxtui.milestone_changes import set_status as set_milestone_status
 from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.permission_requests import Decision
 from wxtui.store import Store
@@ -524,7 +525,7 @@ class WxtuiApp(App[int]):
             return await self.sessions.prompt(project_id, text, None)
 
         def set_status(status: str) -> None:
-            self.forms.guarded(lambda: store.set_milestone_status(milestone.id, status))
+            self.forms.guarded(lambda: set_milestone_status(store, milestone.id, status))
             self.reload()
 
         self.push_screen(ReviewScreen(milestone.element_name, review, send, set_status))

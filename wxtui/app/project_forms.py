@@ -17,6 +17,8 @@ from wxtui.app.dialogs import (
     edit_project_form,
 )
 from wxtui.errors import NotFound, WxtuiError
+from wxtui.milestone_changes import remove_milestone, remove_project
+from wxtui.milestone_changes import set_status as set_milestone_status
 from wxtui.text import inert
 
 if TYPE_CHECKING:
@@ -114,9 +116,9 @@ class ProjectForms:
                 return
             if ref.kind == "project":
                 await app.sessions.end(ref.id)
-                self.guarded(lambda: app.store.remove_project(ref.id))
+                self.guarded(lambda: remove_project(app.store, ref.id))
             else:
-                self.guarded(lambda: app.store.remove_milestone(ref.id))
+                self.guarded(lambda: remove_milestone(app.store, ref.id))
             app.reload()
 
         app.push_screen(ConfirmDialog(question), confirmed)
@@ -133,7 +135,7 @@ class ProjectForms:
 
         def chosen(status: str | None) -> None:
             if status:
-                self.guarded(lambda: app.store.set_milestone_status(ref.id, status))
+                self.guarded(lambda: set_milestone_status(app.store, ref.id, status))
                 app.reload()
 
         app.push_screen(StatusDialog(inert(milestone.element_name), milestone.status), chosen)

@@ -30,18 +30,19 @@ class Comment:
     line: int | None  # In the new file (the old one for a deleted line).
     text: str
     last: int | None = None  # The range's last line, for a comment on several.
+    old: bool = False  # Numbered in the file before the change (deleted lines).
 
     def prompt_line(self) -> str:
         lines = f"{self.line}-{self.last}" if self.last and self.last != self.line else self.line
         where = f"{self.path}:{lines}" if self.path and self.line else self.path or "overall"
-        return f"- {where}: {self.text}"
+        before = " (before the change)" if self.old and self.path else ""
+        return f"- {where}{before}: {self.text}"
 
 
 # What the screen asks of the app: the prompt sent (True once it went in), the status set.
 Sender = Callable[[str], Awaitable[bool]]
 StatusSetter = Callable[[str], None]
 
-MAX_SHOWN_LINES = 50_000  # A diff longer than this is named, not shown (a generated file).
 _STATUS_MARKS = {"added": "A", "modified": "M", "deleted": "D", "renamed": "R"}
 
 
@@ -68,7 +69,8 @@ class ReviewScreen(Screen[None]):
         self._send = send
         self._set_status = set_status
         self.comments: list[Comment] = []
-        self._mark: tuple[str, int] | None = None  # A range's first line (path, number).
+        # A range's first line: (path, number, numbered before the change).
+        self._mark: tuple[str, int, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,14 +101,8 @@ class ReviewScreen(Screen[None]):
     def _show(self, path: str) -> None:
         view = self.query_one("#review-diff", DiffView)
         change = next((f for f in self.review.changes.files if f.path == path), None)
-        size = (change.added or 0) + (change.deleted or 0) if change else 0
-        if size > MAX_SHOWN_LINES:
-            base = self.review.changes.base[:12]
-            view.show(
-                "",
-                f"{path}: {size} lines changed, too many to show here\n"
-                f"git diff {base} {self.review.target[:12]} -- {path}",
-            )
+        if change is not None and self.review.too_big(change):
+            view.show("", self.review.diff(path))  # Named, with the command that shows it.
         else:
             view.show(path, self.review.diff(path))
         view.commented = {c.line for c in self.comments if c.path == path and c.line}
@@ -142,15 +138,19 @@ class ReviewScreen(Screen[None]):
         if line is None or line.kind not in ("added", "deleted", "context"):
             self.notify("Put the cursor on a line of the diff first.", severity="warning")
             return
-        number = line.new if line.new is not None else line.old
+        old = line.new is None  # A deleted line: only the old file has it.
+        number = line.old if old else line.new
         first, last = number, number
-        if self._mark is not None and self._mark[0] == view.path and number is not None:
-            first, last = sorted((self._mark[1], number))
+        mark = self._mark
+        if mark is not None and mark[:1] == (view.path,) and mark[2] == old and number:
+            first, last = sorted((mark[1], number))  # One numbering: old or new.
         self._mark = None
         where = f"{first}-{last}" if first != last else f"{first}"
+        if old:
+            where += " (before the change)"
 
         def add(text: str) -> None:
-            self.comments.append(Comment(view.path, first, text, last))
+            self.comments.append(Comment(view.path, first, text, last, old))
             if first is not None and last is not None:
                 view.commented.update(range(first, last + 1))
             view.refresh()
@@ -162,10 +162,10 @@ class ReviewScreen(Screen[None]):
         view = self.query_one("#review-diff", DiffView)
         line = view.current
         number = None if line is None else (line.new if line.new is not None else line.old)
-        if number is None:
+        if line is None or number is None:
             self.notify("Put the cursor on a line of the diff first.", severity="warning")
             return
-        self._mark = (view.path, number)
+        self._mark = (view.path, number, line.new is None)
         self.notify(f"Marked {view.path}:{number}: move, then c comments the range.", timeout=3)
 
     def action_comment_all(self) -> None:
