@@ -49,12 +49,17 @@ _STATUS_MARKS = {"added": "A", "modified": "M", "deleted": "D", "renamed": "R"}
 class ReviewScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="review-close", tooltip="back to the sessions"),
-        Binding("c", "comment", "Comment line", id="review-comment", tooltip="comment the line"),
+        Binding("c", "comment", "Comment", id="review-comment", tooltip="comment the line"),
         Binding(
-            "m", "mark", "Mark", id="review-mark", tooltip="mark a line: c then comments the range"
+            "m",
+            "mark",
+            "Mark",
+            id="review-mark",
+            tooltip="mark a line: c then comments the range",
+            show=False,
         ),
         Binding(
-            "C", "comment_all", "Comment", id="review-comment-all", tooltip="a general comment"
+            "C", "comment_all", "Overall", id="review-comment-all", tooltip="a general comment"
         ),
         Binding("s", "send", "Send", id="review-send", tooltip="send the comments to the agent"),
         Binding("a", "approve", "Approve", id="review-approve", tooltip="completed"),
