@@ -31,6 +31,7 @@ HOOKS: dict = {}
 SESSION = {"id": ""}
 DIALOG: dict = {}  # The request the dialog shows: {"tool", "input"}; empty when none.
 LOCK = threading.Lock()
+EVENT_LINES = frozenset({"clear", "nested", "tool-done", "other-tool-done", "fail"})
 LAST: dict = {"tool": "Bash", "input": {}}  # The last tool asked for (tool-done reports it).
 TOOLS = {
     "permission": ("Bash", {"command": "rm -rf build", "description": "Clean"}),
@@ -215,7 +216,8 @@ def main() -> int:
         print(f"echo: {shown}", flush=True)  # control characters in caret form, as received
         if answer_in_dialog(line):
             continue
-        if line.strip() and line not in ("clear", "nested"):  # As Claude, for any prompt.
+        # As Claude, for any prompt (the other commands stand for events, not prompts).
+        if line.strip() and line not in EVENT_LINES:
             fire("UserPromptSubmit", prompt=line.removeprefix("prompt "))
         if line in TOOLS:
             ask_permission(*TOOLS[line])
