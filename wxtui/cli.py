@@ -19,8 +19,9 @@ from wxtui.milestone_changes import (
     remove_milestone,
     remove_project,
     set_status,
+    workspace_of,
 )
-from wxtui.models import MILESTONE_STATUSES, Milestone
+from wxtui.models import MILESTONE_STATUSES
 from wxtui.sessions.permission_requests import Decision
 from wxtui.store import Store, default_db_path
 
@@ -253,13 +254,9 @@ def _milestone_remove(store: Store, args: argparse.Namespace) -> None:
     remove_milestone(store, store.find_milestone(args.milestone).id)
 
 
-def _workspace(store: Store, milestone: Milestone) -> Path:
-    return Path(store.get_project(milestone.output_project_id).workspace_path)
-
-
 def _milestone_review(store: Store, args: argparse.Namespace) -> None:
     milestone = store.find_milestone(args.milestone)
-    workspace = _workspace(store, milestone)
+    workspace = workspace_of(store, milestone)
     if args.json:
         _print_json(changes(workspace, milestone.id).to_json())
     else:

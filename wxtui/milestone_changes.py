@@ -157,7 +157,7 @@ def start_range(store: Store, milestone: Milestone) -> None:
     """The milestone's work starts now: its base; and the range of every other milestone
     of the project whose end was not recorded (an agent whose turns wxtui does not see)
     ends here, so milestones in a row each get their own."""
-    workspace = _workspace_of(store, milestone)
+    workspace = workspace_of(store, milestone)
     commit = record(workspace, milestone.id, "base")
     if commit is None:
         return
@@ -188,7 +188,7 @@ def set_status(store: Store, milestone_id: str, status: str) -> Milestone:
     if status == "in_progress":
         start_range(store, milestone)
     elif status in ("completed", "failed"):
-        close_range(_workspace_of(store, milestone), milestone.id)
+        close_range(workspace_of(store, milestone), milestone.id)
     return store.set_milestone_status(milestone.id, status)
 
 
@@ -196,7 +196,7 @@ def remove_milestone(store: Store, milestone_id: str) -> None:
     """The milestone, and its snapshots' refs."""
     milestone = store.get_milestone(milestone_id)
     store.remove_milestone(milestone.id)
-    forget(_workspace_of(store, milestone), milestone.id)
+    forget(workspace_of(store, milestone), milestone.id)
 
 
 def remove_project(store: Store, project_id: str) -> None:
@@ -208,7 +208,8 @@ def remove_project(store: Store, project_id: str) -> None:
         forget(Path(project.workspace_path), milestone.id)
 
 
-def _workspace_of(store: Store, milestone: Milestone) -> Path:
+def workspace_of(store: Store, milestone: Milestone) -> Path:
+    """The workspace of the milestone's project."""
     return Path(store.get_project(milestone.output_project_id).workspace_path)
 
 

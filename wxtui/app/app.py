@@ -8,7 +8,6 @@ import os
 import signal
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 from typing import ClassVar
 
 from textual import events, on
@@ -46,7 +45,7 @@ from wxtui.app.textual_internals import (
 from wxtui.app.ui_state import UiStateFile
 from wxtui.config import Config, default_agent, save_theme
 from wxtui.errors import WxtuiError
-from wxtui.milestone_changes import open_review
+from wxtui.milestone_changes import open_review, workspace_of
 from wxtui.milestone_changes import set_status as set_milestone_status
 from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.permission_requests import Decision
@@ -508,15 +507,13 @@ class WxtuiApp(App[int]):
         """A milestone's review: what its agent changed (git), comments, approve, reject."""
         store = self.store
         found = self.forms.guarded(
-            lambda: (store.get_milestone(milestone_id), store.get_project(project_id))
+            lambda: (milestone := store.get_milestone(milestone_id), workspace_of(store, milestone))
         )
         if found is None:
             return
-        milestone, project = found
+        milestone, workspace = found
         try:
-            review = await asyncio.to_thread(
-                open_review, Path(project.workspace_path), milestone.id
-            )
+            review = await asyncio.to_thread(open_review, workspace, milestone.id)
         except WxtuiError as error:
             self.notify(str(error), severity="warning")
             return

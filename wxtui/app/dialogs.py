@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from wxtui.errors import WxtuiError
+from wxtui.errors import InvalidInput, WxtuiError
 from wxtui.models import MILESTONE_STATUSES, Milestone, OutputProject
 from wxtui.store import Store
 
@@ -114,6 +114,19 @@ class FormDialog(ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def text_dialog(title: str, label: str, what: str, ok_label: str = "Save") -> FormDialog:
+    """A one-line form dismissed with its text, stripped; empty is refused ("type the
+    ``what``, or esc to cancel")."""
+
+    def text(values: dict[str, str]) -> str:
+        value = values["text"].strip()
+        if not value:
+            raise InvalidInput(f"type the {what}, or esc to cancel")
+        return value
+
+    return FormDialog(title, [Field("text", label)], text, ok_label=ok_label)
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -17,9 +17,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wxtui.app.dialogs import Field, FormDialog
+from wxtui.app.dialogs import text_dialog
 from wxtui.app.diff_view import DiffView
-from wxtui.errors import InvalidInput
 from wxtui.milestone_changes import Review
 from wxtui.text import inert
 
@@ -125,17 +124,11 @@ class ReviewScreen(Screen[None]):
         self.dismiss(None)
 
     def _ask(self, title: str, then: Callable[[str], None], label: str = "Comment") -> None:
-        def text(values: dict[str, str]) -> str:
-            value = values["text"].strip()
-            if not value:
-                raise InvalidInput("type the comment, or esc to cancel")
-            return value
-
         def done(value: str | None) -> None:
             if value:
                 then(value)
 
-        self.app.push_screen(FormDialog(title, [Field("text", label)], text), done)
+        self.app.push_screen(text_dialog(title, label, "comment"), done)
 
     def action_comment(self) -> None:
         view = self.query_one("#review-diff", DiffView)

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from wxtui.app.dialogs import Field, FormDialog
+from wxtui.app.dialogs import text_dialog
 from wxtui.app.sidebar import FilterBox, ProjectTree
 from wxtui.app.ui_state import (
     MAX_SIDEBAR,
@@ -19,7 +19,6 @@ from wxtui.app.ui_state import (
     UiStateFile,
     default_sidebar_width,
 )
-from wxtui.errors import InvalidInput
 
 if TYPE_CHECKING:
     from wxtui.app.app import WxtuiApp
@@ -215,21 +214,12 @@ class Sidebar(Vertical):
             return
         name = self._app.project_name(project_id)
 
-        def prompt_text(values: dict[str, str]) -> str:
-            text = values["prompt"].strip()
-            if not text:
-                raise InvalidInput("type the prompt, or esc to cancel")
-            return text
-
         async def send(text: str | None) -> None:
             if text:
                 await self._app.sessions.prompt(project_id, text)
 
-        dialog = FormDialog(
-            f"Prompt for {name}",
-            [Field("prompt", "Sent as if typed in its pane, then enter")],
-            prompt_text,
-            ok_label="Send",
+        dialog = text_dialog(
+            f"Prompt for {name}", "Sent as if typed in its pane, then enter", "prompt", "Send"
         )
         self.app.push_screen(dialog, send)
 
