@@ -112,6 +112,7 @@ class WxtuiApp(App[int]):
         toggle = effective_key(PASS_KEYS_BINDING, self.config.keys)
         self.pass_toggle_keys = frozenset(k.strip() for k in toggle.split(",") if k.strip())
         self.passing_keys = False
+        self._inbox_key = key_display(effective_key(INBOX_BINDING, self.config.keys))
         if title_suffix:
             self.title = f"wxtui {title_suffix}"
         self._base_title = self.title
@@ -274,8 +275,7 @@ class WxtuiApp(App[int]):
         panes = self._panes.panes()
         needing = [p for p in panes if p.urgency is not None or p.needs_attention]
         asking = sum(1 for p in needing if p.agent is not None and p.agent.request is not None)
-        inbox_key = key_display(effective_key(INBOX_BINDING, self.config.keys))
-        self._sidebar.show_waiting(asking, len(needing) - asking, inbox_key)
+        self._sidebar.show_waiting(asking, len(needing) - asking, self._inbox_key)
         self._update_title()
 
     def _update_title(self) -> None:
