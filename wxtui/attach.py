@@ -15,12 +15,11 @@ import signal
 import sys
 import termios
 import tty
-from pathlib import Path
 
 from wxtui.errors import WxtuiError
 from wxtui.sessions.agent_state import AgentStatus
-from wxtui.sessions.client import HostClient, connect_or_start
-from wxtui.store import Store
+from wxtui.sessions.client import HostClient
+from wxtui.sessions.machines import Machine
 from wxtui.terminal.emulator import TerminalEmulator
 from wxtui.terminal.snapshot import RESET_MODES, Snapshot, repaint
 from wxtui.text import inert
@@ -108,38 +107,45 @@ class _Terminal:
         pass
 
 
-def run_attach(db_path: Path, project_ref: str, agent: str | None) -> int:
+def run_attach(machine: Machine, project_ref: str) -> int:
     if not os.isatty(0) or not os.isatty(1):
         raise WxtuiError("attach needs a terminal (stdin and stdout)")
-    with Store.open(db_path) as store:
-        project = store.find_project(project_ref)
-    saved = termios.tcgetattr(0)
-    # The way out, said before the session's screen covers it, and in the window title
-    # (and the terminal's title stack) for as long as it is attached, as tmux's status
-    # line would.
-    hint = f"wxtui: {inert(project.name)} (ctrl+] detaches)"
-    print(f"{hint}; attaching...", file=sys.stderr, flush=True)
-    os.write(1, f"\x1b[22;0t\x1b]2;{hint}\x07".encode())
-    try:
-        tty.setraw(0, termios.TCSANOW)  # Keys typed ahead are kept.
-        reason = asyncio.run(_attached(db_path, project.id, agent, hint))
-    finally:
-        termios.tcsetattr(0, termios.TCSADRAIN, saved)
-        rows = _Terminal.size()[0]  # The status line goes, and scrolling is whole again.
-        os.write(1, f"\x1b7\x1b[{rows};1H\x1b[2K\x1b[r\x1b8{RESTORE}\x1b[23;0t".encode())
+    reason = asyncio.run(_connect_and_attach(machine, project_ref))
     print(f"wxtui: {reason}", file=sys.stderr)
     return 0
 
 
-async def _attached(db_path: Path, project_id: str, agent: str | None, hint: str) -> str:
-    loop = asyncio.get_running_loop()
-    client = await connect_or_start(db_path, agent=agent)
-    if not client.same_version:
+async def _connect_and_attach(machine: Machine, project_ref: str) -> str:
+    """Reach the machine's host (ssh may ask for a password on this terminal first),
+    then hand the terminal to the session until it detaches."""
+    client = await machine.connect()
+    try:
+        if not client.same_version and not machine.label:
+            raise WxtuiError(
+                f"the session host runs {client.other_version}; "
+                "`wxtui host stop` ends it (its agents too), then attach again"
+            )
+        project = await machine.find_project(client, project_ref)
+        # The way out, said before the session's screen covers it, and in the window
+        # title (and the terminal's title stack) for as long as it is attached, as
+        # tmux's status line would.
+        hint = f"wxtui: {inert(machine.label + project.name)} (ctrl+] detaches)"
+        print(f"{hint}; attaching...", file=sys.stderr, flush=True)
+        os.write(1, f"\x1b[22;0t\x1b]2;{hint}\x07".encode())
+        saved = termios.tcgetattr(0)
+        try:
+            tty.setraw(0, termios.TCSANOW)  # Keys typed ahead are kept.
+            return await _attached(client, machine, project.id, hint)
+        finally:
+            termios.tcsetattr(0, termios.TCSADRAIN, saved)
+            rows = _Terminal.size()[0]  # The status line goes, and scrolling is whole again.
+            os.write(1, f"\x1b7\x1b[{rows};1H\x1b[2K\x1b[r\x1b8{RESTORE}\x1b[23;0t".encode())
+    finally:
         await _close(client)
-        raise WxtuiError(
-            f"the session host runs {client.other_version}; "
-            "`wxtui host stop` ends it (its agents too), then attach again"
-        )
+
+
+async def _attached(client: HostClient, machine: Machine, project_id: str, hint: str) -> str:
+    loop = asyncio.get_running_loop()
     terminal = _Terminal(1, hint)
 
     def on_resize() -> None:
@@ -162,7 +168,13 @@ async def _attached(db_path: Path, project_id: str, agent: str | None, hint: str
 
     try:
         client.resize(project_id, *terminal.session_size())  # A running one redraws.
-        await client.start(project_id, terminal, *terminal.session_size())
+        await client.start(
+            project_id,
+            terminal,
+            *terminal.session_size(),
+            agent=machine.agent,
+            environ=machine.environ,
+        )
         loop.add_reader(0, on_input)
         loop.add_signal_handler(signal.SIGWINCH, on_resize)
         waits = [loop.create_task(terminal.ended.wait()), loop.create_task(client.closed.wait())]
@@ -174,7 +186,6 @@ async def _attached(db_path: Path, project_id: str, agent: str | None, hint: str
         with contextlib.suppress(Exception):
             loop.remove_reader(0)
             loop.remove_signal_handler(signal.SIGWINCH)
-        await _close(client)
 
 
 async def _close(client: HostClient) -> None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from wxtui import __version__
 from wxtui.config import Config, ConfigError, config_path, default_agent, load_config, setting_line
@@ -22,6 +20,7 @@ from wxtui.milestone_changes import (
     workspace_of,
 )
 from wxtui.models import MILESTONE_STATUSES
+from wxtui.printing import print_json, print_sessions, print_table
 from wxtui.sessions.permission_requests import Decision
 from wxtui.store import Store, default_db_path
 
@@ -33,6 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 PROJECT_HELP = "project id or exact name"
+REMOTE_HELP = "on this remote (see wxtui remote list)"
 MILESTONE_HELP = "milestone id, or its name (unique, or given as PROJECT/NAME)"
 
 
@@ -52,9 +52,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help="the TUI on a throwaway demo workspace")
 
-    host = commands.add_parser(
+    host_parser = commands.add_parser(
         "host", help="the session host that keeps agents running (alone: run it here)"
-    ).add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    )
+    host_parser.add_argument(
+        "--stdio",
+        action="store_true",
+        help="speak to this machine's host on stdin and stdout (a remote's command runs this)",
+    )
+    host = host_parser.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     hstatus = host.add_parser("status", help="the host's pid, version and sessions")
     hstatus.add_argument("--json", action="store_true", help="machine-readable output")
     host.add_parser("stop", help="stop every session (conversations are kept) and the host")
@@ -62,7 +68,22 @@ def _build_parser() -> argparse.ArgumentParser:
     attach = commands.add_parser(
         "attach", help="a project's session in this terminal (ctrl+] detaches)"
     )
-    attach.add_argument("project", help=PROJECT_HELP)
+    attach.add_argument("project", help=PROJECT_HELP + " (REMOTE:PROJECT: on that remote)")
+    attach.add_argument("--remote", metavar="NAME", help=REMOTE_HELP)
+
+    remote = commands.add_parser(
+        "remote", help="other machines' agents, reached through a command (ssh)"
+    ).add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=_Parser)
+    radd = remote.add_parser(
+        "add", help="add a remote: wxtui remote add NAME -- ssh -T HOST wxtui host --stdio"
+    )
+    radd.add_argument("name", help="the machine's name here (letters, digits, _ . -)")
+    radd.add_argument("command", nargs=argparse.REMAINDER, help="after --: the command")
+    rlist = remote.add_parser("list", help="the remotes, and with --check whether they answer")
+    rlist.add_argument("--check", action="store_true", help="connect to each and say how")
+    rlist.add_argument("--json", action="store_true")
+    rremove = remote.add_parser("remove", help="forget a remote (nothing there changes)")
+    rremove.add_argument("name")
 
     project = commands.add_parser("project", help="manage projects").add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
@@ -71,6 +92,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add.add_argument("name", help="the project's name (unique, any Unicode)")
     add.add_argument("--dir", default=".", help="workspace directory (default: current)")
     add.add_argument("--command", default="", help="agent command line for this project")
+    add.add_argument("--remote", metavar="NAME", help=REMOTE_HELP + " (--dir: a path there)")
     listing = project.add_parser("list", help="list projects")
     listing.add_argument("--json", action="store_true")
     show = project.add_parser("show", help="show one project and its milestones")
@@ -130,11 +152,14 @@ def _build_parser() -> argparse.ArgumentParser:
         ("stop", "stop the project's session (its conversation is kept)"),
         ("restart", "stop the project's session and start it again, resuming"),
     ):
-        session.add_parser(action, help=what).add_argument("project", help=PROJECT_HELP)
+        acting = session.add_parser(action, help=what)
+        acting.add_argument("project", help=PROJECT_HELP)
+        acting.add_argument("--remote", metavar="NAME", help=REMOTE_HELP)
     send = session.add_parser(
         "send", help="type TEXT and Enter into the project's session (starting it if needed)"
     )
     send.add_argument("project", help=PROJECT_HELP)
+    send.add_argument("--remote", metavar="NAME", help=REMOTE_HELP)
     send.add_argument("text", nargs="?", default="", help="the prompt (--milestone: its own)")
     send.add_argument(
         "--milestone",
@@ -161,6 +186,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     slist = session.add_parser("list", help="the stored conversation of every project")
     slist.add_argument("--json", action="store_true")
+    slist.add_argument("--remote", metavar="NAME", help=REMOTE_HELP)
     forget = session.add_parser("forget", help="the next start is a fresh conversation")
     forget.add_argument("project", help=PROJECT_HELP)
     history = session.add_parser(
@@ -174,19 +200,6 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False))
-
-
-def _print_table(rows: list[tuple[str, ...]]) -> None:
-    if not rows:
-        return
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        print("  ".join([*cells, row[-1]]))
-
-
 def _project_add(store: Store, args: argparse.Namespace) -> None:
     print(store.add_project(args.name, args.dir, args.command).id)
 
@@ -194,25 +207,25 @@ def _project_add(store: Store, args: argparse.Namespace) -> None:
 def _project_list(store: Store, args: argparse.Namespace) -> None:
     projects = store.list_projects()
     if args.json:
-        _print_json([p.to_dict() for p in projects])
+        print_json([p.to_dict() for p in projects])
         return
     if not projects:
         print("no projects (add one with: wxtui project add NAME --dir PATH)")
         return
     header = ("ID", "STATUS", "NAME", "WORKSPACE")
-    _print_table([header, *((p.id, p.status, p.name, p.workspace_path) for p in projects)])
+    print_table([header, *((p.id, p.status, p.name, p.workspace_path) for p in projects)])
 
 
 def _project_show(store: Store, args: argparse.Namespace) -> None:
     project = store.find_project(args.project)
     milestones = store.list_milestones(project.id)
     if args.json:
-        _print_json({**project.to_dict(), "milestones": [m.to_dict() for m in milestones]})
+        print_json({**project.to_dict(), "milestones": [m.to_dict() for m in milestones]})
         return
     for key, value in project.to_dict().items():
         print(f"{key + ':':<19}{'' if value is None else value}")
     print("milestones:")
-    _print_table([("  " + m.id, m.status, m.element_name) for m in milestones])
+    print_table([("  " + m.id, m.status, m.element_name) for m in milestones])
 
 
 def _project_edit(store: Store, args: argparse.Namespace) -> None:
@@ -234,9 +247,9 @@ def _milestone_add(store: Store, args: argparse.Namespace) -> None:
 def _milestone_list(store: Store, args: argparse.Namespace) -> None:
     milestones = store.list_milestones(store.find_project(args.project).id)
     if args.json:
-        _print_json([m.to_dict() for m in milestones])
+        print_json([m.to_dict() for m in milestones])
         return
-    _print_table([(m.id, m.status, m.element_name) for m in milestones])
+    print_table([(m.id, m.status, m.element_name) for m in milestones])
 
 
 def _milestone_edit(store: Store, args: argparse.Namespace) -> None:
@@ -258,7 +271,7 @@ def _milestone_review(store: Store, args: argparse.Namespace) -> None:
     milestone = store.find_milestone(args.milestone)
     workspace = workspace_of(store, milestone)
     if args.json:
-        _print_json(changes(workspace, milestone.id).to_json())
+        print_json(changes(workspace, milestone.id).to_json())
     else:
         sys.stdout.write(diff_text(workspace, milestone.id))
 
@@ -282,44 +295,23 @@ def _milestone_reject(db_path: Path, args: argparse.Namespace) -> int:
         set_status(store, milestone.id, "failed")
     prompt = f"Review of milestone {milestone.element_name!r}: not accepted. {comment}"
     print(f"rejected {milestone.element_name}: failed")
+    from wxtui.sessions.machines import LocalMachine
+
     agent = default_agent(args.agent, os.environ, load_checked_config())
-    return session_command(db_path, "send", milestone.output_project_id, agent, prompt)
+    machine = LocalMachine(db_path, agent)
+    return session_command(machine, "send", milestone.output_project_id, prompt)
 
 
 def _session_list(store: Store, args: argparse.Namespace) -> None:
-    states = store.agent_states()
-    rows = [
-        {
-            "output_project_id": p.id,
-            "name": p.name,
-            "claude_session_id": p.claude_session_id,
-            "state": states.get(p.id, ("not-started", ""))[0],
-            "reason": states.get(p.id, ("not-started", ""))[1],
-        }
-        for p in store.list_projects()
-    ]
-    if args.json:
-        _print_json(rows)
-        return
-    _print_table(
-        [
-            (
-                str(r["output_project_id"]),
-                r["claude_session_id"] or "-",
-                str(r["state"]),
-                str(r["name"]),
-            )
-            for r in rows
-        ]
-    )
+    print_sessions(store.list_projects(), store.agent_states(), as_json=args.json)
 
 
 def _session_history(store: Store, args: argparse.Namespace) -> None:
     history = store.conversation_history(store.find_project(args.project).id)
     if args.json:
-        _print_json([c.to_dict() for c in history])
+        print_json([c.to_dict() for c in history])
         return
-    _print_table([(c.at, c.source, c.claude_session_id) for c in history])
+    print_table([(c.at, c.source, c.claude_session_id) for c in history])
 
 
 def _session_use(store: Store, args: argparse.Namespace) -> None:
@@ -364,18 +356,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_demo(agent=args.agent)
         if args.group == "config":
             return _config(args.action)
+        if args.group == "remote":
+            from wxtui.remote_commands import remote_command
+
+            return remote_command(config_path(os.environ), args)
+        if getattr(args, "remote", None) is not None:
+            from wxtui.remote_commands import on_remote
+
+            return on_remote(config_path(os.environ), args)
+        if args.group == "attach" and ":" in args.project:
+            from wxtui.remote_commands import on_remote
+
+            args.remote, _colon, args.project = args.project.partition(":")
+            return on_remote(config_path(os.environ), args)
         db_path = default_db_path(args.db, os.environ)
         if args.group is None:
             return _run_tui(db_path, args.agent, args.open)
         if args.group == "host":
             return _host(db_path, args)
         if args.group == "session" and args.action in ("start", "stop", "restart", "send"):
+            from wxtui.sessions.machines import LocalMachine
             from wxtui.sessions.session_commands import session_command
 
             agent = default_agent(args.agent, os.environ, load_checked_config())
             text = getattr(args, "text", "")
             milestone = getattr(args, "milestone", None)
-            return session_command(db_path, args.action, args.project, agent, text, milestone)
+            machine = LocalMachine(db_path, agent)
+            return session_command(machine, args.action, args.project, text, milestone)
         if args.group == "milestone" and args.action == "reject":
             return _milestone_reject(db_path, args)
         if args.group == "inbox":
@@ -387,8 +394,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return inbox_command(db_path, as_json=args.json)
         if args.group == "attach":
             from wxtui.attach import run_attach
+            from wxtui.sessions.machines import LocalMachine
 
-            return run_attach(db_path, args.project, args.agent)
+            return run_attach(LocalMachine(db_path, args.agent), args.project)
         with Store.open(db_path) as store:
             _HANDLERS[(args.group, args.action)](store, args)
         return 0
@@ -433,6 +441,10 @@ def _host(db_path: Path, args: argparse.Namespace) -> int:
         return host_status(db_path, as_json=args.json)
     if args.action == "stop":
         return host_stop(db_path)
+    if args.stdio:
+        from wxtui.sessions.stdio_bridge import run_stdio_bridge
+
+        return run_stdio_bridge(db_path, args.agent)
     return run_host(db_path, args.agent)
 
 

@@ -1,5 +1,6 @@
 """The user's settings file, ``config.toml``: read and checked, never rewritten (except
-the one ``theme`` line when the user picks a theme in the app).
+the one ``theme`` line when the user picks a theme in the app, and the ``[remotes.NAME]``
+table that ``wxtui remote add`` and ``remote remove`` write or take out).
 
 ```toml
 theme = "nord"            # a Textual theme name
@@ -9,11 +10,15 @@ sidebar_width = 32        # the sidebar's starting width
 
 [keys]                    # binding id = "key[,key...]"
 inbox = "f6"
+
+[remotes.buildbox]        # another machine's agents: a command that speaks its host
+command = "ssh -T buildbox wxtui host --stdio"
 ```
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tomllib
@@ -45,6 +50,7 @@ class Config:
     notifications: bool = True
     sidebar_width: int | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    remotes: dict[str, str] = field(default_factory=dict)  # name -> command
     path: Path | None = None
 
 
@@ -85,7 +91,7 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     values: dict[str, object] = {}
     for key, value in data.items():
-        if key == "keys":
+        if key in ("keys", "remotes"):
             continue
         expected = SETTINGS.get(key)
         line = _line_of(text, key)
@@ -105,7 +111,101 @@ def load_config(path: Path) -> Config:
         if not isinstance(keys_value, str):  # "" unbinds: the key goes to the pane.
             line = _line_of(text, binding_id, "keys")
             raise ConfigError(f'{path}:{line}: keys.{binding_id} must be a key name (or "")')
-    return Config(keys=dict(keys), path=path, **values)  # type: ignore[arg-type]
+    remotes = _remotes(path, text, data.get("remotes", {}))
+    return Config(keys=dict(keys), remotes=remotes, path=path, **values)  # type: ignore[arg-type]
+
+
+REMOTE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
+
+
+def check_remote_name(name: str) -> str:
+    """A remote's name: letters, digits, ``_.-`` (it is written ``NAME:PROJECT``)."""
+    if not REMOTE_NAME.fullmatch(name):
+        raise InvalidInput(f"a remote's name is letters, digits, '_', '.' and '-' (not {name!r})")
+    return name
+
+
+def _remotes(path: Path, text: str, table: object) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}:{_line_of(text, 'remotes')}: remotes must be a table")
+    remotes: dict[str, str] = {}
+    for name, entry in table.items():
+        line = _header_line(text, name) or _line_of(text, "command")
+        if not REMOTE_NAME.fullmatch(name):
+            raise ConfigError(f"{path}:{line}: a remote's name is letters, digits, '_.-'")
+        command = entry.get("command") if isinstance(entry, dict) else None
+        if not isinstance(command, str) or not command.strip():
+            raise ConfigError(f"{path}:{line}: remotes.{name} needs a command (text)")
+        if unknown := sorted(set(entry) - {"command"}):
+            raise ConfigError(f"{path}:{line}: unknown setting remotes.{name}.{unknown[0]}")
+        remotes[name] = command
+    return remotes
+
+
+def _header_line(text: str, name: str) -> int:
+    """The line of ``[remotes.NAME]``; 0 when the remote is not written that way."""
+    header = re.compile(rf"^\s*\[\s*remotes\s*\.\s*[\"']?{re.escape(name)}[\"']?\s*\]")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header.match(line):
+            return number
+    return 0
+
+
+def add_remote(path: Path, name: str, command: str) -> None:
+    """Write ``[remotes.NAME]`` at the end of the settings file (which must be valid);
+    ConfigError if the name is taken."""
+    check_remote_name(name)
+    if not command.strip():
+        raise InvalidInput("a remote needs a command (after --)")
+    config = load_config(path)
+    if name in config.remotes:
+        raise ConfigError(f"{path}: a remote named {name!r} exists (remote remove it first)")
+    text = _read(path)
+    section = f"[remotes.{name}]\ncommand = {json.dumps(command, ensure_ascii=False)}\n"
+    separator = (
+        "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+    )
+    _write(path, text + separator + section)
+
+
+def remove_remote(path: Path, name: str) -> None:
+    """Take ``[remotes.NAME]`` and its lines out of the settings file."""
+    config = load_config(path)
+    if name not in config.remotes:
+        raise InvalidInput(f"no remote named {name!r} in {path}")
+    text = _read(path)
+    start = _header_line(text, name)
+    if not start:
+        raise ConfigError(
+            f"{path}: remotes.{name} is not a [remotes.{name}] table: edit it by hand"
+        )
+    lines = text.splitlines(keepends=True)
+    end = start
+    while end < len(lines) and not lines[end].lstrip().startswith("["):
+        end += 1
+    if end == len(lines):  # The last table: the blank lines before it go too.
+        while start > 1 and not lines[start - 2].strip():
+            start -= 1
+    remaining = "".join(lines[: start - 1] + lines[end:])
+    _write(path, remaining)
+    if name in load_config(path).remotes:  # Never leave a file half edited unnoticed.
+        _write(path, text)
+        raise ConfigError(f"{path}: remotes.{name} could not be removed: edit it by hand")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+def _write(path: Path, text: str) -> None:
+    """The whole file, replaced at once (a reader never sees half of it)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def key_line(path: Path, binding_id: str) -> int:
@@ -133,10 +233,7 @@ def save_theme(path: Path, theme: str) -> None:
         lines[number - 1] = line + "\n"
     else:
         lines.insert(0, line + "\n")
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text("".join(lines), encoding="utf-8")
-    os.replace(temporary, path)
+    _write(path, "".join(lines))
 
 
 def default_agent(cli_agent: str | None, environ: Mapping[str, str], config: Config) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import os
 import subprocess
@@ -34,6 +35,7 @@ from wxtui.sessions.protocol import (
     parse_status,
     read_frame,
 )
+from wxtui.sessions.store_service import raise_error
 from wxtui.terminal.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ START_TIMEOUT = 10.0
 ACK_EVERY = WINDOW // 4
 STOP_TIMEOUT = 10.0
 SEND_TIMEOUT = 40.0  # Longer than the host waits for an agent to get ready.
+STORE_TIMEOUT = 30.0  # A busy database makes the host's store wait (store_writes).
 
 
 class IgnoringSink:
@@ -107,8 +110,11 @@ class HostClient:
         self.host_protocol: object = None
         self._watched: dict[str, _Watched] = {}
         self._replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._store_replies: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._store_ids = itertools.count(1)
         self._closing = False  # Closed on purpose (or shut down): no one to tell.
         self._reading: asyncio.Task[None] | None = None
+        self._closers: list[Callable[[], Awaitable[None]]] = []
         self.closed = asyncio.Event()
 
     @classmethod
@@ -117,13 +123,27 @@ class HostClient:
             reader, writer = await asyncio.open_unix_connection(str(socket_path))
         except OSError as exc:
             raise HostUnavailable(f"no session host at {socket_path}: {exc.strerror}") from None
+        return await cls.greet(reader, writer)
+
+    @classmethod
+    async def greet(
+        cls,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        timeout: float = START_TIMEOUT,
+    ) -> HostClient:
+        """The client of the host at the other end of a stream (its socket, or a
+        command's stdin and stdout: see remote_link), once it said welcome."""
         client = cls(reader, writer)
         writer.write(encode_json(Kind.HELLO, protocol=PROTOCOL, version=__version__))
         try:
-            welcome = await asyncio.wait_for(read_frame(reader), START_TIMEOUT)
+            welcome = await asyncio.wait_for(read_frame(reader), timeout)
         except (ConnectionError, ProtocolError) as exc:  # A host that is ending.
             writer.close()
             raise HostUnavailable(f"the session host closed the connection: {exc}") from None
+        except TimeoutError:
+            writer.close()
+            raise HostUnavailable(f"no session host answered within {timeout:.0f} s") from None
         if welcome is None or welcome.kind is not Kind.WELCOME:
             writer.close()
             reason = welcome.json().get("error", "refused") if welcome is not None else "closed"
@@ -302,6 +322,25 @@ class HostClient:
                 return None
             raise
 
+    async def store(self, op: str, timeout: float = STORE_TIMEOUT, **args: Any) -> Any:
+        """An operation on the host's store (see store_service.OPS): its result, or
+        its error raised as the kind the host named (NotFound, InvalidInput...)."""
+        request = next(self._store_ids)
+        reply = self._store_replies[request] = asyncio.get_running_loop().create_future()
+        try:
+            self._send(encode_json(Kind.STORE, id=request, op=op, args=args))
+            closed = asyncio.ensure_future(self.closed.wait())
+            done, _pending = await asyncio.wait(
+                {reply, closed}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+            closed.cancel()
+            if reply not in done:
+                gone = "went away" if closed in done else "did not answer"
+                raise HostUnavailable(f"the session host {gone}")
+        finally:
+            self._store_replies.pop(request, None)
+        return raise_error(reply.result())
+
     async def _reply(self) -> dict[str, Any]:
         """The host's next reply; HostUnavailable if it does not come."""
         reply = asyncio.ensure_future(self._replies.get())
@@ -323,6 +362,10 @@ class HostClient:
         if self._reading is not None:
             self._reading.cancel()
 
+    def on_close(self, closer: Callable[[], Awaitable[None]]) -> None:
+        """Also run ``closer`` when this client is closed (a link's command ends)."""
+        self._closers.append(closer)
+
     async def close(self) -> None:
         self._closing = True
         self._writer.close()
@@ -332,6 +375,9 @@ class HostClient:
             self._reading.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._reading
+        for closer in self._closers:
+            with contextlib.suppress(Exception):
+                await closer()
 
     # -- the connection ------------------------------------------------------------
 
@@ -376,6 +422,12 @@ class HostClient:
     def _dispatch(self, frame: Frame) -> None:
         if frame.kind is Kind.STATUS_REPLY:
             self._replies.put_nowait(frame.json())
+            return
+        if frame.kind is Kind.STORE_REPLY:
+            body = frame.json()
+            waiting = self._store_replies.get(body.get("id"))  # type: ignore[arg-type]
+            if waiting is not None:
+                _settle(waiting, body)
             return
         if frame.kind is Kind.EVENT:
             body = frame.json()

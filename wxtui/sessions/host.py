@@ -49,6 +49,7 @@ from wxtui.sessions.protocol import (
 )
 from wxtui.sessions.pty import WriteBufferFull
 from wxtui.sessions.runtime import user_runtime_dir
+from wxtui.sessions.store_service import run_op
 from wxtui.sessions.unix_socket import bind_private, peer_uid
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
@@ -516,6 +517,8 @@ class SessionHost:
             self._run(sending)
         elif kind is Kind.ANSWER:
             self._run(self._answer(client, project_id, body))
+        elif kind is Kind.STORE:
+            self._run(self._store_op(client, body))
         elif kind is Kind.STATUS:
             client.send(encode_json(Kind.STATUS_REPLY, **self.status().to_json()))
         elif kind is Kind.SHUTDOWN:
@@ -601,6 +604,16 @@ class SessionHost:
         except WxtuiError as exc:
             error = str(exc)
         client.send(encode_event(project_id, Event.ANSWERED, error=error))
+
+    async def _store_op(self, client: _Client, body: dict[str, Any]) -> None:
+        """A client's store operation, made off the loop in order with the host's own
+        writes (a busy database delays the reply, not the sessions)."""
+        op, args = str(body.get("op", "")), body.get("args")
+        try:
+            reply = await self.sessions.writes.submit(lambda store: run_op(store, op, args), op)
+        except Exception as exc:  # The database could not be opened, say.
+            reply = {"error": str(exc), "error_kind": "error"}
+        client.send(encode_json(Kind.STORE_REPLY, id=body.get("id"), **reply))
 
     async def send_prompt(self, project_id: str, text: str, milestone_id: str | None) -> str:
         """Type ``text`` into the session as a paste, then Enter, once the agent can

@@ -21,7 +21,7 @@ from wxtui.sessions.permission_requests import PendingRequest
 
 # Frames, HELLO, WELCOME, STATUS, SHUTDOWN and STATUS_REPLY never change: a client of
 # another protocol may still ask a host its status and stop it (to restart it).
-PROTOCOL = 4
+PROTOCOL = 5
 MAX_FRAME = 16 * 1024 * 1024
 _HEADER = struct.Struct(">IB")
 
@@ -40,6 +40,7 @@ class Kind(IntEnum):
     ACK = 10  # {"project", "bytes"}: that much more of its output and snapshots shown
     PAUSE = 11  # {"project", "paused"}: its output is (not) wanted for now
     ANSWER = 12  # {"project", "request", "decision", "message"}: answer a waiting request
+    STORE = 13  # {"id", "op", "args"}: an operation on the host's store (store_service)
     # host -> client
     WELCOME = 64  # {"protocol", "version", "pid"}
     SNAPSHOT = 66  # project, bytes: a terminal.snapshot.Snapshot, encoded
@@ -47,6 +48,7 @@ class Kind(IntEnum):
     EVENT = 68  # {"project", "event", ...}: started, failed, exited, notice, status,
     # milestones; output and bell (while paused); live (resumed: what it missed was sent)
     STATUS_REPLY = 69  # {"pid", "version", "sessions": [...]}
+    STORE_REPLY = 70  # {"id", "result"} or {"id", "error", "error_kind"}: the reply to STORE
 
 
 class Event(StrEnum):
