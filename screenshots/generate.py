@@ -59,6 +59,7 @@ def _scripted_agents(store: Store, root: Path) -> dict[str, str]:
     script.chmod(0o755)
     os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
     os.environ["CLAUDE_CONFIG_DIR"] = str(root / "claude-config")
+    os.environ["FAKE_CLAUDE_BANNER"] = "✻ Claude Code (scripted for this screenshot)"
     ids = populate_showcase(store, root)
     for project_id in ids.values():
         store.edit_project(project_id, command="")  # The agent: `claude`.

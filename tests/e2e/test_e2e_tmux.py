@@ -415,3 +415,51 @@ def _host_screen(db: Path) -> str:
             await client.close()
 
     return asyncio.run(read())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_the_ui_follows_sessions_whoever_starts_and_stops_them(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """In a real terminal at 80x24 and 160x45: every project has a number (typing 1, 2
+    goes to the twelfth); a session started from the command line shows as running, one
+    stopped with the host as stopped (not a red exit); quitting with one agent running
+    says so in one line."""
+    db = tmp_path / "wxtui.db"
+    cat = "sh -c 'echo ready; exec cat'"
+    with Store.open(db) as store:
+        for number in range(1, 13):
+            store.add_project(f"p{number:02}", str(tmp_path), command=cat)
+    env = program_env(tmp_path)
+    tmux = Tmux("follows")
+    try:
+        tmux.start(clean_command(env, WXTUI, "--db", str(db)) + "; sleep 60", *size)
+        tmux.wait_for("12 ○ p12")
+        tmux.keys("1", "2", "Enter")  # The twelfth project, opened.
+        tmux.wait_for("wxtui — p12")
+        tmux.wait_for("ready")
+        started = subprocess.run(
+            [WXTUI, "--db", str(db), "session", "start", "p02"], capture_output=True, text=True
+        )
+        assert started.returncode == 0, started.stderr
+        screen = tmux.wait_for(" 2 ● p02")
+        assert " 3 ○ p03" in screen
+        subprocess.run([WXTUI, "--db", str(db), "host", "stop"], check=True, capture_output=True)
+        screen = tmux.wait_for(" 2 ■ p02 stopped")
+        assert "12 ■ p12 stopped" in screen and "exited" not in screen
+        deadline = time.monotonic() + 10  # A stop is no news: nothing needs you.
+        while "need you" in (screen := tmux.screen()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "need you" not in screen, screen
+        assert "wxtui — p12" in screen.splitlines()[0] and "working" not in screen
+        subprocess.run(
+            [WXTUI, "--db", str(db), "session", "start", "p02"], check=True, capture_output=True
+        )
+        tmux.wait_for(" 2 ● p02")
+        tmux.keys("C-q")
+        screen = tmux.wait_for("keeps running")
+        line = "wxtui: 1 agent keeps running; `wxtui host stop` ends it"
+        assert line in screen
+    finally:
+        tmux.kill()
+        stop_host(host_socket_path(db))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.integration.test_session_host import Watcher
 from tests.support import FakeClaude, wait_until
+from wxtui.errors import WxtuiError
 from wxtui.sessions.client import HostClient, connect_or_start
 from wxtui.store import Store
 
@@ -74,3 +75,38 @@ async def test_a_locked_database_freezes_no_session_and_loses_no_id(
         assert stored is not None
     assert fake_claude.starts()[-1]["argv"] == ["--session-id", stored]
     await client.close()
+
+
+async def test_a_write_that_fails_before_a_spawn_starts_no_agent(
+    host_db: Path, tmp_path: Path, fake_claude: FakeClaude
+) -> None:
+    """A new conversation's id is stored before Claude starts with it: when that write
+    fails (not busy: refused, as on a full disk), no agent starts, the start says why
+    in one line, and the next start, once the database takes writes, goes through."""
+    with Store.open(host_db) as store:
+        agent = store.add_project("agent", str(tmp_path)).id
+    refusing = sqlite3.connect(host_db, isolation_level=None)
+    refusing.execute(
+        "CREATE TRIGGER refuse BEFORE UPDATE OF claude_session_id ON output_projects "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
+    client = await connect_or_start(host_db)
+    try:
+        watcher = Watcher()
+        try:
+            await client.start(agent, watcher, 24, 80)
+        except WxtuiError as error:
+            assert "database or disk is full" in str(error) and "\n" not in str(error)
+        else:
+            raise AssertionError("the start went through")
+        assert fake_claude.starts() == [], "an agent was started without its id stored"
+        assert (await client.status()).sessions == []
+        refusing.execute("DROP TRIGGER refuse")
+        await client.start(agent, watcher, 24, 80)
+        await wait_until(lambda: len(fake_claude.starts()) == 1)
+        with Store.open(host_db) as store:
+            stored = store.get_project(agent).claude_session_id
+        assert stored is not None and stored in fake_claude.starts()[0]["argv"]
+    finally:
+        refusing.close()
+        await client.close()

@@ -22,6 +22,7 @@ from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.client import HostClient
 from wxtui.sessions.protocol import PROTOCOL, Kind, encode_json
 from wxtui.store import Store
+from wxtui.terminal.snapshot import Snapshot
 
 COLOURFUL = (
     "import sys\n"
@@ -134,14 +135,23 @@ class BrokenWatcher(NoticedWatcher):
         raise RuntimeError("this pane cannot show that")
 
 
+class SnapshotBrokenWatcher(NoticedWatcher):
+    """A pane that cannot load the session's screen."""
+
+    def load_snapshot(self, snapshot: Snapshot) -> None:
+        raise RuntimeError("this pane cannot load that screen")
+
+
+@pytest.mark.parametrize("broken_part", ["output", "snapshot"])
 async def test_one_panes_failure_stays_in_that_pane(
-    host: HostedSessions, store: Store, tmp_path: Path
+    host: HostedSessions, store: Store, tmp_path: Path, broken_part: str
 ) -> None:
     cat = "sh -c 'echo up; exec cat'"
     broken = store.add_project("broken", str(tmp_path), command=cat).id
     fine = store.add_project("fine", str(tmp_path), command=cat).id
     client = await _client(host)
-    bad, good = BrokenWatcher(), NoticedWatcher()
+    bad = BrokenWatcher() if broken_part == "output" else SnapshotBrokenWatcher()
+    good = NoticedWatcher()
     await client.start(broken, bad, 24, 80)
     await client.start(fine, good, 24, 80)
     client.write(broken, b"more\r")

@@ -293,7 +293,7 @@ def test_agents_outlive_a_killed_wxtui_and_the_next_one_shows_them(
         os.kill(tui, signum)
         screen = tmux.wait_for("wxtui-gone")
         if signum == signal.SIGTERM:
-            assert "1 agent keeps running; `wxtui host stop` ends them" in screen
+            assert "1 agent keeps running; `wxtui host stop` ends it" in screen
         os.kill(agent, 0)  # Still running.
         conn = sqlite3.connect(db)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

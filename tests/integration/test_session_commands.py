@@ -106,3 +106,18 @@ def test_send_to_a_program_that_draws_nothing_goes_in(db: Path, tmp_path: Path) 
     with Store.open(db) as store:
         store.add_project("silent", str(tmp_path), command="cat")
     assert ok(run("session", "send", "silent", "hello", db=db)) == "sent to silent\n"
+
+
+def test_host_status_lists_the_registrys_record_of_each_session(db: Path) -> None:
+    """The host's status comes from its one registry (the seed's PTYSessionManager):
+    each running session with the registry's id and times."""
+    import json
+    import re
+
+    pid = _pid(ok(run("session", "start", "alpha", db=db)))
+    ok(run("session", "send", "alpha", "again", db=db))  # Joined: its activity moves on.
+    status = json.loads(ok(run("host", "status", "--json", db=db)))
+    (session,) = status["sessions"]
+    assert session["pid"] == pid
+    assert re.fullmatch(r"[0-9a-f]{32}", session["session_id"])
+    assert session["created_at"] < session["last_activity"]

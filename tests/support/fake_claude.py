@@ -204,7 +204,8 @@ def main() -> int:
         print("nested done", flush=True)
         return 0
     fire("SessionStart", source="resume" if "--resume" in argv else "startup")
-    print(f"FAKE-CLAUDE pid={os.getpid()} args={' '.join(argv)}", flush=True)
+    banner = os.environ.get("FAKE_CLAUDE_BANNER")  # The screenshots' (no test reads it).
+    print(banner or f"FAKE-CLAUDE pid={os.getpid()} args={' '.join(argv)}", flush=True)
     print("\x1b[32mready\x1b[0m", flush=True)
     for line in sys.stdin:
         line = line.rstrip("\n")

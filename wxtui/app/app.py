@@ -403,8 +403,9 @@ class WxtuiApp(App[int]):
         kept = await self.backend.leave()
         if kept:
             agents = "1 agent keeps" if kept == 1 else f"{kept} agents keep"
+            them = "it" if kept == 1 else "them"
             # One line that fits 80 columns.
-            self.exit_message = f"wxtui: {agents} running; `wxtui host stop` ends them"
+            self.exit_message = f"wxtui: {agents} running; `wxtui host stop` ends {them}"
 
     def sweep(self) -> None:
         """Collect the reference cycles removed widgets leave (off the hot path)."""

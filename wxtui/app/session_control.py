@@ -26,6 +26,7 @@ class SessionControl:
         self.backend = app.backend
         self._attached = False  # The sessions found at start are attached.
         self._discovering = False
+        self._again = False  # A discovery was asked for while one ran.
 
     async def attach_running(self, open_project_id: str | None, last: str | None) -> None:
         """The session asked for with ``--open`` first (else ``last``, the one shown when
@@ -62,11 +63,17 @@ class SessionControl:
         """Sessions started meanwhile by someone else (``wxtui session start``, another
         UI): their panes and markers come, as at start. Called when the database changed
         (every start stores its agent's state)."""
-        if not self._attached or self._discovering:
+        if not self._attached:
+            return
+        if self._discovering:  # Asked again meanwhile: once more after this one.
+            self._again = True
             return
         self._discovering = True
         try:
-            await self._attach(await self.backend.running())
+            self._again = True
+            while self._again:
+                self._again = False
+                await self._attach(await self.backend.running())
         except WxtuiError:
             pass  # The host went away: the panes it served already say so.
         finally:

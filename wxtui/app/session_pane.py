@@ -320,7 +320,9 @@ class SessionPane(Widget):
     def needs_attention(self) -> bool:
         if self.agent is not None:
             return self.urgency is not None or self.bell
-        return self.bell or self.unseen_output or self.state is SessionState.EXITED
+        # A session stopped on purpose (s, wxtui session stop, host stop) is no news.
+        ended = self.state is SessionState.EXITED and not self.stopped
+        return self.bell or self.unseen_output or ended
 
 
 def pane_id(project_id: str) -> str:

@@ -47,7 +47,7 @@ from wxtui.sessions.protocol import (
     read_frame,
     status_fields,
 )
-from wxtui.sessions.pty import WriteBufferFull
+from wxtui.sessions.pty import STOP_GRACE, WriteBufferFull
 from wxtui.sessions.runtime import user_runtime_dir
 from wxtui.sessions.store_service import run_op
 from wxtui.sessions.unix_socket import bind_private, peer_uid
@@ -77,7 +77,6 @@ SNAPSHOT_LIMIT = MAX_FRAME - 64 * 1024
 # A client whose unread messages reach this is not reading: it is disconnected.
 UNREAD_LIMIT = 4 * MAX_FRAME
 STUCK_AFTER = 10.0
-STOP_GRACE = 1.0
 IDLE_EXIT = 60.0  # No session and no client this long: the host ends.
 HELLO_TIMEOUT = 5.0
 PROMPT_READY_TIMEOUT = 30.0  # Claude's start, up to its first hook.
@@ -689,7 +688,9 @@ class SessionHost:
 
     def status(self) -> HostStatus:
         sessions = []
+        registry = {r["session_id"]: r for r in self.sessions.manager.list_sessions()}
         for session in self.sessions.live():
+            record = registry.get(session.session_id, {})
             hosted = self.hosted.get(session.project_id)
             agent = hosted.agent if hosted is not None else None
             fields = status_fields(*agent) if agent is not None else {}
@@ -703,6 +704,9 @@ class SessionHost:
                     attention=fields.get("attention", False),
                     age=fields.get("age", 0.0),
                     request=fields.get("request"),
+                    session_id=session.session_id,
+                    created_at=str(record.get("created_at", "")),
+                    last_activity=str(record.get("last_activity", "")),
                 )
             )
         return HostStatus(os.getpid(), __version__, str(self.store.path), sessions)

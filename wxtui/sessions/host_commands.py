@@ -10,9 +10,10 @@ from pathlib import Path
 from wxtui.errors import WxtuiError
 from wxtui.logs import setup_logging
 from wxtui.sessions.client import HostClient
-from wxtui.sessions.host import STOP_GRACE, SessionHost, host_running, host_socket_path
+from wxtui.sessions.host import SessionHost, host_running, host_socket_path
 from wxtui.sessions.host_status import HostStatus
 from wxtui.sessions.lock import LockHeld
+from wxtui.sessions.pty import STOP_GRACE
 from wxtui.store import Store
 
 STOP_TIMEOUT = 5.0 + STOP_GRACE * 2

@@ -17,6 +17,9 @@ class SessionInfo:
     attention: bool = False  # The state is news for the user (see AgentStatus).
     age: float = 0.0  # Seconds in that state.
     request: dict[str, Any] | None = None  # What waits for an answer (PendingRequest).
+    session_id: str = ""  # The registry's (PTYSessionManager) record of it:
+    created_at: str = ""  # when it started,
+    last_activity: str = ""  # and when a client last started or joined it.
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,9 @@ class HostStatus:
                     attention=s.get("attention") is True,
                     age=float(s["age"]) if isinstance(s.get("age"), (int, float)) else 0.0,
                     request=s["request"] if isinstance(s.get("request"), dict) else None,
+                    session_id=str(s.get("session_id", "")),
+                    created_at=str(s.get("created_at", "")),
+                    last_activity=str(s.get("last_activity", "")),
                 )
                 for s in (sessions if isinstance(sessions, list) else [])
                 if isinstance(s, dict)

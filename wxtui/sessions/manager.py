@@ -1,8 +1,9 @@
 """Live agent sessions, keyed by ``output_project_id``: the session host's one registry.
 
-Every milestone of a project shares its project's one session. ProjectSessions keeps
-its records here (a PTYSession with what it knows of the launch added) and asks here
-whether a project's session runs before it starts one.
+Every milestone of a project shares its project's one session. ProjectSessions asks
+:meth:`PTYSessionManager.get_or_create_session` for a project's session (its records are
+PTYSessions with what it knows of the launch added, made by its ``record`` factory), and
+the host's status lists them with :meth:`PTYSessionManager.list_sessions`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
+
+from wxtui.sessions.pty import STOP_GRACE
 
 
 class SessionPTY(Protocol):
@@ -58,6 +61,19 @@ class PTYSession:
         self.last_activity = _now()
 
 
+class RecordFactory(Protocol):
+    """Makes a session's record from the fields every record has."""
+
+    def __call__(
+        self,
+        *,
+        session_id: str,
+        output_project_id: str,
+        pty: SessionPTY,
+        claude_session_id: str | None,
+    ) -> PTYSession: ...
+
+
 class PTYSessionManager:
     """No idle timeout: an idle Claude session is never reaped behind the user's back."""
 
@@ -66,9 +82,16 @@ class PTYSessionManager:
         self._output_project_to_session: dict[str, str] = {}
 
     def create_session(
-        self, output_project_id: str, pty: SessionPTY, claude_session_id: str | None = None
+        self,
+        output_project_id: str,
+        pty: SessionPTY,
+        claude_session_id: str | None = None,
+        *,
+        record: RecordFactory | None = None,
     ) -> str:
-        session = PTYSession(
+        """Register a new session for the project; ``record`` makes its record (a
+        PTYSession subclass that knows more), else a plain PTYSession."""
+        session = (record or PTYSession)(
             session_id=new_session_id(),
             output_project_id=output_project_id,
             pty=pty,
@@ -104,14 +127,17 @@ class PTYSessionManager:
         output_project_id: str,
         spawn: Callable[[], SessionPTY],
         claude_session_id: str | None = None,
+        *,
+        record: RecordFactory | None = None,
     ) -> tuple[PTYSession, bool]:
-        """The project's live session, or a new one from ``spawn()`` if there is none."""
+        """The project's live session, or a new one from ``spawn()`` if there is none
+        (``record``: see :meth:`create_session`)."""
         existing = self.get_session_by_output_project(output_project_id)
         if existing is not None and existing.alive:
             existing.touch()
             return existing, False
         pty = spawn()
-        session_id = self.create_session(output_project_id, pty, claude_session_id)
+        session_id = self.create_session(output_project_id, pty, claude_session_id, record=record)
         return self._sessions[session_id], True
 
     def _forget(self, session: PTYSession) -> None:
@@ -124,7 +150,7 @@ class PTYSessionManager:
         session_id: str | None = None,
         *,
         output_project_id: str | None = None,
-        grace: float = 1.0,
+        grace: float = STOP_GRACE,
     ) -> int | None:
         """Remove the session from both mappings and end its process; returns its exit code."""
         if session_id is not None:
@@ -138,7 +164,7 @@ class PTYSessionManager:
         self._forget(session)
         return await session.pty.close(grace)
 
-    async def close_all(self, grace: float = 1.0) -> None:
+    async def close_all(self, grace: float = STOP_GRACE) -> None:
         sessions = list(self._sessions.values())
         for session in sessions:
             self._forget(session)

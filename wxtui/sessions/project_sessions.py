@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from wxtui.errors import WxtuiError
 from wxtui.milestone_changes import record
@@ -25,14 +25,14 @@ from wxtui.sessions.claude_hooks import relay_command, write_private_json
 from wxtui.sessions.hook_server import HookMessage, HookReply, HookServer
 from wxtui.sessions.launch import HookSetup, LaunchPlan, claude_refused, plan_launch
 from wxtui.sessions.lock import ProjectLock, lock_dir_for
-from wxtui.sessions.manager import PTYSession, PTYSessionManager, new_session_id
+from wxtui.sessions.manager import PTYSession, PTYSessionManager
 from wxtui.sessions.permission_requests import (
     Decision,
     PendingRequest,
     encode_output,
     hook_output,
 )
-from wxtui.sessions.pty import BidirectionalPTY, ReadBudget, WriteBufferFull
+from wxtui.sessions.pty import STOP_GRACE, BidirectionalPTY, ReadBudget, WriteBufferFull
 from wxtui.sessions.runtime import runtime_dir
 from wxtui.sessions.store_writes import StoreWrites
 from wxtui.store import Store
@@ -264,38 +264,44 @@ class ProjectSessions:
         def on_exit(returncode: int) -> None:
             self._on_exit(project_id, running, returncode, rows, cols)
 
-        try:
-            pty = BidirectionalPTY.spawn(
-                plan.argv,
-                cwd=plan.cwd,
-                env=plan.env,
-                rows=rows,
-                cols=cols,
-                on_output=on_output,
-                on_exit=on_exit,
-                budget=self._read_budget(),
+        def spawn() -> BidirectionalPTY:
+            try:
+                return BidirectionalPTY.spawn(
+                    plan.argv,
+                    cwd=plan.cwd,
+                    env=plan.env,
+                    rows=rows,
+                    cols=cols,
+                    on_output=on_output,
+                    on_exit=on_exit,
+                    budget=self._read_budget(),
+                )
+            except BaseException:
+                _remove(plan.settings_path)
+                raise
+
+        def record(**seed: Any) -> ProjectSession:
+            """The seed's record, with what this launch knows."""
+            return ProjectSession(
+                **seed,
+                plan=plan,
+                sink=sink,
+                lock=lock,
+                launch=launch,
+                early=early,
+                retried=fresh_conversation,
+                tracker=tracker,
             )
-        except BaseException:
-            _remove(plan.settings_path)
-            raise
+
         # Output and the exit come from the event loop, after this record exists.
-        running = ProjectSession(
-            session_id=new_session_id(),
-            output_project_id=project_id,
-            pty=pty,
-            claude_session_id=plan.claude_session_id,
-            plan=plan,
-            sink=sink,
-            lock=lock,
-            launch=launch,
-            early=early,
-            retried=fresh_conversation,
-            tracker=tracker,
+        registered, _created = self.manager.get_or_create_session(
+            project_id, spawn, plan.claude_session_id, record=record
         )
+        assert isinstance(registered, ProjectSession)
+        running = registered
         log.info(
             "project %s: started pid %d: %s (cwd %s)", project_id, running.pid, plan.argv, plan.cwd
         )
-        self.manager.add_session(running)
         if project.status != "active":
             self.writes.later(
                 lambda store: store.set_project_status(project_id, "active"),
@@ -541,7 +547,7 @@ class ProjectSessions:
         if running is not None and running.alive:
             running.pty.resize(rows, cols)
 
-    async def stop(self, project_id: str, grace: float = 1.0) -> int | None:
+    async def stop(self, project_id: str, grace: float = STOP_GRACE) -> int | None:
         """End the session on purpose: its exit is still reported, never retried."""
         running = self.session(project_id)
         if running is None:
@@ -552,7 +558,7 @@ class ProjectSessions:
         finally:
             _release(running.lock)
 
-    async def stop_all(self, grace: float = 1.0) -> None:
+    async def stop_all(self, grace: float = STOP_GRACE) -> None:
         try:
             await asyncio.gather(
                 *(self.stop(s.output_project_id, grace) for s in self.manager.sessions()),

@@ -31,6 +31,10 @@ OutputCallback = Callable[[bytes], None]
 ExitCallback = Callable[[int], None]
 
 
+# How long a session's process has after SIGHUP and SIGTERM before it is killed.
+STOP_GRACE = 1.0
+
+
 class ReadBudget:
     """A time budget for reading output, shared by every PTY on one event loop.
 
@@ -351,7 +355,7 @@ class BidirectionalPTY:
 
     # -- shutdown ----------------------------------------------------------------
 
-    async def close(self, grace: float = 1.0) -> int:
+    async def close(self, grace: float = STOP_GRACE) -> int:
         """End the child: SIGHUP, then SIGTERM, then SIGKILL; always reaped, fd always closed."""
         for signum in (signal.SIGHUP, signal.SIGTERM):
             if self._reaped:
