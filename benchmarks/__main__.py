@@ -20,6 +20,7 @@ from benchmarks.inbox import bench_inbox
 from benchmarks.latency import bench_latency
 from benchmarks.many import bench_many
 from benchmarks.memory import bench_memory
+from benchmarks.remote import bench_remote
 from benchmarks.report import Report
 from benchmarks.review import bench_review
 from benchmarks.startup import bench_scale, bench_startup
@@ -41,6 +42,7 @@ SECTIONS = (
     "many",
     "replay",
     "review",
+    "remote",
 )
 
 
@@ -75,6 +77,7 @@ def main() -> None:
             ),
             "replay": lambda: bench_claude_replay(report, root),
             "review": lambda: bench_review(report, root, 2 if args.quick else 5),
+            "remote": lambda: bench_remote(report, root, runs, 20 if args.quick else 60, size),
             "many": lambda: bench_many(
                 report, root, 20 if args.quick else 50, 5 if args.quick else 10
             ),

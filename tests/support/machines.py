@@ -49,3 +49,24 @@ def fake_machine(tmp_path: Path, name: str) -> FakeMachine:
         (machine.root / folder).mkdir(parents=True)
     Store.open(machine.db).close()
     return machine
+
+
+def kill_links(machine: FakeMachine) -> int:
+    """The far end of every link to ``machine`` dies (as when ssh drops): each
+    ``wxtui host --stdio`` whose database is that machine's. How many there were."""
+    import os
+    import signal
+
+    killed = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"--stdio" in cmdline and f"WXTUI_DB={machine.db}".encode() in environ:
+            os.kill(int(entry.name), signal.SIGKILL)
+            killed += 1
+    return killed

@@ -30,7 +30,7 @@ from wxtui.app.project_forms import ProjectForms
 from wxtui.app.review_screen import ReviewScreen
 from wxtui.app.session_control import SessionControl
 from wxtui.app.session_pane import SessionPane, SessionState
-from wxtui.app.sidebar import FilterBox, NodeRef, ProjectTree
+from wxtui.app.sidebar import FilterBox, MachineGroup, NodeRef, ProjectTree
 from wxtui.app.sidebar_panel import SIDEBAR_BINDINGS, Sidebar
 from wxtui.app.terminal_driver import (
     set_host_title,
@@ -47,8 +47,11 @@ from wxtui.config import Config, default_agent, save_theme
 from wxtui.errors import WxtuiError
 from wxtui.milestone_changes import open_review, workspace_of
 from wxtui.milestone_changes import set_status as set_milestone_status
+from wxtui.sessions.all_machines import AllMachines
 from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.permission_requests import Decision
+from wxtui.sessions.remote_link import Remote
+from wxtui.sessions.remote_sessions import LinkState
 from wxtui.store import Store
 from wxtui.terminal.widget import TerminalView
 from wxtui.text import inert
@@ -85,9 +88,11 @@ class WxtuiApp(App[int]):
         self.config = config or Config()
         self.store = store
         env = os.environ if environ is None else environ
-        self.backend = HostedSessions(
+        here = HostedSessions(
             store, env, default_agent(agent, env, self.config), embedded=not sessions_in_host
         )
+        remotes = [Remote(name, command) for name, command in self.config.remotes.items()]
+        self.backend = AllMachines(here, remotes, self._machines_changed)
         self.exit_message = ""  # One line for the shell after the app ends.
         if self.config.keys:
             self.set_keymap({i: k for i, k in self.config.keys.items() if k.strip()})
@@ -167,6 +172,7 @@ class WxtuiApp(App[int]):
         set_host_title(self, self.title)
         self._sidebar.fit(self.size.width)
         self.reload()
+        self.backend.link_all()
         self.screen.set_focus(self.project_tree)
         self.set_interval(self._poll_interval, self._poll_store)
         if not self.is_headless and sys.__stdin__ is not None:
@@ -178,10 +184,15 @@ class WxtuiApp(App[int]):
     # -- data --------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Re-read the store into the sidebar (after our writes, or another process's)."""
-        projects = self.store.list_projects()
-        milestones = {p.id: self.store.list_milestones(p.id) for p in projects}
-        self.project_tree.populate(projects, milestones, self.store.milestones_ready_for_review())
+        """Re-read every machine's projects into the sidebar (after our writes, another
+        process's, or a remote's)."""
+        machines = self.backend
+        local = self.store.list_projects()
+        groups = [self._machine_group(name) for name in machines.remotes]
+        projects = [*local, *(p for group in groups for p in group.projects)]
+        self.project_tree.populate(
+            local, machines.all_milestones(), machines.milestones_ready_for_review(), groups
+        )
         known = {p.id for p in projects}
         for pane in self._panes.panes():
             if pane.project_id in known:
@@ -196,6 +207,40 @@ class WxtuiApp(App[int]):
         if self.current_project_id is None:
             self.sub_title = ""
         self._data_version = self.store.data_version()
+
+    def _machine_group(self, name: str) -> MachineGroup:
+        remote = self.backend.remotes[name]
+        detail = {LinkState.CONNECTING: "connecting", LinkState.DOWN: "unreachable"}
+        words = detail.get(remote.state, "")
+        if remote.why:
+            words = f"{words}: {remote.why}" if words else remote.why
+        return MachineGroup(
+            name,
+            self.backend.remote_projects(name),
+            words,
+            alarming=remote.state is LinkState.DOWN,
+            collapsed=name in self._ui.collapsed_machines,
+        )
+
+    def _machines_changed(self) -> None:
+        """A remote's projects or link changed: the sidebar follows, and its sessions
+        that run are attached (as at start)."""
+        if self._tree.is_attached:
+            self.reload()
+            self.run_worker(self.sessions.discover(), exclusive=False)
+
+    def toggle_machine(self, name: str) -> None:
+        """Enter on a remote's heading: its projects hidden or shown (remembered); an
+        unreachable one is also tried again at once."""
+        collapsed = self._ui.collapsed_machines
+        if name in collapsed:
+            collapsed.remove(name)
+        else:
+            collapsed.append(name)
+        self._ui_file.save(self._ui)
+        self.backend.remotes[name].retry_now()
+        self.reload()
+        self.project_tree.select_ref(NodeRef("machine", name, ""))
 
     def _poll_store(self) -> None:
         if not self._tree.is_attached:
@@ -213,8 +258,9 @@ class WxtuiApp(App[int]):
         return self._panes.pane_for(project_id)
 
     def project_name(self, project_id: str) -> str:
+        """The project's name (``REMOTE:name`` for a remote's), made printable."""
         try:
-            return inert(self.store.get_project(project_id).name)
+            return inert(self.backend.name_of(project_id))
         except WxtuiError:
             return project_id
 
@@ -229,7 +275,7 @@ class WxtuiApp(App[int]):
         """Show the project's one session, starting it if it is not running, and focus it
         at once: keys typed right after (a burst from a script, a fast typist) reach it."""
         try:
-            self.store.get_project(project_id)
+            self.backend.get_project(project_id)
         except WxtuiError as error:
             self.notify(str(error), severity="error")
             return
@@ -245,7 +291,9 @@ class WxtuiApp(App[int]):
     async def action_open_selected(self) -> None:
         """enter in the sidebar: open the selected project or milestone's session."""
         ref = self.project_tree.selected_ref
-        if ref is not None:
+        if ref is not None and ref.kind == "machine":
+            self.toggle_machine(ref.id)
+        elif ref is not None:
             await self.show_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
 
     def show_pane(self, pane: SessionPane, milestone_id: str | None = None) -> None:
@@ -317,12 +365,15 @@ class WxtuiApp(App[int]):
     def _on_node_selected(self, event: ProjectTree.NodeSelected) -> None:
         event.stop()
         ref = event.ref
+        if ref.kind == "machine":
+            self.toggle_machine(ref.id)
+            return
         self.open_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
 
     def selected_project_id(self) -> str | None:
         ref = self.project_tree.selected_ref
         if ref is not None:
-            return ref.project_id
+            return ref.project_id or None  # A remote's heading: no project.
         return self.current_project_id
 
     # -- actions -----------------------------------------------------------------
@@ -476,13 +527,13 @@ class WxtuiApp(App[int]):
             self.push_screen(HelpScreen(self.key_sections()))
 
     async def action_switch(self, number: int) -> None:
-        projects = self.store.list_projects()
+        projects = self.backend.list_projects()
         if 1 <= number <= len(projects):
             await self.show_project(projects[number - 1].id)
 
     def needs(self) -> list[Need]:
         """Every session that needs the user, most urgent first (see attention.needs)."""
-        order = [p.id for p in self.store.list_projects()]
+        order = [p.id for p in self.backend.list_projects()]
         return needs(self._panes.panes(), order, after=self.current_project_id)
 
     async def action_next_attention(self) -> None:
@@ -506,6 +557,14 @@ class WxtuiApp(App[int]):
 
     async def open_review(self, project_id: str, milestone_id: str) -> None:
         """A milestone's review: what its agent changed (git), comments, approve, reject."""
+        if (remote := self.backend.remote_of(milestone_id)) is not None:
+            own = milestone_id.partition(":")[2]
+            self.notify(
+                f"A review reads the workspace where it is: on {remote.name}, run "
+                f"wxtui milestone review {own}",
+                severity="warning",
+            )
+            return
         store = self.store
         found = self.forms.guarded(
             lambda: (milestone := store.get_milestone(milestone_id), workspace_of(store, milestone))

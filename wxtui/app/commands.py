@@ -49,14 +49,14 @@ class WxtuiCommands(Provider):
     def targets(self) -> list[tuple[str, object, str]]:
         app: WxtuiApp = self.app  # type: ignore[assignment]
         targets: list[tuple[str, object, str]] = []
-        for project in app.store.list_projects():
-            targets.append(
-                (f"Open {inert(project.name)}", partial(app.open_project, project.id), "project")
-            )
-            for milestone in app.store.list_milestones(project.id):
+        milestones = app.backend.all_milestones()
+        for project in app.backend.list_projects():
+            name = app.project_name(project.id)
+            targets.append((f"Open {name}", partial(app.open_project, project.id), "project"))
+            for milestone in milestones.get(project.id, []):
                 targets.append(
                     (
-                        f"Open {inert(project.name)} › {inert(milestone.element_name)}",
+                        f"Open {name} › {inert(milestone.element_name)}",
                         partial(app.open_project, project.id, milestone.id),
                         f"milestone, {milestone.status.replace('_', ' ')}",
                     )

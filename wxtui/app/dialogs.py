@@ -3,6 +3,7 @@ rules (unique names, existing directories) are the ones the user sees."""
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,23 +91,26 @@ class FormDialog(ModalScreen[Any]):
             # At once, not later: keys typed right after the form appears go to its fields.
             self.set_focus(self.query_one(f"#field-{self._fields[0].name}"))
 
-    def action_submit(self) -> None:
-        self._try_submit()
+    async def action_submit(self) -> None:
+        await self._try_submit()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._try_submit()
+        await self._try_submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "ok":
-            self._try_submit()
+            await self._try_submit()
         else:
             self.dismiss(None)
 
-    def _try_submit(self) -> None:
+    async def _try_submit(self) -> None:
+        """The form's values to ``submit`` (awaited when it asks another machine)."""
         try:
             result = self._submit(self.values())
+            if inspect.isawaitable(result):
+                result = await result
         except WxtuiError as error:
             self.query_one("#dialog-error", Static).update(str(error))
             return
@@ -210,12 +214,16 @@ def add_project_form(
             workspace = str(folder)
         return store.add_project(values["name"], workspace, values["command"]).id
 
-    fields = [
+    return FormDialog("Add project", project_fields(directory, command), submit, ok_label="Add")
+
+
+def project_fields(directory: str, command: str) -> list[Field]:
+    """A new project's form: its name, workspace and agent command."""
+    return [
         Field("name", "Name"),
         Field("dir", "Workspace directory", directory),
         Field("command", _COMMAND_LABEL, command, placeholder="claude"),
     ]
-    return FormDialog("Add project", fields, submit, ok_label="Add")
 
 
 def _folder_name(name: str) -> str:
@@ -241,8 +249,10 @@ def add_milestone_form(store: Store, project_id: str, project_name: str) -> Form
     def submit(values: dict[str, str]) -> str:
         return store.add_milestone(project_id, values["name"], values["prompt"]).id
 
-    fields = [Field("name", "Name"), Field("prompt", "Prompt (optional)", multiline=True)]
-    return FormDialog(f"Add milestone to {project_name}", fields, submit, ok_label="Add")
+    return FormDialog(f"Add milestone to {project_name}", MILESTONE_FIELDS, submit, ok_label="Add")
+
+
+MILESTONE_FIELDS = [Field("name", "Name"), Field("prompt", "Prompt (optional)", multiline=True)]
 
 
 def edit_milestone_form(store: Store, milestone: Milestone) -> FormDialog:

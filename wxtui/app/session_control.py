@@ -58,6 +58,8 @@ class SessionControl:
                 await opened.first_output(OPEN_FIRST)
         await self._attach(running)
         self._attached = True
+        # What started meanwhile (a remote linked while these were attached).
+        await self.discover()
 
     async def discover(self) -> None:
         """Sessions started meanwhile by someone else (``wxtui session start``, another
@@ -83,7 +85,7 @@ class SessionControl:
         """Panes for sessions that run in the host: new ones, and those whose pane still
         says they ended or never started (started again from elsewhere)."""
         app = self.app
-        known = {p.id for p in app.store.list_projects()}
+        known = {p.id for p in app.backend.list_projects()}
         stale = (SessionState.NOT_STARTED, SessionState.EXITED, SessionState.FAILED)
         wanted = [
             project_id
@@ -149,6 +151,7 @@ class SessionControl:
 
     async def discard(self, pane: SessionPane) -> None:
         await self.backend.stop(pane.project_id)
+        self.backend.forget(pane.project_id)
         await self.app.switcher.discard(pane)
         self.app.sweep()  # A removed pane leaves widget reference cycles behind.
 
@@ -156,7 +159,7 @@ class SessionControl:
         """``p``: the milestone's prompt into its project's session (started if needed),
         without opening it."""
         app = self.app
-        milestone = app.forms.guarded(lambda: app.store.get_milestone(ref.id))
+        milestone = app.forms.guarded(lambda: app.backend.get_milestone(ref.id))
         if milestone is None:
             return
         if not milestone.prompt:

@@ -326,4 +326,8 @@ class SessionPane(Widget):
 
 
 def pane_id(project_id: str) -> str:
-    return f"pane-{project_id}"
+    """A widget id for the project's pane: a remote's ``NAME:ID`` has characters ids may
+    not (``:``, ``.``), each spelled ``_HEX_`` (one project, one id)."""
+    return "pane-" + "".join(
+        c if c.isascii() and (c.isalnum() or c == "-") else f"_{ord(c):x}_" for c in project_id
+    )

@@ -37,9 +37,20 @@ MILESTONE_MARKERS = {
 
 @dataclass(frozen=True, slots=True)
 class NodeRef:
-    kind: str  # "project" or "milestone"
+    kind: str  # "project", "milestone", or "machine" (a remote's heading: id is its name)
     id: str
     project_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class MachineGroup:
+    """A remote machine's heading, above its projects (hidden while ``collapsed``)."""
+
+    name: str
+    projects: list[OutputProject]
+    detail: str = ""  # How its link is: "connecting", "unreachable: why", a version note.
+    alarming: bool = False  # The detail is trouble (shown in red).
+    collapsed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +166,7 @@ class ProjectTree(ScrollView, can_focus=True):
         self._projects: dict[str, tuple[int, OutputProject]] = {}  # id -> (index, project)
         self._milestones: dict[str, Milestone] = {}
         self._review: set[str] = set()
+        self._machines: dict[str, MachineGroup] = {}
         # Every row, in order, with the text the filter matches: (ref, folded name).
         self._all: list[tuple[NodeRef, str, list[tuple[NodeRef, str]]]] = []
         self._rows: list[NodeRef] = []  # The rows shown (after the filter).
@@ -169,12 +181,19 @@ class ProjectTree(ScrollView, can_focus=True):
         projects: list[OutputProject],
         milestones: dict[str, list[Milestone]],
         ready_for_review: set[str] | None = None,
+        machines: list[MachineGroup] | None = None,
     ) -> None:
-        self._projects = {p.id: (i, p) for i, p in enumerate(projects)}
+        """This machine's ``projects``, then each remote machine's under its heading;
+        projects are numbered through all of them, in that order."""
+        machines = machines or []
+        every = [*projects, *(p for group in machines for p in group.projects)]
+        self._projects = {p.id: (i, p) for i, p in enumerate(every)}
         self._milestones = {m.id: m for ms in milestones.values() for m in ms}
         self._review = ready_for_review or set()
-        self._all = [
-            (
+        self._machines = {group.name: group for group in machines}
+
+        def entry(p: OutputProject) -> tuple[NodeRef, str, list[tuple[NodeRef, str]]]:
+            return (
                 NodeRef("project", p.id, p.id),
                 p.name.casefold(),
                 [
@@ -182,8 +201,12 @@ class ProjectTree(ScrollView, can_focus=True):
                     for m in milestones.get(p.id, [])
                 ],
             )
-            for p in projects
-        ]
+
+        self._all = [entry(p) for p in projects]
+        for group in machines:
+            self._all.append((NodeRef("machine", group.name, ""), "", []))
+            if not group.collapsed:
+                self._all.extend(entry(p) for p in group.projects)
         self._refilter()
 
     def set_filter(self, text: str) -> None:
@@ -203,7 +226,9 @@ class ProjectTree(ScrollView, can_focus=True):
         needle = self.filter_text.casefold()
         rows: list[NodeRef] = []
         for ref, name, children in self._all:
-            if needle and needle not in name:
+            if ref.kind == "machine":  # Every heading stays: the projects show where.
+                rows.append(ref)
+            elif needle and needle not in name:
                 shown = [child for child, child_name in children if needle in child_name]
                 if not shown:
                     continue
@@ -236,6 +261,15 @@ class ProjectTree(ScrollView, can_focus=True):
 
     def _label(self, ref: NodeRef) -> Text:
         label = Text(no_wrap=True, overflow="ellipsis")
+        if ref.kind == "machine":
+            group = self._machines[ref.id]
+            label.append("▸ " if group.collapsed else "▾ ", style="dim")
+            label.append(inert(group.name), style="bold underline")
+            if group.collapsed:
+                label.append(f" ({len(group.projects)})", style="dim")
+            if group.detail:
+                label.append(f" {inert(group.detail)}", style="red" if group.alarming else "dim")
+            return label
         if ref.kind == "project":
             index, project = self._projects[ref.id]
             marker = self._markers.get(ref.id, NOT_STARTED)
@@ -277,7 +311,7 @@ class ProjectTree(ScrollView, can_focus=True):
         text = Text(no_wrap=True, overflow="ellipsis", style=base)
         if ref.kind == "milestone":
             following = self._rows[line + 1] if line + 1 < len(self._rows) else None
-            last = following is None or following.kind == "project"
+            last = following is None or following.kind != "milestone"
             text.append(" └ " if last else " ├ ", style=guides)
         start = len(text)
         text.append_text(self._label(ref))
@@ -328,6 +362,16 @@ class ProjectTree(ScrollView, can_focus=True):
     def end_number(self) -> None:
         """The digits typed so far are a whole number (another key came)."""
         self._typed = ""
+
+    def machine_of(self, ref: NodeRef) -> str | None:
+        """The remote a row belongs to (its heading, a project or a milestone under it);
+        None for this machine's."""
+        if ref.kind == "machine":
+            return ref.id
+        for name, group in self._machines.items():
+            if any(p.id == ref.project_id for p in group.projects):
+                return name
+        return None
 
     def select_project(self, project_id: str) -> None:
         line = self._line_of.get(NodeRef("project", project_id, project_id))

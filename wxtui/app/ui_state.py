@@ -29,6 +29,8 @@ class UiState:
     configured_width: int | None = None
     # The project shown when the UI last quit, per database: the next UI shows it again.
     last_project: dict[str, str] = field(default_factory=dict)
+    # Remotes whose projects the sidebar hides under their heading.
+    collapsed_machines: list[str] = field(default_factory=list)
 
 
 def default_sidebar_width(columns: int) -> int:
@@ -63,6 +65,7 @@ class UiStateFile:
                     str(db): str(project)
                     for db, project in dict(data.get("last_project") or {}).items()
                 },
+                collapsed_machines=[str(n) for n in list(data.get("collapsed_machines") or [])],
             )
         except FileNotFoundError:
             return UiState()

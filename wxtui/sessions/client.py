@@ -116,6 +116,7 @@ class HostClient:
         self._reading: asyncio.Task[None] | None = None
         self._closers: list[Callable[[], Awaitable[None]]] = []
         self.closed = asyncio.Event()
+        self.link_may_return = False  # See _read: a remote's link is opened again.
 
     @classmethod
     async def connect(cls, socket_path: Path) -> HostClient:
@@ -408,7 +409,9 @@ class HostClient:
         finally:
             self.closed.set()
             for watched in self._watched.values():
-                if not self._closing and watched.alive:  # It ended with the host.
+                # It ended with the host; over a link that may come back (a remote's),
+                # the session runs on there: whoever keeps the link says so.
+                if not self._closing and watched.alive and not self.link_may_return:
                     with contextlib.suppress(Exception):
                         watched.sink.notice("the session host went away")
                         watched.sink.session_exited(-1)
