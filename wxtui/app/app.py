@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable
 from typing import ClassVar
 
+from rich.markup import escape
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
@@ -20,6 +21,7 @@ from textual.widgets import Header, Input, TextArea
 from wxtui.app.attention import Announcer, Need, needs
 from wxtui.app.bindings import GLOBAL_BINDINGS, INBOX_BINDING, PASS_KEYS_BINDING
 from wxtui.app.commands import WxtuiCommands
+from wxtui.app.dialogs import Field, FormDialog
 from wxtui.app.footer import StableFooter
 from wxtui.app.help_screen import SIDEBAR_EXTRA, TERMINAL_KEYS, HelpScreen, Section
 from wxtui.app.inbox import INBOX_BINDINGS, InboxEntry, InboxScreen
@@ -48,10 +50,12 @@ from wxtui.errors import WxtuiError
 from wxtui.milestone_changes import open_review, workspace_of
 from wxtui.milestone_changes import set_status as set_milestone_status
 from wxtui.sessions.all_machines import AllMachines
+from wxtui.sessions.askpass import AskpassServer
 from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.permission_requests import Decision
 from wxtui.sessions.remote_link import Remote
 from wxtui.sessions.remote_sessions import LinkState
+from wxtui.sessions.runtime import runtime_dir
 from wxtui.store import Store
 from wxtui.terminal.widget import TerminalView
 from wxtui.text import inert
@@ -88,6 +92,8 @@ class WxtuiApp(App[int]):
         self.config = config or Config()
         self.store = store
         env = os.environ if environ is None else environ
+        self._environ = dict(env)
+        self._askpass: AskpassServer | None = None
         here = HostedSessions(
             store, env, default_agent(agent, env, self.config), embedded=not sessions_in_host
         )
@@ -172,7 +178,7 @@ class WxtuiApp(App[int]):
         set_host_title(self, self.title)
         self._sidebar.fit(self.size.width)
         self.reload()
-        self.backend.link_all()
+        self.run_worker(self._link_remotes(), exclusive=False)
         self.screen.set_focus(self.project_tree)
         self.set_interval(self._poll_interval, self._poll_store)
         if not self.is_headless and sys.__stdin__ is not None:
@@ -241,6 +247,34 @@ class WxtuiApp(App[int]):
         self.backend.remotes[name].retry_now()
         self.reload()
         self.project_tree.select_ref(NodeRef("machine", name, ""))
+
+    async def _link_remotes(self) -> None:
+        """Every remote's link, with ssh's questions (a password, a host key) asked in
+        a dialog here (see askpass)."""
+        if not self.backend.remotes:
+            return
+        path = runtime_dir(self._environ) / f"askpass-{os.getpid()}.sock"
+        askpass = self._askpass = AskpassServer(path, self._ask_for_ssh)
+        await askpass.start()
+        self.backend.link_all(lambda name: {**self._environ, **askpass.environ(name)})
+
+    async def _ask_for_ssh(self, remote: str, prompt: str) -> str | None:
+        """ssh's question in a dialog: the answer typed, or None (cancelled)."""
+        answered: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        secret = "yes/no" not in prompt  # A host key's question is answered in plain.
+        dialog = FormDialog(
+            f"ssh to {escape(inert(remote))} asks:\n{escape(inert(prompt))}",
+            [Field("answer", "Answer", password=secret)],
+            lambda values: values["answer"],
+            ok_label="Send",
+        )
+
+        def settle(value: str | None) -> None:
+            if not answered.done():
+                answered.set_result(value)
+
+        self.push_screen(dialog, settle)
+        return await answered
 
     def _poll_store(self) -> None:
         if not self._tree.is_attached:
@@ -466,6 +500,8 @@ class WxtuiApp(App[int]):
         await self._leave()
         await self._announcer.close()
         self._collector.uninstall()
+        if self._askpass is not None:
+            await self._askpass.close()
 
     def action_sidebar(self) -> None:
         if self._sidebar.hidden:

@@ -29,6 +29,7 @@ class Field:
     value: str = ""
     placeholder: str = ""
     multiline: bool = False  # A text editor (enter makes a new line) instead of one line.
+    password: bool = False  # Typed unseen (ssh's password).
 
 
 class FormDialog(ModalScreen[Any]):
@@ -69,6 +70,7 @@ class FormDialog(ModalScreen[Any]):
                         id=f"field-{field.name}",
                         select_on_focus=False,  # The first key must not replace the name.
                         compact=True,
+                        password=field.password,
                     )
             yield Static("", id="dialog-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):

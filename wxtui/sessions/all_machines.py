@@ -10,7 +10,7 @@ machine knows. Nothing of a remote is stored here: its projects come from its st
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from wxtui.errors import NotFound
@@ -47,9 +47,12 @@ class AllMachines:
 
     # -- the machines --------------------------------------------------------------
 
-    def link_all(self) -> None:
-        """Start keeping every remote's link up."""
+    def link_all(self, environ: Callable[[str], Mapping[str, str]] | None = None) -> None:
+        """Start keeping every remote's link up; ``environ``: each link command's
+        environment, by remote (so that ssh asks its questions in the UI)."""
         for remote in self.remotes.values():
+            if environ is not None:
+                remote.environ = environ(remote.name)
             remote.keep_linked()
 
     def remote_of(self, qualified: str) -> RemoteSessions | None:

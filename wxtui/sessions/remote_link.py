@@ -20,7 +20,8 @@ from wxtui.errors import InvalidInput
 from wxtui.sessions.client import HostClient, HostUnavailable
 from wxtui.sessions.protocol import PROTOCOL
 
-LINK_TIMEOUT = 30.0  # ssh may take long to connect (a slow network, a jump host).
+# ssh may take long to connect (a slow network, a jump host, a password typed).
+LINK_TIMEOUT = 120.0
 END_WAIT = 2.0  # A link's command that does not end this long after its input did is killed.
 
 

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -77,6 +77,7 @@ class RemoteSessions:
     def __init__(self, remote: Remote, changed: Callable[[], None] = lambda: None) -> None:
         self.remote = remote
         self.changed = changed
+        self.environ: Mapping[str, str] | None = None  # The link command's (None: ours).
         self.state = LinkState.CONNECTING
         self.why = ""  # Why it is down (ssh's last words), or a version note.
         self.catalog = Catalog()
@@ -141,7 +142,7 @@ class RemoteSessions:
             self._set_state(LinkState.CONNECTING, self.why)
 
     async def _link_up(self) -> None:
-        client, link = await open_link(self.remote)
+        client, link = await open_link(self.remote, environ=self.environ)
         client.link_may_return = True
         self.client, self._link = client, link
         try:
