@@ -463,3 +463,68 @@ def test_the_ui_follows_sessions_whoever_starts_and_stops_them(
     finally:
         tmux.kill()
         stop_host(host_socket_path(db))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+def test_remotes_in_the_installed_app_and_attach(tmp_path: Path, size: tuple[int, int]) -> None:
+    """The installed app in a real terminal with two remotes (second machines reached
+    through ``wxtui host --stdio``): their projects under their names, one opened by
+    number and typed into, its link killed mid-output and back with every line, the UI
+    quit and reopened on it; then ``wxtui attach NAME:PROJECT`` from a plain terminal."""
+    from tests.support.machines import fake_machine, kill_links
+
+    config = tmp_path / "config.toml"
+    shell = "env PS1='$ ' bash --norc --noprofile"
+    machines = [fake_machine(tmp_path, name) for name in ("buildbox", "gpu")]
+    for machine in machines:
+        with machine.store() as store:
+            store.add_project(f"{machine.name}-api", str(machine.workspace), command=shell)
+        subprocess.run(
+            [WXTUI, "remote", "add", machine.name, "--", machine.command],
+            env={**os.environ, "WXTUI_CONFIG": str(config)},
+            check=True,
+            capture_output=True,
+        )
+    db = tmp_path / "wxtui.db"
+    with Store.open(db) as store:
+        store.add_project("local-app", str(tmp_path), command="sh -c 'echo ready; exec cat'")
+    env = {**program_env(tmp_path), "WXTUI_CONFIG": str(config)}
+    app = clean_command(env, WXTUI, "--db", str(db)) + "; sleep 60"
+    tmux = Tmux("remotes")
+    try:
+        tmux.start(app, *size)
+        screen = tmux.wait_for("3 ○ gpu-api")
+        assert " 1 ○ local-app" in screen and "▾ buildbox" in screen and "▾ gpu" in screen
+        tmux.keys("3", "Enter")
+        tmux.wait_for("wxtui — gpu:gpu-api")
+        tmux.wait_for("$")
+        tmux.keys("for i in $(seq 1 30); do echo n-$i; sleep 0.1; done", "Enter")
+        tmux.wait_for("n-3")
+        assert kill_links(machines[1])
+        tmux.wait_for("went away")
+        tmux.wait_for("n-30", timeout=20)
+        tmux.keys("C-q")
+        deadline = time.monotonic() + 10
+        while "gpu-api" in tmux.screen() and time.monotonic() < deadline:
+            time.sleep(0.05)  # Until the app has quit (its state saved).
+    finally:
+        tmux.kill()
+    again = Tmux("remotes-again")
+    try:
+        again.start(app, *size)
+        again.wait_for("wxtui — gpu:gpu-api")  # The last session shown, shown again.
+        again.wait_for("n-30")
+    finally:
+        again.kill()
+    attach = Tmux("remote-attach")
+    try:
+        line = clean_command(env, WXTUI, "attach", "buildbox:buildbox-api")
+        attach.start(line + "; echo attach-ended-$?; sleep 60", *size)
+        attach.wait_for("ctrl+] detaches")
+        attach.keys("echo attached-to-$HOME", "Enter")
+        attach.wait_for("attached-to-/")  # (the path may wrap at 80 columns)
+        assert "buildbox" in attach.screen().split("attached-to-/")[1]
+        attach.keys("C-]")
+        attach.wait_for("attach-ended-0")
+    finally:
+        attach.kill()

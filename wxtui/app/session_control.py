@@ -11,11 +11,13 @@ from wxtui.app.session_pane import SessionPane, SessionState
 from wxtui.app.sidebar import NodeRef
 from wxtui.errors import WxtuiError
 from wxtui.sessions.lock import LockHeld
+from wxtui.sessions.remote_sessions import RemoteSessions
 
 if TYPE_CHECKING:
     from wxtui.app.app import WxtuiApp
 
 OPEN_FIRST = 1.0  # At most this long, --open's session is painted before the others.
+LINK_WAIT = 5.0  # At most this long, the last session shown waits for its remote's link.
 
 
 class SessionControl:
@@ -34,6 +36,9 @@ class SessionControl:
         session host come back as they are: their panes and markers (without taking the
         focus; a hidden one's screen comes when it is shown)."""
         app = self.app
+        remote = self._remote_of(open_project_id or last)
+        if remote is not None:  # Its machine's link first (it is being opened).
+            await remote.wait_linked(LINK_WAIT)
         try:
             running = await self.backend.running()
         except WxtuiError as error:
@@ -60,6 +65,12 @@ class SessionControl:
         self._attached = True
         # What started meanwhile (a remote linked while these were attached).
         await self.discover()
+
+    def _remote_of(self, project_id: str | None) -> RemoteSessions | None:
+        try:
+            return None if project_id is None else self.backend.remote_of(project_id)
+        except WxtuiError:
+            return None  # A remote no longer in the settings.
 
     async def discover(self) -> None:
         """Sessions started meanwhile by someone else (``wxtui session start``, another
