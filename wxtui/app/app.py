@@ -10,7 +10,6 @@ import sys
 from collections.abc import Iterable
 from typing import ClassVar
 
-from rich.markup import escape
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
@@ -18,22 +17,23 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, TextArea
 
-from wxtui.app.attention import Announcer, Need, needs
+from wxtui.app.attention import Announcer, Need
 from wxtui.app.bindings import GLOBAL_BINDINGS, INBOX_BINDING, PASS_KEYS_BINDING
 from wxtui.app.commands import WxtuiCommands
-from wxtui.app.dialogs import Field, FormDialog
 from wxtui.app.footer import StableFooter
-from wxtui.app.help_screen import SIDEBAR_EXTRA, TERMINAL_KEYS, HelpScreen, Section
-from wxtui.app.inbox import INBOX_BINDINGS, InboxEntry, InboxScreen
+from wxtui.app.header_title import HeaderTitle
+from wxtui.app.help_screen import HelpScreen, key_sections
+from wxtui.app.inbox_control import InboxControl
 from wxtui.app.keyboard import handle_key_in_order
-from wxtui.app.keymap import effective_key, key_display, key_rows, priority_keys, unbound
+from wxtui.app.keymap import effective_key, key_display, priority_keys, unbound
 from wxtui.app.panes import PaneSwitcher
 from wxtui.app.project_forms import ProjectForms
-from wxtui.app.review_screen import ReviewScreen
+from wxtui.app.remote_view import RemoteView
+from wxtui.app.review_screen import open_milestone_review
 from wxtui.app.session_control import SessionControl
 from wxtui.app.session_pane import SessionPane, SessionState
-from wxtui.app.sidebar import FilterBox, MachineGroup, NodeRef, ProjectTree
-from wxtui.app.sidebar_panel import SIDEBAR_BINDINGS, Sidebar
+from wxtui.app.sidebar import FilterBox, NodeRef, ProjectTree
+from wxtui.app.sidebar_panel import Sidebar
 from wxtui.app.terminal_driver import (
     set_host_title,
     terminal_gone,
@@ -47,15 +47,9 @@ from wxtui.app.textual_internals import (
 from wxtui.app.ui_state import UiStateFile
 from wxtui.config import Config, default_agent, save_theme
 from wxtui.errors import WxtuiError
-from wxtui.milestone_changes import open_review, workspace_of
-from wxtui.milestone_changes import set_status as set_milestone_status
 from wxtui.sessions.all_machines import AllMachines
-from wxtui.sessions.askpass import AskpassServer
 from wxtui.sessions.backend import HostedSessions
-from wxtui.sessions.permission_requests import Decision
 from wxtui.sessions.remote_link import Remote
-from wxtui.sessions.remote_sessions import LinkState
-from wxtui.sessions.runtime import runtime_dir
 from wxtui.store import Store
 from wxtui.terminal.widget import TerminalView
 from wxtui.text import inert
@@ -92,13 +86,11 @@ class WxtuiApp(App[int]):
         self.config = config or Config()
         self.store = store
         env = os.environ if environ is None else environ
-        self._environ = dict(env)
-        self._askpass: AskpassServer | None = None
         here = HostedSessions(
             store, env, default_agent(agent, env, self.config), embedded=not sessions_in_host
         )
         remotes = [Remote(name, command) for name, command in self.config.remotes.items()]
-        self.backend = AllMachines(here, remotes, self._machines_changed)
+        self.backend = AllMachines(here, remotes, lambda: self.remotes.changed())
         self.exit_message = ""  # One line for the shell after the app ends.
         if self.config.keys:
             self.set_keymap({i: k for i, k in self.config.keys.items() if k.strip()})
@@ -116,6 +108,7 @@ class WxtuiApp(App[int]):
         self._tree = ProjectTree(id="tree")
         self._ui_file = UiStateFile()
         self._ui = self._ui_file.load()
+        self.remotes = RemoteView(self, env, self._ui, self._ui_file)
         self._sidebar = Sidebar(self._tree, self.config.sidebar_width, self._ui, self._ui_file)
         self._reserved = priority_keys(self.BINDINGS, self.config.keys)
         self._panes = PaneSwitcher(self.backend, self._reserved, id="panes")
@@ -123,10 +116,10 @@ class WxtuiApp(App[int]):
         toggle = effective_key(PASS_KEYS_BINDING, self.config.keys)
         self.pass_toggle_keys = frozenset(k.strip() for k in toggle.split(",") if k.strip())
         self.passing_keys = False
-        self._inbox_key = key_display(effective_key(INBOX_BINDING, self.config.keys))
+        self.inbox = InboxControl(self, key_display(effective_key(INBOX_BINDING, self.config.keys)))
         if title_suffix:
             self.title = f"wxtui {title_suffix}"
-        self._base_title = self.title
+        self.header = HeaderTitle(self, self.title)
         quiet = env.get("WXTUI_NOTIFY", "1") in ("0", "off", "no")
         self._announcer = Announcer(self, self.config.notifications and not quiet, env)
 
@@ -178,7 +171,7 @@ class WxtuiApp(App[int]):
         set_host_title(self, self.title)
         self._sidebar.fit(self.size.width)
         self.reload()
-        self.run_worker(self._link_remotes(), exclusive=False)
+        self.run_worker(self.remotes.link(), exclusive=False)
         self.screen.set_focus(self.project_tree)
         self.set_interval(self._poll_interval, self._poll_store)
         if not self.is_headless and sys.__stdin__ is not None:
@@ -194,7 +187,7 @@ class WxtuiApp(App[int]):
         process's, or a remote's)."""
         machines = self.backend
         local = self.store.list_projects()
-        groups = [self._machine_group(name) for name in machines.remotes]
+        groups = self.remotes.groups()
         projects = [*local, *(p for group in groups for p in group.projects)]
         self.project_tree.populate(
             local, machines.all_milestones(), machines.milestones_ready_for_review(), groups
@@ -213,68 +206,6 @@ class WxtuiApp(App[int]):
         if self.current_project_id is None:
             self.sub_title = ""
         self._data_version = self.store.data_version()
-
-    def _machine_group(self, name: str) -> MachineGroup:
-        remote = self.backend.remotes[name]
-        detail = {LinkState.CONNECTING: "connecting", LinkState.DOWN: "unreachable"}
-        words = detail.get(remote.state, "")
-        if remote.why:
-            words = f"{words}: {remote.why}" if words else remote.why
-        return MachineGroup(
-            name,
-            self.backend.remote_projects(name),
-            words,
-            alarming=remote.state is LinkState.DOWN,
-            collapsed=name in self._ui.collapsed_machines,
-        )
-
-    def _machines_changed(self) -> None:
-        """A remote's projects or link changed: the sidebar follows, and its sessions
-        that run are attached (as at start)."""
-        if self._tree.is_attached:
-            self.reload()
-            self.run_worker(self.sessions.discover(), exclusive=False)
-
-    def toggle_machine(self, name: str) -> None:
-        """Enter on a remote's heading: its projects hidden or shown (remembered); an
-        unreachable one is also tried again at once."""
-        collapsed = self._ui.collapsed_machines
-        if name in collapsed:
-            collapsed.remove(name)
-        else:
-            collapsed.append(name)
-        self._ui_file.save(self._ui)
-        self.backend.remotes[name].retry_now()
-        self.reload()
-        self.project_tree.select_ref(NodeRef("machine", name, ""))
-
-    async def _link_remotes(self) -> None:
-        """Every remote's link, with ssh's questions (a password, a host key) asked in
-        a dialog here (see askpass)."""
-        if not self.backend.remotes:
-            return
-        path = runtime_dir(self._environ) / f"askpass-{os.getpid()}.sock"
-        askpass = self._askpass = AskpassServer(path, self._ask_for_ssh)
-        await askpass.start()
-        self.backend.link_all(lambda name: {**self._environ, **askpass.environ(name)})
-
-    async def _ask_for_ssh(self, remote: str, prompt: str) -> str | None:
-        """ssh's question in a dialog: the answer typed, or None (cancelled)."""
-        answered: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
-        secret = "yes/no" not in prompt  # A host key's question is answered in plain.
-        dialog = FormDialog(
-            f"ssh to {escape(inert(remote))} asks:\n{escape(inert(prompt))}",
-            [Field("answer", "Answer", password=secret)],
-            lambda values: values["answer"],
-            ok_label="Send",
-        )
-
-        def settle(value: str | None) -> None:
-            if not answered.done():
-                answered.set_result(value)
-
-        self.push_screen(dialog, settle)
-        return await answered
 
     def _poll_store(self) -> None:
         if not self._tree.is_attached:
@@ -326,13 +257,13 @@ class WxtuiApp(App[int]):
         """enter in the sidebar: open the selected project or milestone's session."""
         ref = self.project_tree.selected_ref
         if ref is not None and ref.kind == "machine":
-            self.toggle_machine(ref.id)
+            self.remotes.toggle(ref.id)
         elif ref is not None:
             await self.show_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
 
     def show_pane(self, pane: SessionPane, milestone_id: str | None = None) -> None:
         self._panes.show(pane)
-        self._update_sub_title(pane)
+        self.header.follow(pane)
         if milestone_id is not None:
             self.project_tree.select_ref(NodeRef("milestone", milestone_id, pane.project_id))
         else:
@@ -349,28 +280,11 @@ class WxtuiApp(App[int]):
             return
         pane = event.pane
         self._tree.set_marker(pane.project_id, pane.marker)
-        if isinstance(self.screen, InboxScreen):
-            self.screen.refresh_entries()
+        self.inbox.pane_changed(pane)
         self._announcer.announce(pane, shown=pane.project_id == self.current_project_id)
         if pane.project_id == self.current_project_id:
-            self._update_sub_title(pane)
-        panes = self._panes.panes()
-        needing = [p for p in panes if p.urgency is not None or p.needs_attention]
-        asking = sum(1 for p in needing if p.agent is not None and p.agent.request is not None)
-        self._sidebar.show_waiting(asking, len(needing) - asking, self._inbox_key)
-        self._update_title()
-
-    def _update_title(self) -> None:
-        """The header: how many sessions need you, and when keys go to the program."""
-        urgent = sum(1 for p in self._panes.panes() if p.urgency is not None)
-        title = f"{self._base_title} ({urgent})" if urgent else self._base_title
-        host_title = title
-        if self.passing_keys:
-            toggle = key_display(",".join(sorted(self.pass_toggle_keys)))
-            title = f"{title}  ⌨ KEYS TO THE PROGRAM ({toggle} gives them back)"
-        if title != self.title:
-            self.title = title
-            set_host_title(self, host_title)
+            self.header.follow(pane)
+        self.header.update()
 
     def action_pass_keys(self) -> None:
         """F12: every key to the program in the pane (htop's F2, mc's menus), until F12
@@ -378,7 +292,7 @@ class WxtuiApp(App[int]):
         action."""
         self.passing_keys = not self.passing_keys
         self._panes.reserve_keys(self.pass_toggle_keys if self.passing_keys else self._reserved)
-        self._update_title()
+        self.header.update()
         if self.passing_keys and self._panes.current_pane is not None:
             self.screen.set_focus(self._panes.current_pane.view)
 
@@ -387,12 +301,6 @@ class WxtuiApp(App[int]):
         if self._tree.is_attached:
             self.reload()
 
-    def _update_sub_title(self, pane: SessionPane) -> None:
-        """The header names the project and what its agent does (or the program's title)."""
-        name = self.project_name(pane.project_id)
-        detail = pane.agent.summary if pane.agent is not None else pane.window_title
-        self.sub_title = f"{name} — {inert(detail)}" if detail else name
-
     # -- sidebar -----------------------------------------------------------------
 
     @on(ProjectTree.NodeSelected)
@@ -400,7 +308,7 @@ class WxtuiApp(App[int]):
         event.stop()
         ref = event.ref
         if ref.kind == "machine":
-            self.toggle_machine(ref.id)
+            self.remotes.toggle(ref.id)
             return
         self.open_project(ref.project_id, ref.id if ref.kind == "milestone" else None)
 
@@ -415,18 +323,25 @@ class WxtuiApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
             self.app_focus = True  # As Textual does for a key (its footer waits for it).
-            focused = self.focused
-            if isinstance(focused, FilterBox) and event.key in ("enter", "escape"):
-                # Back to the sidebar at once: the keys typed next go there.
-                if event.key == "escape":
-                    self._sidebar.clear_filter()
-                self.screen.set_focus(self.project_tree)
-                return
-            if isinstance(focused, (ProjectTree, TerminalView, Input, TextArea)):
-                passing = self.pass_toggle_keys if self.passing_keys else None
-                await handle_key_in_order(self, event, focused, passing)
+            if await self._route_key(event):
                 return
         await super().on_event(event)
+
+    async def _route_key(self, event: events.Key) -> bool:
+        """Keys for the filter, the sidebar, the panes and text fields, handled here in
+        arrival order (see handle_key_in_order); False for the rest."""
+        focused = self.focused
+        if isinstance(focused, FilterBox) and event.key in ("enter", "escape"):
+            # Back to the sidebar at once: the keys typed next go there.
+            if event.key == "escape":
+                self._sidebar.clear_filter()
+            self.screen.set_focus(self.project_tree)
+            return True
+        if isinstance(focused, (ProjectTree, TerminalView, Input, TextArea)):
+            passing = self.pass_toggle_keys if self.passing_keys else None
+            await handle_key_in_order(self, event, focused, passing)
+            return True
+        return False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # In the terminal pane, ctrl+p (and every other key but ours) belongs to the child.
@@ -474,23 +389,9 @@ class WxtuiApp(App[int]):
         self.exit(0)
 
     async def _leave(self) -> None:
-        if self._left:
-            return
-        self._left = True
-        # The next UI on this database shows this project again (as tmux's attach does).
-        shown, database = self.current_project_id, str(self.store.path)
-        if shown != self._ui.last_project.get(database):
-            if shown is None:
-                self._ui.last_project.pop(database, None)
-            else:
-                self._ui.last_project[database] = shown
-            self._ui_file.save(self._ui)
-        kept = await self.backend.leave()
-        if kept:
-            agents = "1 agent keeps" if kept == 1 else f"{kept} agents keep"
-            them = "it" if kept == 1 else "them"
-            # One line that fits 80 columns.
-            self.exit_message = f"wxtui: {agents} running; `wxtui host stop` ends {them}"
+        if not self._left:
+            self._left = True
+            self.exit_message = await self.sessions.leave(self._ui, self._ui_file)
 
     def sweep(self) -> None:
         """Collect the reference cycles removed widgets leave (off the hot path)."""
@@ -500,17 +401,11 @@ class WxtuiApp(App[int]):
         await self._leave()
         await self._announcer.close()
         self._collector.uninstall()
-        if self._askpass is not None:
-            await self._askpass.close()
+        await self.remotes.close()
 
     def action_sidebar(self) -> None:
-        if self._sidebar.hidden:
-            self.action_toggle_sidebar()
-        self._sidebar.clear_filter()
-        tree = self.project_tree
-        if self.current_project_id is not None:
-            tree.select_project(self.current_project_id)
-        self.screen.set_focus(tree)  # At once: keys already typed go to the sidebar.
+        """ctrl+]: to the sidebar (shown if hidden), on the project shown."""
+        self._sidebar.come_back(self.current_project_id)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.screen_stack:  # Fitted, or clamped, to the new width.
@@ -519,22 +414,7 @@ class WxtuiApp(App[int]):
     def action_toggle_sidebar(self) -> None:
         """F3: hide the sidebar (the agent gets the whole width) or show it again."""
         pane = self._panes.current_pane
-        hiding = not self._sidebar.hidden
-        if hiding and self.focused is self.project_tree and pane is not None:
-            self.screen.set_focus(pane.view)
-        self._sidebar.toggle(self.size.width)
-        if not hiding:
-            self.screen.set_focus(self.project_tree)
-
-    def key_sections(self) -> tuple[Section, ...]:
-        """The help's key tables, from the bindings themselves (as the user remapped them)."""
-        keys = self.config.keys
-        return (
-            ("Anywhere", tuple(key_rows(self.BINDINGS, keys))),
-            ("Sidebar", (*SIDEBAR_EXTRA, *key_rows(SIDEBAR_BINDINGS, keys))),
-            ("Inbox (F2)", tuple(key_rows(INBOX_BINDINGS, keys))),
-            TERMINAL_KEYS,
-        )
+        self._sidebar.toggle_shown(None if pane is None else pane.view)
 
     def action_search(self) -> None:
         """F4: search the open pane's scrollback (n / N move, esc back to live)."""
@@ -560,7 +440,7 @@ class WxtuiApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         else:
-            self.push_screen(HelpScreen(self.key_sections()))
+            self.push_screen(HelpScreen(key_sections(self.BINDINGS, self.config.keys)))
 
     async def action_switch(self, number: int) -> None:
         projects = self.backend.list_projects()
@@ -569,79 +449,16 @@ class WxtuiApp(App[int]):
 
     def needs(self) -> list[Need]:
         """Every session that needs the user, most urgent first (see attention.needs)."""
-        order = [p.id for p in self.backend.list_projects()]
-        return needs(self._panes.panes(), order, after=self.current_project_id)
+        return self.inbox.needs()
 
     async def action_next_attention(self) -> None:
         """ctrl+\\: the first session of the inbox that is not the one shown."""
-        waiting = [n for n in self.needs() if n.project_id != self.current_project_id]
-        if not waiting:
-            self.notify("No other session needs attention.", timeout=2)
-            return
-        need = waiting[0]
-        await self.show_project(need.project_id)
-        self.notify(need.reason, title=self.project_name(need.project_id), timeout=3)
+        await self.inbox.next_attention()
 
     def action_inbox(self) -> None:
         """Every session that needs the user, with reason and age; enter jumps there."""
-        if isinstance(self.screen, InboxScreen):
-            self.pop_screen()
-            return
-        inbox = InboxScreen(self.inbox_entries, self._answer)
-        unbind(inbox, unbound(self.config.keys))
-        self.push_screen(inbox, self._after_inbox)
+        self.inbox.toggle()
 
     async def open_review(self, project_id: str, milestone_id: str) -> None:
         """A milestone's review: what its agent changed (git), comments, approve, reject."""
-        if (remote := self.backend.remote_of(milestone_id)) is not None:
-            own = milestone_id.partition(":")[2]
-            self.notify(
-                f"A review reads the workspace where it is: on {remote.name}, run "
-                f"wxtui milestone review {own}",
-                severity="warning",
-            )
-            return
-        store = self.store
-        found = self.forms.guarded(
-            lambda: (milestone := store.get_milestone(milestone_id), workspace_of(store, milestone))
-        )
-        if found is None:
-            return
-        milestone, workspace = found
-        try:
-            review = await asyncio.to_thread(open_review, workspace, milestone.id)
-        except WxtuiError as error:
-            self.notify(str(error), severity="warning")
-            return
-
-        async def send(text: str) -> bool:
-            return await self.sessions.prompt(project_id, text, None)
-
-        def set_status(status: str) -> None:
-            self.forms.guarded(lambda: set_milestone_status(store, milestone.id, status))
-            self.reload()
-
-        self.push_screen(ReviewScreen(milestone.element_name, review, send, set_status))
-
-    def inbox_entries(self) -> list[InboxEntry]:
-        return [
-            InboxEntry(n.project_id, self.project_name(n.project_id), n.reason, n.since, n.agent)
-            for n in self.needs()
-        ]
-
-    async def _answer(self, entry: InboxEntry, decision: Decision, message: str) -> str:
-        """An answer from the inbox: to the request the agent waits on, else (a reply to
-        an agent that waits for its next prompt) as a prompt. "" once it went in."""
-        request = entry.request
-        if request is None:
-            sent = await self.sessions.prompt(entry.project_id, message)
-            return "" if sent else "not sent"
-        try:
-            await self.backend.answer(entry.project_id, request.id, decision, message)
-        except WxtuiError as error:
-            return str(error)
-        return ""
-
-    def _after_inbox(self, project_id: str | None) -> None:
-        if project_id:
-            self.open_project(project_id)
+        await open_milestone_review(self, project_id, milestone_id)

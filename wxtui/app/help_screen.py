@@ -5,11 +5,13 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from wxtui.app.inbox import INBOX_BINDINGS
+from wxtui.app.keymap import key_rows
 from wxtui.app.sidebar import (
     BELL,
     ELSEWHERE,
@@ -18,6 +20,7 @@ from wxtui.app.sidebar import (
     UNSEEN,
     exit_marker,
 )
+from wxtui.app.sidebar_panel import SIDEBAR_BINDINGS
 from wxtui.sessions.agent_state import LOOKS
 
 Section = tuple[str, tuple[tuple[str, str], ...]]
@@ -82,7 +85,7 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def __init__(self, sections: tuple[Section, ...]) -> None:
-        """``sections``: the key tables, built from the bindings (see WxtuiApp.key_sections)."""
+        """``sections``: the key tables, built from the bindings (see key_sections)."""
         super().__init__(classes="dialog")
         self.sections = sections
 
@@ -94,3 +97,13 @@ class HelpScreen(ModalScreen[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)
+
+
+def key_sections(app_bindings: list[BindingType], keys: dict[str, str]) -> tuple[Section, ...]:
+    """The help's key tables, from the bindings themselves (as the user remapped them)."""
+    return (
+        ("Anywhere", tuple(key_rows(app_bindings, keys))),
+        ("Sidebar", (*SIDEBAR_EXTRA, *key_rows(SIDEBAR_BINDINGS, keys))),
+        ("Inbox (F2)", tuple(key_rows(INBOX_BINDINGS, keys))),
+        TERMINAL_KEYS,
+    )

@@ -4,9 +4,10 @@ prompt; approve (completed) or reject (failed, with the comments sent)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -19,8 +20,12 @@ from textual.widgets.option_list import Option
 
 from wxtui.app.dialogs import text_dialog
 from wxtui.app.diff_view import DiffView
-from wxtui.milestone_changes import Review
+from wxtui.errors import WxtuiError
+from wxtui.milestone_changes import Review, open_review, set_status, workspace_of
 from wxtui.text import inert
+
+if TYPE_CHECKING:
+    from wxtui.app.app import WxtuiApp
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,3 +225,37 @@ def _file_row(path: str, status: str, added: int | None, deleted: int | None) ->
     counts = "binary" if added is None else f"+{added} -{deleted}"
     row.append(f"  {counts}", style="dim")
     return row
+
+
+async def open_milestone_review(app: WxtuiApp, project_id: str, milestone_id: str) -> None:
+    """``v``: the milestone's review screen (git is read off the loop); a remote's
+    milestone is reviewed where its workspace is."""
+    if (remote := app.backend.remote_of(milestone_id)) is not None:
+        own = milestone_id.partition(":")[2]
+        app.notify(
+            f"A review reads the workspace where it is: on {remote.name}, run "
+            f"wxtui milestone review {own}",
+            severity="warning",
+        )
+        return
+    store = app.store
+    found = app.forms.guarded(
+        lambda: (milestone := store.get_milestone(milestone_id), workspace_of(store, milestone))
+    )
+    if found is None:
+        return
+    milestone, workspace = found
+    try:
+        review = await asyncio.to_thread(open_review, workspace, milestone.id)
+    except WxtuiError as error:
+        app.notify(str(error), severity="warning")
+        return
+
+    async def send(text: str) -> bool:
+        return await app.sessions.prompt(project_id, text, None)
+
+    def status(value: str) -> None:
+        app.forms.guarded(lambda: set_status(store, milestone.id, value))
+        app.reload()
+
+    app.push_screen(ReviewScreen(milestone.element_name, review, send, status))

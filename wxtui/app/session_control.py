@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from wxtui.app.dialogs import ConfirmDialog
 from wxtui.app.session_pane import SessionPane, SessionState
 from wxtui.app.sidebar import NodeRef
+from wxtui.app.ui_state import UiState, UiStateFile
 from wxtui.errors import WxtuiError
 from wxtui.sessions.lock import LockHeld
 from wxtui.sessions.remote_sessions import RemoteSessions
@@ -200,3 +201,22 @@ class SessionControl:
             return False
         app.notify(f"Sent to {name}.", timeout=2)
         return True
+
+    async def leave(self, ui: UiState, ui_file: UiStateFile) -> str:
+        """The UI quits: the next UI on this database shows the session shown now (as
+        tmux's attach does); sessions of a host of their own keep running. One line for
+        the shell saying how many, and how to stop them ("" if none)."""
+        app = self.app
+        shown, database = app.current_project_id, str(app.store.path)
+        if shown != ui.last_project.get(database):
+            if shown is None:
+                ui.last_project.pop(database, None)
+            else:
+                ui.last_project[database] = shown
+            ui_file.save(ui)
+        kept = await self.backend.leave()
+        if not kept:
+            return ""
+        agents = "1 agent keeps" if kept == 1 else f"{kept} agents keep"
+        them = "it" if kept == 1 else "them"
+        return f"wxtui: {agents} running; `wxtui host stop` ends {them}"  # Fits 80 columns.

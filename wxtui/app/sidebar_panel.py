@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import Static
 
 from wxtui.app.dialogs import text_dialog
@@ -155,6 +156,27 @@ class Sidebar(Vertical):
         self._state.sidebar_hidden = not self._state.sidebar_hidden
         self.fit(columns)
         self._file.save(self._state)
+
+    def toggle_shown(self, pane_view: Widget | None) -> None:
+        """F3: hidden (the focus goes to ``pane_view``, the pane shown) or shown again
+        (with the focus)."""
+        screen = self.screen
+        hiding = not self.hidden
+        if hiding and screen.focused is self.projects and pane_view is not None:
+            screen.set_focus(pane_view)
+        self.toggle(self.app.size.width)
+        if not hiding:
+            screen.set_focus(self.projects)
+
+    def come_back(self, project_id: str | None) -> None:
+        """ctrl+]: the focus here at once (keys already typed go to the sidebar), the
+        filter cleared and the cursor on ``project_id``; shown if it was hidden."""
+        if self.hidden:
+            self.toggle_shown(None)
+        self.clear_filter()
+        if project_id is not None:
+            self.projects.select_project(project_id)
+        self.screen.set_focus(self.projects)
 
     def resize(self, delta: int, columns: int) -> None:
         """Narrower or wider (remembered, until config.toml's sidebar_width changes)."""
