@@ -124,7 +124,24 @@ def bench_remote(report: Report, tmp: Path, runs: int, samples: int, size: int) 
             ).id
             for i in range(10)
         ]
-    with running_sshd(tmp / "sshd") as sshd:
+    try:
+        _measure(report, machine, runs, samples, size, echo, flooding, attached)
+    finally:
+        asyncio.run(stop_host(machine.db))
+
+
+def _measure(
+    report: Report,
+    machine: FakeMachine,
+    runs: int,
+    samples: int,
+    size: int,
+    echo: str,
+    flooding: str,
+    attached: list[str],
+) -> None:
+    """The three figures, each through ssh and over the local socket."""
+    with running_sshd(machine.root / "sshd") as sshd:
         ssh = sshd.ssh(machine.command)
         asyncio.run(_echo(machine, echo, ssh, 3))  # Both links warm, the host up.
         local = asyncio.run(_echo(machine, echo, None, samples))
@@ -155,7 +172,6 @@ def bench_remote(report: Report, tmp: Path, runs: int, samples: int, size: int) 
             f"local socket {local_attach * 1000:.0f} ms",
             f"{remote_attach / local_attach:.2f}x",
         )
-    asyncio.run(stop_host(machine.db))
 
 
 def _restarted(machine: FakeMachine, project: str, command: str | None, measure) -> float:  # type: ignore[no-untyped-def]

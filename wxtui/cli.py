@@ -113,6 +113,7 @@ def _build_parser() -> argparse.ArgumentParser:
     madd.add_argument("project", help=PROJECT_HELP)
     madd.add_argument("name", help="the milestone's name (unique within the project)")
     madd.add_argument("--prompt", help="a brief that can be sent into the project's session")
+    madd.add_argument("--remote", metavar="NAME", help=REMOTE_HELP)
     mlist = milestone.add_parser("list", help="list a project's milestones")
     mlist.add_argument("project", help=PROJECT_HELP)
     mlist.add_argument("--json", action="store_true")
@@ -365,10 +366,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return on_remote(config_path(os.environ), args)
         if args.group == "attach" and ":" in args.project:
-            from wxtui.remote_commands import on_remote
+            from wxtui.remote_commands import on_remote, remotes
 
-            args.remote, _colon, args.project = args.project.partition(":")
-            return on_remote(config_path(os.environ), args)
+            # NAME:PROJECT, when NAME is a remote (a local project's name may hold a colon).
+            name, _colon, project = args.project.partition(":")
+            if name in {r.name for r in remotes(config_path(os.environ))}:
+                args.remote, args.project = name, project
+                return on_remote(config_path(os.environ), args)
         db_path = default_db_path(args.db, os.environ)
         if args.group is None:
             return _run_tui(db_path, args.agent, args.open)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -138,8 +139,19 @@ def _remotes(path: Path, text: str, table: object) -> dict[str, str]:
             raise ConfigError(f"{path}:{line}: remotes.{name} needs a command (text)")
         if unknown := sorted(set(entry) - {"command"}):
             raise ConfigError(f"{path}:{line}: unknown setting remotes.{name}.{unknown[0]}")
+        if (why := _unreadable(command)) is not None:
+            raise ConfigError(f"{path}:{line}: remotes.{name}: its command cannot be read: {why}")
         remotes[name] = command
     return remotes
+
+
+def _unreadable(command: str) -> str | None:
+    """Why a command line cannot be split into words as a shell would (None: it can)."""
+    try:
+        shlex.split(command)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _header_line(text: str, name: str) -> int:
@@ -157,6 +169,8 @@ def add_remote(path: Path, name: str, command: str) -> None:
     check_remote_name(name)
     if not command.strip():
         raise InvalidInput("a remote needs a command (after --)")
+    if (why := _unreadable(command)) is not None:
+        raise InvalidInput(f"the command cannot be read: {why}")
     config = load_config(path)
     if name in config.remotes:
         raise ConfigError(f"{path}: a remote named {name!r} exists (remote remove it first)")

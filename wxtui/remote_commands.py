@@ -21,6 +21,8 @@ from wxtui.sessions.client import HostUnavailable
 from wxtui.sessions.machines import RemoteMachine
 from wxtui.sessions.remote_link import Remote, open_link, version_note
 
+CHECK_TIMEOUT = 15.0  # remote list --check: a remote that has not answered by then is down.
+
 
 def remotes(config_path: Path) -> list[Remote]:
     """The remotes of the settings file, in its order."""
@@ -47,17 +49,19 @@ def remote_command(config_path: Path, args: argparse.Namespace) -> int:
         return 0
     listed = remotes(config_path)
     checks = asyncio.run(_check_all(listed)) if args.check else {}
+    # --check: exit 1 when a remote cannot be reached (scripts can tell).
+    failed = int(any(c.get("reachable") == "no" for c in checks.values()))
     if args.json:
         rows = [{"name": r.name, "command": r.command, **checks.get(r.name, {})} for r in listed]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
+        return failed
     if not listed:
         print("no remotes (add one: wxtui remote add NAME -- ssh -T HOST wxtui host --stdio)")
     for remote in listed:
         check = checks.get(remote.name)
         said = "" if check is None else f"  [{check['status']}]"
         print(f"{remote.name}  {remote.command}{said}")
-    return 0
+    return failed
 
 
 def _joined(argv: list[str]) -> str:
@@ -70,7 +74,7 @@ async def _check_all(listed: list[Remote]) -> dict[str, dict[str, str]]:
 
     async def check(remote: Remote) -> dict[str, str]:
         try:
-            client, _link = await open_link(remote)
+            client, _link = await open_link(remote, timeout=CHECK_TIMEOUT)
         except HostUnavailable as error:
             return {"status": f"unreachable: {error}", "reachable": "no"}
         try:
@@ -98,14 +102,16 @@ def on_remote(config_path: Path, args: argparse.Namespace) -> int:
         return session_command(machine, action, args.project, text, milestone)
     if group == "project" and action == "add":
         return asyncio.run(_project_add(machine, args))
+    if group == "milestone" and action == "add":
+        return asyncio.run(_milestone_add(machine, args))
     if group == "session" and action == "list":
         return asyncio.run(_session_list(machine, as_json=args.json))
     raise InvalidInput(f"--remote does not go with {group} {action or ''}".strip())
 
 
 async def _project_add(machine: RemoteMachine, args: argparse.Namespace) -> int:
-    if args.dir == ".":
-        raise InvalidInput(f"--dir: the workspace's path on {machine.remote.name}")
+    if not args.dir.startswith("/"):
+        raise InvalidInput(f"--dir: the workspace's absolute path on {machine.remote.name}")
     client = await machine.connect()
     try:
         project = await client.store(
@@ -114,6 +120,19 @@ async def _project_add(machine: RemoteMachine, args: argparse.Namespace) -> int:
     finally:
         await client.close()
     print(project["id"])
+    return 0
+
+
+async def _milestone_add(machine: RemoteMachine, args: argparse.Namespace) -> int:
+    client = await machine.connect()
+    try:
+        project = await machine.find_project(client, args.project)
+        milestone = await client.store(
+            "milestone.add", project=project.id, name=args.name, prompt=args.prompt
+        )
+    finally:
+        await client.close()
+    print(milestone["id"])
     return 0
 
 

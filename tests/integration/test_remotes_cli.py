@@ -59,6 +59,8 @@ def test_remotes_are_added_listed_and_removed_in_the_settings_file(
     ]
     fails(run("remote", "add", "vm", "--", "ssh", "other", env=config), "exists")
     fails(run("remote", "add", "a:b", "--", "ssh", "x", env=config), "letters, digits")
+    unparsable = run("remote", "add", "vm2", "--", 'ssh -T "unterminated', env=config)
+    fails(unparsable, "the command cannot be read: No closing quotation")
     ok(run("remote", "remove", "gpu", env=config))
     assert path.read_text() == (
         'theme = "nord"  # mine\n\n[remotes.vm]\ncommand = "ssh -T vm wxtui host --stdio"\n'
@@ -103,10 +105,18 @@ def test_a_project_on_a_remote_lives_in_that_machines_store(
     assert ok(run("project", "list", db=local_db, env=config)).startswith("no projects")
     listed = ok(run("session", "list", "--remote", "buildbox", "--json", db=local_db, env=config))
     assert '"name": "api"' in listed and '"state": "not-started"' in listed
-    fails(
-        run("project", "add", "web", "--remote", "buildbox", db=local_db, env=config),
-        "--dir: the workspace's path on buildbox",
-    )
+    for where in (".", "relative/dir"):
+        fails(
+            run("project", "add", "web", "--dir", where, "--remote", "buildbox", env=config),
+            "--dir: the workspace's absolute path on buildbox",
+        )
+    milestone = ok(
+        run(
+            "milestone", "add", "api", "first", "--prompt", "go", "--remote", "buildbox", env=config
+        )
+    ).strip()
+    with buildbox.store() as store:
+        assert store.get_milestone(milestone).element_name == "first"
     fails(
         run("project", "add", "web", "--dir", "/no/such/dir", "--remote", "buildbox", env=config),
         "/no/such/dir",
@@ -136,8 +146,9 @@ def test_an_unreachable_remote_says_why_in_one_line(tmp_path: Path, config: dict
     refused = "ssh: connect to host nowhere port 22: Connection refused"
     command = f"sh -c {shlex.quote(f'echo {shlex.quote(refused)} >&2; exit 255')}"
     ok(run("remote", "add", "nowhere", "--", command, env=config))
-    checked = ok(run("remote", "list", "--check", env=config))
-    assert f"[unreachable: nowhere: {refused}]" in checked
+    checked = run("remote", "list", "--check", env=config)
+    assert checked.returncode == 1, "a script can tell that a remote is down"
+    assert f"[unreachable: nowhere: {refused}]" in checked.stdout
     # From a terminal, ssh's own words are on stderr as it printed them.
     failed = run("session", "list", "--remote", "nowhere", env=config)
     fails(failed, "nowhere: its command ended (exit 255)", code=1)
@@ -163,3 +174,24 @@ def test_a_remote_of_another_wxtui_says_so_and_what_to_run(
         "old runs wxtui 0.0.1, this is 0.1.0: install the same wxtui on both",
         code=1,
     )
+
+
+def test_a_chatty_login_shell_is_named_as_the_cause(tmp_path: Path, config: dict[str, str]) -> None:
+    """A command that prints something else first (a login message on stdout) is not
+    a host: said so, not as a link that merely closed."""
+    command = "sh -c 'echo Welcome to buildbox; exec sleep 30'"
+    ok(run("remote", "add", "chatty", "--", command, env=config))
+    fails(
+        run("session", "list", "--remote", "chatty", env=config),
+        "chatty: what came back is not a wxtui session host",
+        code=1,
+    )
+
+
+def test_a_local_project_with_a_colon_in_its_name_is_not_a_remote(
+    tmp_path: Path, config: dict[str, str]
+) -> None:
+    db = tmp_path / "local.db"
+    ok(run("project", "add", "my:proj", "--dir", str(tmp_path), db=db, env=config))
+    # Taken as a local project (not "no remote named my"): it gets as far as the terminal.
+    fails(run("attach", "my:proj", db=db, env=config), "attach needs a terminal", code=1)

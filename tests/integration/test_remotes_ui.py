@@ -4,16 +4,18 @@ directory, reached through ``wxtui host --stdio``), in the real app."""
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
 
-from tests.support import wait_until
+from tests.support import stop_host, wait_until
 from tests.support.apps import make_app, pane_text, project_label
 from tests.support.machines import FakeMachine, fake_machine, kill_links
 from wxtui.app.session_pane import SessionState
 from wxtui.app.sidebar import NodeRef
 from wxtui.config import Config
+from wxtui.sessions.host import host_socket_path
 from wxtui.store import Store
 
 SHELL = "env PS1='$ ' bash --norc --noprofile"
@@ -93,7 +95,7 @@ async def test_a_dropped_link_recovers_with_nothing_lost(
         await wait_until(
             lambda: "line-40" in pane_text(app, qualified), timeout=20, message="caught up"
         )
-        assert "linked to buildbox again" in pane_text(app, qualified)
+        assert "went away" not in pane_text(app, qualified), "the screen is the agent's"
         assert app.pane_for(qualified).state is SessionState.RUNNING
         assert _agent_pid(buildbox) == agent_pid, "the agent ran on, untouched"
         emulator = app.pane_for(qualified).view.emulator
@@ -204,3 +206,58 @@ def _inbox_text(app) -> str:  # type: ignore[no-untyped-def]
 
     options = app.screen.query_one(OptionList).options
     return "\n".join(str(o.prompt) for o in options)
+
+
+async def test_a_relink_brings_back_only_what_ran(
+    store: Store, tmp_path: Path, machines: tuple[FakeMachine, FakeMachine]
+) -> None:
+    """After the link comes back, a session stopped before stays stopped, and when
+    that machine's host was stopped meanwhile nothing is started again: the panes say
+    the sessions ended."""
+    buildbox, _gpu = machines
+    with buildbox.store() as remote:
+        kept = remote.add_project("kept", str(buildbox.workspace), command=CAT).id
+        stopped = remote.add_project("stopped", str(buildbox.workspace), command=CAT).id
+    kept_id, stopped_id = f"buildbox:{kept}", f"buildbox:{stopped}"
+    app = make_app(store, config=_config(buildbox))
+    async with app.run_test(size=(120, 36)):
+        await wait_until(lambda: "stopped" in _machine_rows(app))
+        for project in (stopped_id, kept_id):
+            await app.show_project(project)
+            await wait_until(lambda project=project: "ready" in pane_text(app, project))
+        await app.sessions.stop(stopped_id)
+        await wait_until(lambda: app.pane_for(stopped_id).state is SessionState.EXITED)
+        assert kill_links(buildbox)
+        await wait_until(lambda: "went away" in pane_text(app, kept_id))
+        await wait_until(lambda: app.backend.remotes["buildbox"].linked, message="relinked")
+        await wait_until(lambda: "went away" not in pane_text(app, kept_id), message="back")
+        assert app.pane_for(stopped_id).state is SessionState.EXITED
+        assert [
+            s.project for s in (await app.backend.remotes["buildbox"].client.status()).sessions
+        ] == [kept]
+        # That machine's host stopped (its agents with it) while the link was down.
+        assert kill_links(buildbox)
+        stop_host(host_socket_path(buildbox.db))
+        await wait_until(lambda: app.pane_for(kept_id).state is SessionState.EXITED, timeout=20)
+        assert "ended on buildbox meanwhile" in pane_text(app, kept_id)
+        await wait_until(lambda: app.backend.remotes["buildbox"].linked, message="relinked")
+        assert (await app.backend.remotes["buildbox"].client.status()).sessions == []
+
+
+async def test_a_link_that_hangs_is_shown_as_slow_until_it_answers(
+    store: Store, tmp_path: Path, machines: tuple[FakeMachine, FakeMachine]
+) -> None:
+    buildbox, _gpu = machines
+    with buildbox.store() as remote:
+        remote.add_project("api", str(buildbox.workspace), command=CAT)
+    app = make_app(store, config=_config(buildbox))
+    async with app.run_test(size=(120, 36)):
+        await wait_until(lambda: "api" in _machine_rows(app))
+        assert kill_links(buildbox, signal.SIGSTOP)
+        try:
+            await wait_until(
+                lambda: "slow: no answer for" in _machine_label(app, "buildbox"), timeout=15
+            )
+        finally:
+            kill_links(buildbox, signal.SIGCONT)
+        await wait_until(lambda: "slow" not in _machine_label(app, "buildbox"), timeout=15)

@@ -51,13 +51,14 @@ def fake_machine(tmp_path: Path, name: str) -> FakeMachine:
     return machine
 
 
-def kill_links(machine: FakeMachine) -> int:
-    """The far end of every link to ``machine`` dies (as when ssh drops): each
-    ``wxtui host --stdio`` whose database is that machine's. How many there were."""
+def kill_links(machine: FakeMachine, signal_number: int | None = None) -> int:
+    """The far end of every link to ``machine`` dies (as when ssh drops), or gets
+    ``signal_number`` (SIGSTOP: a link that hangs): each ``wxtui host --stdio`` whose
+    database is that machine's. How many there were."""
     import os
     import signal
 
-    killed = 0
+    sent = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -67,6 +68,6 @@ def kill_links(machine: FakeMachine) -> int:
         except OSError:
             continue
         if b"--stdio" in cmdline and f"WXTUI_DB={machine.db}".encode() in environ:
-            os.kill(int(entry.name), signal.SIGKILL)
-            killed += 1
-    return killed
+            os.kill(int(entry.name), signal.SIGKILL if signal_number is None else signal_number)
+            sent += 1
+    return sent

@@ -207,10 +207,14 @@ class ProjectForms:
                 return
             question = f"Delete milestone {inert(milestone.element_name)}?"
 
+        remote, own = self._remote(ref.id)
+        if remote is not None and not remote.linked:
+            app.notify(f"{remote.name} is not linked: nothing there can change now.")
+            return
+
         async def confirmed(answer: bool | None) -> None:
             if not answer:
                 return
-            remote, own = self._remote(ref.id)
             if ref.kind == "project":
                 await app.sessions.end(ref.id)
             if remote is not None:

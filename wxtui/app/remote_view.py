@@ -58,15 +58,19 @@ class RemoteView:
             app.run_worker(app.sessions.discover(), exclusive=False)
 
     def toggle(self, name: str) -> None:
-        """Enter on a remote's heading: its projects hidden or shown (remembered); an
-        unreachable one is also tried again at once."""
+        """Enter on a remote's heading: its projects hidden or shown (remembered); on an
+        unreachable one's, the link is tried again at once instead."""
+        remote = self.app.backend.remotes[name]
+        if remote.state is LinkState.DOWN:
+            remote.retry_now()
+            self.app.notify(f"Linking to {name} again.", timeout=2)
+            return
         collapsed = self.ui.collapsed_machines
         if name in collapsed:
             collapsed.remove(name)
         else:
             collapsed.append(name)
         self.ui_file.save(self.ui)
-        self.app.backend.remotes[name].retry_now()
         self.app.reload()
         self.app.project_tree.select_ref(NodeRef("machine", name, ""))
 

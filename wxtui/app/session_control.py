@@ -148,6 +148,10 @@ class SessionControl:
 
     async def stop(self, project_id: str) -> None:
         """``s``: stop the project's session (its conversation is kept)."""
+        remote = self._remote_of(project_id)
+        if remote is not None and not remote.linked:
+            self.app.notify(f"{remote.name} is not linked: its agents run on, untouched.")
+            return
         if not self.backend.is_alive(project_id):
             self.app.notify("That session is not running.", timeout=2)
             return

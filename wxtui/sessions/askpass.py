@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import socket
 import sys
 from collections.abc import Awaitable, Callable
@@ -28,8 +29,9 @@ REMOTE_VARIABLE = "WXTUI_ASKPASS_REMOTE"
 
 
 def askpass_program() -> str:
-    """The ``wxtui-askpass`` installed beside this Python."""
-    return str(Path(sys.executable).with_name("wxtui-askpass"))
+    """The ``wxtui-askpass`` installed beside this Python, else the one on PATH."""
+    beside = Path(sys.executable).with_name("wxtui-askpass")
+    return str(beside) if beside.exists() else shutil.which("wxtui-askpass") or str(beside)
 
 
 class AskpassServer:

@@ -139,9 +139,14 @@ class HostClient:
         writer.write(encode_json(Kind.HELLO, protocol=PROTOCOL, version=__version__))
         try:
             welcome = await asyncio.wait_for(read_frame(reader), timeout)
-        except (ConnectionError, ProtocolError) as exc:  # A host that is ending.
+        except ConnectionError as exc:  # A host that is ending.
             writer.close()
             raise HostUnavailable(f"the session host closed the connection: {exc}") from None
+        except ProtocolError as exc:  # A shell's greeting on a remote's stdout, say.
+            writer.close()
+            raise HostUnavailable(
+                f"what came back is not a wxtui session host ({exc}; a login message?)"
+            ) from None
         except TimeoutError:
             writer.close()
             raise HostUnavailable(f"no session host answered within {timeout:.0f} s") from None
@@ -415,7 +420,9 @@ class HostClient:
                     with contextlib.suppress(Exception):
                         watched.sink.notice("the session host went away")
                         watched.sink.session_exited(-1)
-                watched.alive = False
+                # Over a link that may come back, whether it ran is kept (see
+                # RemoteSessions: only sessions that ran are attached again).
+                watched.alive = watched.alive and self.link_may_return
                 _settle(watched.started, {"event": Event.FAILED, "error": "the host went away"})
                 if watched.exited is not None:
                     _settle(watched.exited, -1)

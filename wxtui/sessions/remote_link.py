@@ -76,12 +76,25 @@ class RemoteLink:
     async def why_closed(self) -> str:
         """Why the link ended, in one line: what the command said last, or its exit."""
         said = await self.stderr.last()
+        if "unrecognized arguments: --stdio" in said or "invalid choice: 'host'" in said:
+            return "its wxtui has no host --stdio: pip install -U wxtui there"
         if said:
             return said
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.process.wait(), 0.5)
         code = self.process.returncode
-        return "the link closed" if code is None else f"its command ended (exit {code})"
+        if code is None:
+            return "the link closed"
+        return (
+            f"its command was killed (signal {-code})"
+            if code < 0
+            else f"its command ended (exit {code})"
+        )
+
+    def kill(self) -> None:
+        """At once (the link is being given up: a UI that quits, say)."""
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
 
     async def close(self) -> None:
         """End the command: its input closes first (the far end lets go), then a kill."""
@@ -96,7 +109,11 @@ class RemoteLink:
 
 
 async def open_link(
-    remote: Remote, *, interactive: bool = False, environ: Mapping[str, str] | None = None
+    remote: Remote,
+    *,
+    interactive: bool = False,
+    environ: Mapping[str, str] | None = None,
+    timeout: float = LINK_TIMEOUT,
 ) -> tuple[HostClient, RemoteLink]:
     """Run the remote's command and greet its host. ``interactive`` (the CLI): the
     command shares this terminal, so ssh asks for a password or a host key there;
@@ -117,11 +134,17 @@ async def open_link(
     link = RemoteLink(remote, process)
     assert process.stdout is not None and process.stdin is not None
     try:
-        client = await HostClient.greet(process.stdout, process.stdin, LINK_TIMEOUT)
+        client = await HostClient.greet(process.stdout, process.stdin, timeout)
     except HostUnavailable as error:
-        why = await link.why_closed()
+        if process.returncode is None and not await link.stderr.last():
+            why = str(error)  # It runs and said nothing: what it sent is no host's.
+        else:
+            why = await link.why_closed()
         await link.close()
-        raise HostUnavailable(f"{name}: {why or error}") from None
+        raise HostUnavailable(f"{name}: {why}") from None
+    except BaseException:  # Cancelled (the UI quits): the command must not stay behind.
+        link.kill()
+        raise
     if client.host_protocol != PROTOCOL:
         await client.close()
         await link.close()

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # Seconds between tries to link again.
 CATALOG_EVERY = 1.0  # How often the remote's projects are asked for (unchanged: a digest).
+SLOW_AFTER = 3.0  # A link that takes longer to answer is shown as slow.
 REFUSED_EVERY = 2.0  # A pane says at most this often that its keys were not sent.
 
 
@@ -142,22 +143,40 @@ class RemoteSessions:
             self._set_state(LinkState.CONNECTING, self.why)
 
     async def _link_up(self) -> None:
+        previous = self.client
         client, link = await open_link(self.remote, environ=self.environ)
         client.link_may_return = True
         self.client, self._link = client, link
         try:
             self.catalog = Catalog.from_json(await client.store("catalog"))
+            running = {s.project for s in (await client.status()).sessions}
         except WxtuiError:
             await client.close()
             raise
         self._set_state(LinkState.CONNECTED, version_note(self.name, client))
         self._linked.set()
+        if previous is not None:
+            await self._attach_again(previous, client, running)
+
+    async def _attach_again(
+        self, previous: HostClient, client: HostClient, running: set[str]
+    ) -> None:
+        """The panes that showed a running session get it back as it is now (screen and
+        history from the host). Nothing is started: a session stopped before the link
+        dropped stays stopped, and one that ended meanwhile (its host stopped there,
+        say) is said to have ended."""
         for project_id, watched in list(self._watched.items()):
+            if not previous.is_alive(project_id):
+                continue  # Ended or stopped before: nothing to bring back.
+            if project_id not in running:
+                with contextlib.suppress(Exception):
+                    watched.sink.notice(f"the session ended on {self.name} meanwhile")
+                    watched.sink.session_exited(-1)
+                continue
             with contextlib.suppress(WxtuiError):
                 await client.start(
                     project_id, watched.sink, watched.rows, watched.cols, not watched.shown
                 )
-                watched.sink.notice(f"linked to {self.name} again")
 
     async def _follow(self, client: HostClient) -> None:
         """Until the link drops: the remote's projects, asked for every CATALOG_EVERY."""
@@ -169,13 +188,29 @@ class RemoteSessions:
             if client.closed.is_set():
                 break
             try:
-                body = await client.store("catalog", since=self.catalog.digest)
+                body = await self._ask_catalog(client)
             except WxtuiError:
                 continue
             if body.get("digest") != self.catalog.digest and "projects" in body:
                 self.catalog = Catalog.from_json(body)
                 self.changed()
         self._linked.clear()
+
+    async def _ask_catalog(self, client: HostClient) -> dict[str, Any]:
+        """The catalog, unless unchanged; a link that takes SLOW_AFTER seconds to answer
+        is said to be slow meanwhile (on its heading), and not any more once it does."""
+        asking = asyncio.ensure_future(client.store("catalog", since=self.catalog.digest))
+        started = time.monotonic()
+        while True:
+            done, _pending = await asyncio.wait({asking}, timeout=SLOW_AFTER)
+            if done:
+                break
+            waited = time.monotonic() - started
+            self._set_state(LinkState.CONNECTED, f"slow: no answer for {waited:.0f} s")
+        if self.why.startswith("slow:"):
+            self._set_state(LinkState.CONNECTED, version_note(self.name, client))
+        body: dict[str, Any] = asking.result()
+        return body
 
     def _set_state(self, state: LinkState, why: str) -> None:
         if (state, why) != (self.state, self.why):
@@ -244,11 +279,15 @@ class RemoteSessions:
             await self.client.resume(project_id, timeout)
 
     def is_alive(self, project_id: str) -> bool:
-        return self.client is not None and self.client.is_alive(project_id)
+        client = self.client
+        return client is not None and not client.closed.is_set() and client.is_alive(project_id)
+
+    @property
+    def linked(self) -> bool:
+        return self.state is LinkState.CONNECTED and self.client is not None
 
     async def stop(self, project_id: str) -> None:
-        if self.client is not None:
-            await self.client.stop(project_id)
+        await self._usable().stop(project_id)
 
     def forget(self, project_id: str) -> None:
         """The pane is gone: not attached again after a reconnect."""
