@@ -16,7 +16,7 @@ from dataclasses import replace
 from wxtui.errors import NotFound
 from wxtui.models import Milestone, OutputProject
 from wxtui.sessions.backend import CATCH_UP_WAIT, HostedSessions
-from wxtui.sessions.client import ClientSink
+from wxtui.sessions.client import ClientSink, HostClient
 from wxtui.sessions.host_status import HostStatus
 from wxtui.sessions.permission_requests import Decision
 from wxtui.sessions.remote_link import Remote
@@ -140,9 +140,13 @@ class AllMachines:
         return self.local.outlives_the_ui
 
     @property
-    def client(self):  # type: ignore[no-untyped-def]
+    def client(self) -> HostClient | None:
         """This machine's host client (its version is checked at start)."""
         return self.local.client
+
+    async def connect(self) -> HostClient | None:
+        """This machine's host, started if none runs."""
+        return await self.local.connect()
 
     async def start(
         self, project_id: str, sink: ClientSink, rows: int, cols: int, shown: bool = True
