@@ -11,16 +11,19 @@ import argparse
 import asyncio
 import json
 import shlex
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from wxtui.config import add_remote, load_config, remove_remote
 from wxtui.errors import InvalidInput, WxtuiError
 from wxtui.models import OutputProject
 from wxtui.printing import print_sessions
-from wxtui.sessions.client import HostUnavailable
+from wxtui.sessions.client import HostClient, HostUnavailable
 from wxtui.sessions.machines import RemoteMachine
 from wxtui.sessions.remote_link import Remote, open_link, version_note
 
+T = TypeVar("T")
 CHECK_TIMEOUT = 15.0  # remote list --check: a remote that has not answered by then is down.
 
 
@@ -109,39 +112,37 @@ def on_remote(config_path: Path, args: argparse.Namespace) -> int:
     raise InvalidInput(f"--remote does not go with {group} {action or ''}".strip())
 
 
+async def _asking(machine: RemoteMachine, ask: Callable[[HostClient], Awaitable[T]]) -> T:
+    """``ask`` of the remote's host, over a link opened for it."""
+    client = await machine.connect()
+    try:
+        return await ask(client)
+    finally:
+        await client.close()
+
+
 async def _project_add(machine: RemoteMachine, args: argparse.Namespace) -> int:
     if not args.dir.startswith("/"):
         raise InvalidInput(f"--dir: the workspace's absolute path on {machine.remote.name}")
-    client = await machine.connect()
-    try:
-        project = await client.store(
-            "project.add", name=args.name, workspace_path=args.dir, command=args.command
-        )
-    finally:
-        await client.close()
+    fields = {"name": args.name, "workspace_path": args.dir, "command": args.command}
+    project = await _asking(machine, lambda client: client.store("project.add", **fields))
     print(project["id"])
     return 0
 
 
 async def _milestone_add(machine: RemoteMachine, args: argparse.Namespace) -> int:
-    client = await machine.connect()
-    try:
+    async def add(client: HostClient) -> Any:
         project = await machine.find_project(client, args.project)
-        milestone = await client.store(
+        return await client.store(
             "milestone.add", project=project.id, name=args.name, prompt=args.prompt
         )
-    finally:
-        await client.close()
-    print(milestone["id"])
+
+    print((await _asking(machine, add))["id"])
     return 0
 
 
 async def _session_list(machine: RemoteMachine, *, as_json: bool) -> int:
-    client = await machine.connect()
-    try:
-        listing = await client.store("catalog")
-    finally:
-        await client.close()
+    listing = await _asking(machine, lambda client: client.store("catalog"))
     try:
         projects = [OutputProject(**p) for p in listing["projects"]]
         states = {k: (str(v[0]), str(v[1])) for k, v in listing["states"].items()}

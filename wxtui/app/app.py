@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
-import signal
-import sys
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -34,10 +30,7 @@ from wxtui.app.session_control import SessionControl
 from wxtui.app.session_pane import SessionPane, SessionState
 from wxtui.app.sidebar import FilterBox, NodeRef, ProjectTree
 from wxtui.app.sidebar_panel import Sidebar
-from wxtui.app.terminal_driver import (
-    set_host_title,
-    terminal_gone,
-)
+from wxtui.app.terminal_driver import quit_when_the_terminal_goes, set_host_title
 from wxtui.app.textual_internals import (
     DrainingDriver,
     QuietCollector,
@@ -55,7 +48,6 @@ from wxtui.terminal.widget import TerminalView
 from wxtui.text import inert
 
 DATA_POLL_INTERVAL = 1.0
-TERMINAL_CHECK_INTERVAL = 0.5
 
 
 class WxtuiApp(App[int]):
@@ -162,11 +154,7 @@ class WxtuiApp(App[int]):
 
     def on_mount(self) -> None:
         self._unbind()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            # A terminal closed under us, or a polite kill: end sessions, keep conversations.
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self._on_terminate_signal)
+        quit_when_the_terminal_goes(self, self.action_quit)
         self._collector.install()
         set_host_title(self, self.title)
         self._sidebar.fit(self.size.width)
@@ -174,8 +162,6 @@ class WxtuiApp(App[int]):
         self.run_worker(self.remotes.link(), exclusive=False)
         self.screen.set_focus(self.project_tree)
         self.set_interval(self._poll_interval, self._poll_store)
-        if not self.is_headless and sys.__stdin__ is not None:
-            self.set_interval(TERMINAL_CHECK_INTERVAL, self._check_terminal)
         last = self._ui.last_project.get(str(self.store.path))
         attach = self.sessions.attach_running(self._open_project_id, last)
         self.run_worker(attach, exclusive=False)
@@ -366,15 +352,6 @@ class WxtuiApp(App[int]):
             except OSError as exc:
                 self.notify(f"theme not saved: {exc}", severity="warning")
 
-    def _on_terminate_signal(self) -> None:
-        self.call_later(self.action_quit)
-
-    def _check_terminal(self) -> None:
-        """A terminal can vanish without a SIGHUP reaching us (stdin at EOF, a hangup
-        while the signal was ignored): then quit as for a signal."""
-        if sys.__stdin__ is not None and terminal_gone(sys.__stdin__.fileno()):
-            self._on_terminate_signal()
-
     async def action_quit(self) -> None:
         """Quit the UI. Sessions in a session host of its own keep running (one line says
         how many, and how to stop them); those of a host served from this process (the
@@ -418,16 +395,14 @@ class WxtuiApp(App[int]):
 
     def action_search(self) -> None:
         """F4: search the open pane's scrollback (n / N move, esc back to live)."""
-        pane = self._panes.current_pane
-        if pane is None:
+        if (pane := self._panes.current_pane) is not None:
+            pane.open_search()
+        else:
             self.notify("Open a session first.", timeout=2)
-            return
-        pane.open_search()
 
     def action_copy_screen(self) -> None:
         """F5: the open pane's visible screen to the clipboard."""
-        pane = self._panes.current_pane
-        if pane is not None:
+        if (pane := self._panes.current_pane) is not None:
             pane.view.copy_screen()
 
     @on(TerminalView.Copied)

@@ -6,7 +6,12 @@ The driver that keeps the app alive when the terminal goes away is
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import select
+import signal
+import sys
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
@@ -43,3 +48,30 @@ def terminal_gone(fd: int) -> bool:
     except OSError:
         return True
     return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events)
+
+
+TERMINAL_CHECK_INTERVAL = 0.5
+
+
+def quit_when_the_terminal_goes(app: App[Any], quit: Callable[[], object]) -> None:
+    """``quit`` (soon, from the loop) on SIGTERM or SIGHUP (a terminal closed under us,
+    a polite kill: sessions are left as quitting leaves them, conversations kept), and
+    when the terminal vanished without a SIGHUP reaching us (stdin at EOF, a hangup
+    while the signal was ignored)."""
+
+    def soon() -> None:
+        app.call_later(quit)
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, soon)
+    stdin = sys.__stdin__
+    if app.is_headless or stdin is None:
+        return
+
+    def check() -> None:
+        if terminal_gone(stdin.fileno()):
+            soon()
+
+    app.set_interval(TERMINAL_CHECK_INTERVAL, check)
