@@ -62,8 +62,8 @@ class RemoteView:
         unreachable one's, the link is tried again at once instead."""
         remote = self.app.backend.remotes[name]
         if remote.state is LinkState.DOWN:
-            remote.retry_now()
-            self.app.notify(f"Linking to {name} again.", timeout=2)
+            remote.retry_now()  # The heading may be too narrow for the reason: said here.
+            self.app.notify(f"{inert(remote.why)}; linking again", title=name, timeout=4)
             return
         collapsed = self.ui.collapsed_machines
         if name in collapsed:
