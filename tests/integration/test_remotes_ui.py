@@ -249,15 +249,20 @@ async def test_a_link_that_hangs_is_shown_as_slow_until_it_answers(
 ) -> None:
     buildbox, _gpu = machines
     with buildbox.store() as remote:
-        remote.add_project("api", str(buildbox.workspace), command=CAT)
+        api = remote.add_project("api", str(buildbox.workspace), command=CAT).id
     app = make_app(store, config=_config(buildbox))
     async with app.run_test(size=(120, 36)):
         await wait_until(lambda: "api" in _machine_rows(app))
+        await app.show_project(f"buildbox:{api}")
+        await wait_until(lambda: "ready" in pane_text(app, f"buildbox:{api}"))
         assert kill_links(buildbox, signal.SIGSTOP)
         try:
             await wait_until(
                 lambda: "slow: no answer for" in _machine_label(app, "buildbox"), timeout=15
             )
+            # The shown pane's header says so too.
+            await wait_until(lambda: "slow: no answer for" in app.sub_title)
         finally:
             kill_links(buildbox, signal.SIGCONT)
         await wait_until(lambda: "slow" not in _machine_label(app, "buildbox"), timeout=15)
+        await wait_until(lambda: "slow" not in app.sub_title)

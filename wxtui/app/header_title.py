@@ -35,7 +35,9 @@ class HeaderTitle:
 
     def follow(self, pane: SessionPane) -> None:
         """The sub-title names the shown project and what its agent does (or the
-        program's own title)."""
+        program's own title), and when its remote's link is slow or down, that."""
         name = self.app.project_name(pane.project_id)
         detail = pane.agent.summary if pane.agent is not None else pane.window_title
-        self.app.sub_title = f"{name} — {inert(detail)}" if detail else name
+        title = f"{name} — {inert(detail)}" if detail else name
+        link = self.app.remotes.trouble(pane.project_id)
+        self.app.sub_title = f"{title} — {link}" if link else title

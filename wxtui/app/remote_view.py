@@ -13,6 +13,7 @@ from rich.markup import escape
 from wxtui.app.dialogs import Field, FormDialog
 from wxtui.app.sidebar import MachineGroup, NodeRef
 from wxtui.app.ui_state import UiState, UiStateFile
+from wxtui.errors import WxtuiError
 from wxtui.sessions.askpass import AskpassServer
 from wxtui.sessions.remote_sessions import LinkState
 from wxtui.sessions.runtime import runtime_dir
@@ -50,12 +51,26 @@ class RemoteView:
         )
 
     def changed(self) -> None:
-        """A remote's projects or link changed: the sidebar follows, and its sessions
-        that run are attached (as at start)."""
+        """A remote's projects or link changed: the sidebar and the header follow, and
+        its sessions that run are attached (as at start)."""
         app = self.app
         if app.project_tree.is_attached:
             app.reload()
+            if (shown := app.switcher.current_pane) is not None:
+                app.header.follow(shown)
             app.run_worker(app.sessions.discover(), exclusive=False)
+
+    def trouble(self, project_id: str) -> str:
+        """How the link to the project's remote is, when it is slow or down ("" when
+        it is fine, and for this machine's projects)."""
+        try:
+            remote = self.app.backend.remote_of(project_id)
+        except WxtuiError:
+            return ""
+        if remote is None or (remote.linked and not remote.why.startswith("slow:")):
+            return ""
+        state = {LinkState.CONNECTING: "relinking", LinkState.DOWN: "link down"}
+        return inert(f"{state.get(remote.state, 'link')}: {remote.why}".rstrip(": "))
 
     def toggle(self, name: str) -> None:
         """Enter on a remote's heading: its projects hidden or shown (remembered); on an
