@@ -15,7 +15,7 @@ from pathlib import Path
 
 from benchmarks.claude_replay import bench_claude_replay
 from benchmarks.hooks import bench_hooks
-from benchmarks.host import bench_host
+from benchmarks.host import bench_host, bench_host_against_textual_tty
 from benchmarks.inbox import bench_inbox
 from benchmarks.latency import bench_latency
 from benchmarks.many import bench_many
@@ -39,6 +39,7 @@ SECTIONS = (
     "startup",
     "scale",
     "host",
+    "host-tty",
     "many",
     "replay",
     "review",
@@ -75,6 +76,7 @@ def main() -> None:
             "host": lambda: bench_host(
                 report, root, size, runs, 20 if args.quick else 60, 5 if args.quick else 30
             ),
+            "host-tty": lambda: bench_host_against_textual_tty(report, root, size, runs),
             "replay": lambda: bench_claude_replay(report, root),
             "review": lambda: bench_review(report, root, 2 if args.quick else 5),
             "remote": lambda: bench_remote(report, root, runs, 20 if args.quick else 60, size),

@@ -32,13 +32,15 @@ def _db(tmp: Path, name: str) -> Path:
     return tmp / f"{name}-{time.monotonic_ns()}.db"
 
 
-async def _throughput(tmp: Path, path: Path, size: int, in_host: bool) -> float:
+async def _throughput(
+    tmp: Path, path: Path, size: int, in_host: bool, window: tuple[int, int] = SIZE
+) -> float:
     db = _db(tmp, "host-flood")
     script = f"cat {path}; printf '\\r\\n%s\\r\\n' {MARKER}; exec sleep 60"
     with Store.open(db) as store:
         project = store.add_project("flood", str(tmp), command=f"sh -c {shlex.quote(script)}")
         app = WxtuiApp(store, poll_interval=60, sessions_in_host=in_host)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=window) as pilot:
             await app.backend.connect()  # The host is up before the clock starts.
             start = time.perf_counter()
             await app.show_project(project.id)
@@ -281,3 +283,37 @@ def bench_host(report: Report, tmp: Path, size: int, runs: int, samples: int, id
 if __name__ == "__main__":
     db, pid, idle, *projects = sys.argv[1:]
     print(json.dumps(asyncio.run(_launch(Path(db), int(pid), float(idle), projects))))
+
+
+def bench_host_against_textual_tty(report: Report, tmp: Path, size: int, runs: int) -> None:
+    """Each corpus end to end through a session host of its own (the app in a window
+    of the size the textual-tty widget gets, its sidebar included) against the
+    textual-tty widget end to end, same run."""
+    from benchmarks.apps import textual_tty_installed
+    from benchmarks.measure import COLUMNS, LINES
+    from benchmarks.throughput import textual_tty_end_to_end
+
+    if not textual_tty_installed():
+        report.record("host", "against textual-tty: not installed", "skipped")
+        return
+    for name in CORPORA:
+        data = cut_at_utf8_boundary(CORPORA[name](size))
+        path = tmp / f"host-tty-{name}.bin"
+        path.write_bytes(data)
+
+        def hosted_rate(path: Path = path, size: int = len(data)) -> float:
+            return asyncio.run(_throughput(tmp, path, size, True, (COLUMNS, LINES)))
+
+        def peer_rate(path: Path = path, size: int = len(data)) -> float:
+            return asyncio.run(textual_tty_end_to_end(path, size))
+
+        hosted, peer = median_of(runs, hosted_rate), median_of(runs, peer_rate)
+        report.record(
+            "host",
+            f"{name}: end to end through the session host against the textual-tty widget",
+            f"{hosted / 1e6:.2f} MB/s",
+            f"textual-tty {peer / 1e6:.2f} MB/s",
+            f"{hosted / peer:.2f}x",
+            "≥ 1.5x",
+            hosted >= 1.5 * peer,
+        )

@@ -136,6 +136,8 @@ async def open_link(
     try:
         client = await HostClient.greet(process.stdout, process.stdin, timeout)
     except HostUnavailable as error:
+        with contextlib.suppress(TimeoutError):  # A command that failed is ending.
+            await asyncio.wait_for(process.wait(), END_WAIT)
         if process.returncode is None and not await link.stderr.last():
             why = str(error)  # It runs and said nothing: what it sent is no host's.
         else:
