@@ -277,6 +277,11 @@ class Store:
         """Changes whenever another connection commits: cheap change detection for the UI."""
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
+    def version(self) -> tuple[int, int]:
+        """Changes whenever anyone commits, this connection included (data_version only
+        sees the others' commits)."""
+        return self.data_version(), self._db.total_changes
+
     # -- projects ----------------------------------------------------------------
 
     def _new_id(self, table: str) -> str:

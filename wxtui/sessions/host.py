@@ -49,7 +49,7 @@ from wxtui.sessions.protocol import (
 )
 from wxtui.sessions.pty import STOP_GRACE, WriteBufferFull
 from wxtui.sessions.runtime import user_runtime_dir
-from wxtui.sessions.store_service import run_op
+from wxtui.sessions.store_service import CatalogCache, run_op
 from wxtui.sessions.unix_socket import bind_private, peer_uid
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
@@ -332,6 +332,7 @@ class SessionHost:
         self._lock = ProjectLock(lock_dir_for(store.path), "host")
         self._tasks: set[asyncio.Task[None]] = set()
         self._start_locks: dict[str, asyncio.Lock] = {}
+        self._catalog = CatalogCache()  # Used on the writes' thread only.
 
     # -- running -------------------------------------------------------------------
 
@@ -609,7 +610,9 @@ class SessionHost:
         writes (a busy database delays the reply, not the sessions)."""
         op, args = str(body.get("op", "")), body.get("args")
         try:
-            reply = await self.sessions.writes.submit(lambda store: run_op(store, op, args), op)
+            reply = await self.sessions.writes.submit(
+                lambda store: run_op(store, op, args, self._catalog), op
+            )
         except Exception as exc:  # The database could not be opened, say.
             reply = {"error": str(exc), "error_kind": "error"}
         client.send(encode_json(Kind.STORE_REPLY, id=body.get("id"), **reply))

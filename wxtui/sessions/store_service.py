@@ -40,10 +40,34 @@ def _optional(args: dict[str, Any], name: str) -> str | None:
     return value
 
 
-def catalog(store: Store, args: dict[str, Any]) -> dict[str, Any]:
+class CatalogCache:
+    """The last catalog made, and the store's version it was made at: a UI on another
+    machine asks every second, and the answer is remade only when the store changed."""
+
+    def __init__(self) -> None:
+        self.version: tuple[int, int] | None = None
+        self.catalog: dict[str, Any] = {}
+
+    def get(self, store: Store) -> dict[str, Any]:
+        version = store.version()
+        if version != self.version:
+            self.catalog, self.version = _listing(store), version
+        return self.catalog
+
+
+def catalog(
+    store: Store, args: dict[str, Any], cache: CatalogCache | None = None
+) -> dict[str, Any]:
     """Everything a sidebar shows of this machine: projects, milestones, the milestones
     ready for review, the agents' last stored states, and the machine's name; with its
     digest (``since``: the digest the caller has; then only {"digest"} comes back)."""
+    listing = _listing(store) if cache is None else cache.get(store)
+    if args.get("since") == listing["digest"]:
+        return {"digest": listing["digest"]}
+    return listing
+
+
+def _listing(store: Store) -> dict[str, Any]:
     states = store.agent_states()
     listing = {
         "machine": socket.gethostname(),
@@ -53,8 +77,6 @@ def catalog(store: Store, args: dict[str, Any]) -> dict[str, Any]:
         "states": {pid: list(state) for pid, state in states.items()},
     }
     digest = hashlib.sha256(json.dumps(listing, sort_keys=True).encode()).hexdigest()[:16]
-    if args.get("since") == digest:
-        return {"digest": digest}
     return {"digest": digest, **listing}
 
 
@@ -125,13 +147,19 @@ OPS: dict[str, Callable[[Store, dict[str, Any]], Any]] = {
 }
 
 
-def run_op(store: Store, op: str, args: object) -> dict[str, Any]:
-    """A reply for ``op``: {"result": ...}, or {"error": one line, "error_kind": ERRORS key}."""
+def run_op(
+    store: Store, op: str, args: object, cache: CatalogCache | None = None
+) -> dict[str, Any]:
+    """A reply for ``op``: {"result": ...}, or {"error": one line, "error_kind": ERRORS key}.
+    ``cache``: the catalog made last, kept by the caller (see CatalogCache)."""
     work = OPS.get(op)
     if work is None:
         return {"error": f"unknown store operation {op!r}", "error_kind": "invalid"}
+    arguments = args if isinstance(args, dict) else {}
     try:
-        return {"result": work(store, args if isinstance(args, dict) else {})}
+        if op == "catalog":
+            return {"result": catalog(store, arguments, cache)}
+        return {"result": work(store, arguments)}
     except NotFound as error:
         return {"error": str(error), "error_kind": "not-found"}
     except InvalidInput as error:
