@@ -197,6 +197,10 @@ class ProjectForms:
         ref = app.project_tree.selected_ref
         if ref is None or ref.kind == "machine":
             return
+        remote, own = self._remote(ref.id)
+        if remote is not None and not remote.linked:
+            app.notify(f"{remote.name} is not linked: nothing there can change now.")
+            return
         if ref.kind == "project":
             question = f"Delete project {app.project_name(ref.id)} and its milestones?"
             if app.backend.is_alive(ref.id):
@@ -206,11 +210,6 @@ class ProjectForms:
             if milestone is None:
                 return
             question = f"Delete milestone {inert(milestone.element_name)}?"
-
-        remote, own = self._remote(ref.id)
-        if remote is not None and not remote.linked:
-            app.notify(f"{remote.name} is not linked: nothing there can change now.")
-            return
 
         async def confirmed(answer: bool | None) -> None:
             if not answer:

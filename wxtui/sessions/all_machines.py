@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import Protocol
 
 from wxtui.errors import NotFound
 from wxtui.models import Milestone, OutputProject
-from wxtui.sessions.backend import CATCH_UP_WAIT, HostedSessions
+from wxtui.sessions.backend import HostedSessions
 from wxtui.sessions.client import ClientSink, HostClient
 from wxtui.sessions.host_status import HostStatus
 from wxtui.sessions.permission_requests import Decision
@@ -31,6 +32,33 @@ def split(qualified: str) -> tuple[str | None, str]:
 
 def qualify(remote: str, own: str) -> str:
     return f"{remote}:{own}"
+
+
+class MachineSessions(Protocol):
+    """What this machine's sessions (HostedSessions) and a remote's (RemoteSessions)
+    both offer, each by the project ids it knows."""
+
+    async def start(
+        self, project_id: str, sink: ClientSink, rows: int, cols: int, shown: bool
+    ) -> bool: ...
+
+    def write(self, project_id: str, data: bytes) -> None: ...
+
+    def resize(self, project_id: str, rows: int, cols: int) -> None: ...
+
+    def shown(self, project_id: str, shown: bool) -> None: ...
+
+    async def catch_up(self, project_id: str) -> None: ...
+
+    def is_alive(self, project_id: str) -> bool: ...
+
+    async def stop(self, project_id: str) -> None: ...
+
+    async def send_prompt(self, project_id: str, text: str, milestone_id: str | None) -> None: ...
+
+    async def answer(
+        self, project_id: str, request_id: str, decision: Decision, message: str
+    ) -> None: ...
 
 
 class AllMachines:
@@ -72,13 +100,6 @@ class AllMachines:
         for name in self.remotes:
             projects.extend(self.remote_projects(name))
         return projects
-
-    def list_milestones(self, project_id: str) -> list[Milestone]:
-        name, _own = split(project_id)
-        if name is None:
-            return self.local.store.list_milestones(project_id)
-        self.remote_of(project_id)
-        return [m for m in self.remote_milestones(name) if m.output_project_id == project_id]
 
     def all_milestones(self) -> dict[str, list[Milestone]]:
         """Every project's milestones, by project id."""
@@ -148,76 +169,56 @@ class AllMachines:
         """This machine's host, started if none runs."""
         return await self.local.connect()
 
+    def _route(self, project_id: str) -> tuple[MachineSessions, str]:
+        """The sessions of the machine the project is on, and its id there."""
+        remote = self.remote_of(project_id)
+        return (self.local, project_id) if remote is None else (remote, split(project_id)[1])
+
     async def start(
         self, project_id: str, sink: ClientSink, rows: int, cols: int, shown: bool = True
     ) -> bool:
-        remote = self.remote_of(project_id)
-        if remote is None:
-            return await self.local.start(project_id, sink, rows, cols, shown)
-        return await remote.start(split(project_id)[1], sink, rows, cols, shown)
+        machine, own = self._route(project_id)
+        return await machine.start(own, sink, rows, cols, shown)
 
     def write(self, project_id: str, data: bytes) -> None:
-        remote = self.remote_of(project_id)
-        if remote is None:
-            self.local.write(project_id, data)
-        else:
-            remote.write(split(project_id)[1], data)
+        machine, own = self._route(project_id)
+        machine.write(own, data)
 
     def resize(self, project_id: str, rows: int, cols: int) -> None:
-        remote = self.remote_of(project_id)
-        if remote is None:
-            self.local.resize(project_id, rows, cols)
-        else:
-            remote.resize(split(project_id)[1], rows, cols)
+        machine, own = self._route(project_id)
+        machine.resize(own, rows, cols)
 
     def shown(self, project_id: str, shown: bool) -> None:
-        remote = self.remote_of(project_id)
-        if remote is None:
-            self.local.shown(project_id, shown)
-        else:
-            remote.shown(split(project_id)[1], shown)
+        machine, own = self._route(project_id)
+        machine.shown(own, shown)
 
     async def catch_up(self, project_id: str) -> None:
-        remote = self.remote_of(project_id)
-        if remote is None:
-            await self.local.catch_up(project_id)
-        else:
-            await remote.catch_up(split(project_id)[1], CATCH_UP_WAIT)
+        machine, own = self._route(project_id)
+        await machine.catch_up(own)
 
     def is_alive(self, project_id: str) -> bool:
-        remote = self.remote_of(project_id)
-        if remote is None:
-            return self.local.is_alive(project_id)
-        return remote.is_alive(split(project_id)[1])
+        machine, own = self._route(project_id)
+        return machine.is_alive(own)
 
     async def stop(self, project_id: str) -> None:
-        remote = self.remote_of(project_id)
-        if remote is None:
-            await self.local.stop(project_id)
-        else:
-            await remote.stop(split(project_id)[1])
+        machine, own = self._route(project_id)
+        await machine.stop(own)
 
     def forget(self, project_id: str) -> None:
-        remote = self.remote_of(project_id)
-        if remote is not None:
+        """The project's pane is gone (a remote attaches it no more after a relink)."""
+        if (remote := self.remote_of(project_id)) is not None:
             remote.forget(split(project_id)[1])
 
     async def send_prompt(self, project_id: str, text: str, milestone_id: str | None) -> None:
-        remote = self.remote_of(project_id)
-        if remote is None:
-            await self.local.send_prompt(project_id, text, milestone_id)
-        else:
-            own_milestone = None if milestone_id is None else split(milestone_id)[1]
-            await remote.send_prompt(split(project_id)[1], text, own_milestone)
+        machine, own = self._route(project_id)
+        milestone = None if milestone_id is None else split(milestone_id)[1]
+        await machine.send_prompt(own, text, milestone)
 
     async def answer(
         self, project_id: str, request_id: str, decision: Decision, message: str = ""
     ) -> None:
-        remote = self.remote_of(project_id)
-        if remote is None:
-            await self.local.answer(project_id, request_id, decision, message)
-        else:
-            await remote.answer(split(project_id)[1], request_id, decision, message)
+        machine, own = self._route(project_id)
+        await machine.answer(own, request_id, decision, message)
 
     async def running(self) -> list[str]:
         """Every machine's running sessions (a remote that is down has none)."""

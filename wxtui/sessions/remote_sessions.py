@@ -22,6 +22,7 @@ from typing import Any
 
 from wxtui.errors import WxtuiError
 from wxtui.models import Milestone, OutputProject
+from wxtui.sessions.backend import CATCH_UP_WAIT
 from wxtui.sessions.client import ClientSink, HostClient, HostUnavailable
 from wxtui.sessions.permission_requests import Decision
 from wxtui.sessions.remote_link import Remote, RemoteLink, open_link, version_note
@@ -229,7 +230,7 @@ class RemoteSessions:
             raise WxtuiError(f"{self.name} is not linked ({self.why or self.state.value})")
         return client
 
-    async def refresh(self) -> None:
+    async def _refresh(self) -> None:
         """The remote's projects now (after a change made from here)."""
         body = await self._usable().store("catalog")
         self.catalog = Catalog.from_json(body)
@@ -238,7 +239,7 @@ class RemoteSessions:
     async def store(self, op: str, **args: Any) -> Any:
         """An operation on the remote's store; the catalog follows."""
         result = await self._usable().store(op, **args)
-        await self.refresh()
+        await self._refresh()
         return result
 
     # -- sessions (project ids are the remote's own) --------------------------------
@@ -274,9 +275,10 @@ class RemoteSessions:
         if self.client is not None:
             self.client.pause(project_id, not shown)
 
-    async def catch_up(self, project_id: str, timeout: float) -> None:
-        if self.client is not None and self.client.is_alive(project_id):
-            await self.client.resume(project_id, timeout)
+    async def catch_up(self, project_id: str) -> None:
+        """As HostedSessions.catch_up (nothing to wait for while the link is down)."""
+        if self.client is not None and self.is_alive(project_id):
+            await self.client.resume(project_id, CATCH_UP_WAIT)
 
     def is_alive(self, project_id: str) -> bool:
         client = self.client
