@@ -82,10 +82,12 @@ async def flood_stall(path: Path, tmp: Path) -> float:
             await app.show_project(project.id)
             pane = app.pane_for(project.id)
             assert pane is not None
-            while not any(MARKER in row for row in pane.view.emulator.display()):
+            view = pane.view
+            while not any(MARKER in row for row in view.emulator.display()):
                 tick = loop.time()
                 await asyncio.sleep(0.002)
-                worst = max(worst, loop.time() - tick - 0.002)
+                if view.last_frame_at:  # Opening the pane is not the flood's cost.
+                    worst = max(worst, loop.time() - tick - 0.002)
         await app.backend.stop_all()
     return worst
 

@@ -467,6 +467,39 @@ async def test_a_flooding_session_holds_back_no_other_session_of_the_same_client
     await client.close()
 
 
+async def test_a_flood_already_buffered_is_handed_over_a_turn_at_a_time(
+    db: Path, tmp_path: Path
+) -> None:
+    """Output frames waiting in the client's buffer are not all parsed in one turn of the
+    event loop: after a few milliseconds' worth, frames and keys get their turn."""
+    project = _project(db, "flood", "sh -c 'exec yes flood flood flood flood'", tmp_path)
+    client = await connect_or_start(db)
+    loop = asyncio.get_running_loop()
+    turns = 0
+
+    def count_turns() -> None:  # Runs once every turn of the loop.
+        nonlocal turns, ticking
+        turns += 1
+        ticking = loop.call_soon(count_turns)
+
+    ticking = loop.call_soon(count_turns)
+    watcher = SlowWatcher(pause=0.001)  # A busy UI: 1 ms for each piece of output.
+    fed_in_turn: list[int] = []
+    original = watcher.feed
+
+    def feed(data: bytes) -> None:
+        fed_in_turn.append(turns)
+        original(data)
+
+    watcher.feed = feed  # type: ignore[method-assign]
+    await client.start(project, watcher, 24, 80)
+    await wait_until(lambda: len(fed_in_turn) > 300, timeout=30, message="the flood")
+    ticking.cancel()
+    await client.close()
+    longest = max(fed_in_turn.count(turn) for turn in set(fed_in_turn))
+    assert longest <= 8, f"{longest} pieces of output parsed in one turn of the loop"
+
+
 async def test_a_client_that_falls_behind_a_flood_gets_every_line_it_missed(
     db: Path, tmp_path: Path
 ) -> None:

@@ -8,7 +8,9 @@ import shutil
 import sys
 
 import pytest
+from rich.color import Color as RichColor
 from textual import events
+from textual.geometry import Region
 
 from tests.support import wait_until
 from tests.support.terminal_app import TerminalApp
@@ -76,9 +78,17 @@ async def test_colour_output_renders_styles() -> None:
         await pilot.pause(0.05)
         strip = app.view.render_line(0)
         styles = {seg.text: seg.style for seg in strip if seg.text.strip()}
-        assert styles["red"].bold and styles["red"].color.number == 1
+        # ANSI colours are painted in the theme's colours (Textual's truecolor filter,
+        # applied once per style by the pane).
+        theme_red = RichColor.from_ansi(1).get_truecolor(app.ansi_theme)
+        assert styles["red"].bold and styles["red"].color.triplet == theme_red
         assert styles["true"].color.triplet == (1, 2, 3)
         assert styles["rev"].reverse
+        app.ansi_color = True  # The terminal's own ANSI colours: rows are built again.
+        await pilot.pause()
+        app.view.render_lines(Region(0, 0, 60, 1))
+        styles = {seg.text: seg.style for seg in app.view.render_line(0) if seg.text.strip()}
+        assert styles["red"].color.number == 1 and styles["red"].color.triplet is None
 
 
 async def test_resize_reaches_the_child() -> None:

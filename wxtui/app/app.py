@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterable
 from typing import ClassVar
@@ -15,6 +16,7 @@ from textual.widgets import Header, Input, TextArea
 
 from wxtui.app.attention import Announcer, Need
 from wxtui.app.bindings import GLOBAL_BINDINGS, INBOX_BINDING, PASS_KEYS_BINDING
+from wxtui.app.collector import QuietCollector
 from wxtui.app.commands import WxtuiCommands
 from wxtui.app.footer import StableFooter
 from wxtui.app.header_title import HeaderTitle
@@ -33,7 +35,6 @@ from wxtui.app.sidebar_panel import Sidebar
 from wxtui.app.terminal_driver import quit_when_the_terminal_goes, set_host_title
 from wxtui.app.textual_internals import (
     DrainingDriver,
-    QuietCollector,
     pass_meta_keys_through,
     unbind,
 )
@@ -162,6 +163,7 @@ class WxtuiApp(App[int]):
         self.run_worker(self.remotes.link(), exclusive=False)
         self.screen.set_focus(self.project_tree)
         self.set_interval(self._poll_interval, self._poll_store)
+        self.set_interval(1.0, self._collect_when_idle)
         last = self._ui.last_project.get(str(self.store.path))
         attach = self.sessions.attach_running(self._open_project_id, last)
         self.run_worker(attach, exclusive=False)
@@ -369,6 +371,10 @@ class WxtuiApp(App[int]):
         if not self._left:
             self._left = True
             self.exit_message = await self.sessions.leave(self._ui, self._ui_file)
+
+    def _collect_when_idle(self) -> None:
+        painted = max((pane.view.last_frame_at for pane in self._panes.panes()), default=0.0)
+        self._collector.collect_when_idle(asyncio.get_running_loop().time() - painted)
 
     def sweep(self) -> None:
         """Collect the reference cycles removed widgets leave (off the hot path)."""

@@ -17,13 +17,10 @@ Textual changes (the terminal widget's own are in wxtui/terminal/textual_interna
 - :class:`DrainingDriver`, :func:`write_to_host`: output never blocks once the terminal
   is gone (``LinuxDriver._writer_thread``, ``_file``, ``App._driver``);
   tests/e2e/test_terminal_loss.py.
-- :class:`QuietCollector`: Textual's widgets leave reference cycles; the collector's
-  full passes are kept off the hot path.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 from dataclasses import dataclass
 from typing import Any, cast
@@ -164,38 +161,3 @@ def write_to_host(app: App[Any], data: str) -> None:
     driver = app._driver
     if driver is not None and not app.is_headless:
         driver.write(data)
-
-
-class QuietCollector:
-    """Keeps the cyclic garbage collector off the hot path.
-
-    Scrollback is large, long-lived and acyclic; a full collection that walks it every
-    few seconds stalls the event loop for tens of milliseconds per session. After each
-    full collection the survivors are frozen (moved out of the collector's view);
-    reference counting still frees them when they are dropped."""
-
-    def __init__(self) -> None:
-        self._installed = False
-
-    def _after(self, phase: str, info: dict[str, Any]) -> None:
-        if phase == "stop" and info.get("generation") == 2:
-            gc.freeze()
-
-    def install(self) -> None:
-        if not self._installed:
-            gc.freeze()
-            gc.callbacks.append(self._after)
-            self._installed = True
-
-    def sweep(self) -> None:
-        """A full collection of everything, for moments when cyclic garbage is known to
-        exist (a removed widget's reference cycles)."""
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-
-    def uninstall(self) -> None:
-        if self._installed:
-            gc.callbacks.remove(self._after)
-            gc.unfreeze()
-            self._installed = False

@@ -35,6 +35,7 @@ from wxtui.sessions.protocol import (
     parse_status,
     read_frame,
 )
+from wxtui.sessions.pty import ReadBudget
 from wxtui.sessions.store_service import raise_error
 from wxtui.terminal.snapshot import Snapshot
 
@@ -400,12 +401,20 @@ class HostClient:
             self._writer.write(frame)
 
     async def _read(self) -> None:
+        # Frames already buffered are read without the loop turning: a flood would be
+        # parsed a socket buffer at a time (tens of ms). A turn's worth, then frames and
+        # keys go first.
+        budget = ReadBudget(asyncio.get_running_loop())
         try:
             while (frame := await read_frame(self._reader)) is not None:
+                started = time.perf_counter()
                 try:
                     self._dispatch(frame)
                 except ProtocolError as exc:
                     log.warning("host client: %s", exc)
+                budget.charge(time.perf_counter() - started)
+                if budget.exhausted():
+                    await asyncio.sleep(0)
         except (ProtocolError, ConnectionError, OSError) as exc:
             # Closing or shutting down, the host may go first: nothing went wrong then.
             (log.info if self._closing else log.warning)(

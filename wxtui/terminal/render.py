@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from rich.cells import cell_len
 from rich.color import Color
 from rich.segment import Segment
@@ -36,37 +38,54 @@ def _colour(value: str | int) -> Color | None:
 
 
 class StyleCache:
-    """One rich ``Style`` per distinct cell attribute set (cells share attribute tuples)."""
+    """One rich ``Style`` per distinct cell attribute set (cells share attribute tuples),
+    passed through ``recolour`` if one is set (the theme's colours for ANSI ones)."""
 
     def __init__(self) -> None:
         self._styles: dict[Attrs, Style] = {}
+        self._recolour: Callable[[Style], Style] | None = None
+        self._recolour_key: object = None
+
+    def recolour_with(self, recolour: Callable[[Style], Style] | None, key: object) -> bool:
+        """Map every style through ``recolour`` from now on; ``key`` names it (the same
+        key: the same mapping). True when that changed the styles."""
+        if key == self._recolour_key:
+            return False
+        self._recolour, self._recolour_key = recolour, key
+        self._styles.clear()
+        return True
+
+    def recoloured(self, style: Style) -> Style:
+        """A style made elsewhere (a highlight), mapped as the cells' are."""
+        return style if self._recolour is None else self._recolour(style)
 
     def __call__(self, attrs: Attrs) -> Style:
         style = self._styles.get(attrs)
         if style is None:
             if len(self._styles) >= STYLE_CACHE_LIMIT:
                 self._styles.clear()  # Endless truecolour: the collector would walk them all.
-            fg, bg, bold, italics, underscore, strike, reverse, blink, dim, overline, link, _ = (
-                attrs
-            )
-            flags = bold or italics or underscore or strike or reverse or blink or dim or overline
-            if not (flags or link):  # Colours alone: the cheap constructor.
-                style = self._styles[attrs] = Style.from_color(_colour(fg), _colour(bg))
-                return style
-            style = self._styles[attrs] = Style(
-                color=_colour(fg),
-                bgcolor=_colour(bg),
-                bold=bold or None,
-                blink=blink or None,
-                dim=dim or None,
-                italic=italics or None,
-                underline=underscore or None,
-                strike=strike or None,
-                reverse=reverse or None,
-                overline=overline or None,
-                link=link,
-            )
+            style = self._styles[attrs] = self.recoloured(self._style(attrs))
         return style
+
+    @staticmethod
+    def _style(attrs: Attrs) -> Style:
+        fg, bg, bold, italics, underscore, strike, reverse, blink, dim, overline, link, _ = attrs
+        flags = bold or italics or underscore or strike or reverse or blink or dim or overline
+        if not (flags or link):  # Colours alone: the cheap constructor.
+            return Style.from_color(_colour(fg), _colour(bg))
+        return Style(
+            color=_colour(fg),
+            bgcolor=_colour(bg),
+            bold=bold or None,
+            blink=blink or None,
+            dim=dim or None,
+            italic=italics or None,
+            underline=underscore or None,
+            strike=strike or None,
+            reverse=reverse or None,
+            overline=overline or None,
+            link=link,
+        )
 
     def clear(self) -> None:
         self._styles.clear()
@@ -82,20 +101,22 @@ def grid_width(text: str) -> int:
     return text_width(text)
 
 
-def fit_text(text: str) -> tuple[str, int]:
+def fit_text(text: str, width: int | None = None) -> tuple[str, int]:
     """``text`` as Textual will measure it the same as the screen did, and its width.
 
     The screen decides every cell's width (wxtui.terminal.clusters, the measure rich
     uses too); the compositor measures segments again with rich, which still joins a
     few things across cells (a ZWJ at the end of a letter's cell with the next
     letter). Such a cell is drawn in a form both agree on, so no row ever loses or
-    gains a cell. Cached: a run is checked once.
+    gains a cell. Cached: a run is checked once. ``width``: the screen's measure when
+    the caller knows it already (a row's run covers so many cells).
     """
     fitted = _FITTED.get(text)
     if fitted is None:
         if len(_FITTED) >= FIT_CACHE_LIMIT:
             _FITTED.clear()
-        width = grid_width(text)
+        if width is None:
+            width = grid_width(text)
         if cell_len(text) == width:
             fitted = (text, width)
         else:
@@ -113,16 +134,20 @@ def _fit_cell(cell: str) -> str:
     return "\ufffd" + " " * (width - 1) if width else ""
 
 
-def runs_to_strip(runs: Runs, width: int, styles: StyleCache) -> Strip:
-    """One row as a strip whose cells are the screen's: nothing is measured twice."""
+def runs_to_strip(
+    runs: Runs, width: int, styles: StyleCache, ends: Sequence[int] | None = None
+) -> Strip:
+    """One row as a strip whose cells are the screen's: nothing is measured twice.
+    ``ends``: where each run ends, for a live row (whose runs need no measuring)."""
     segments = []
     length = 0
-    for text, attrs in runs:
+    for index, (text, attrs) in enumerate(runs):
         if text:
             if text.isascii():
                 length += len(text)  # One cell a character.
             else:
-                text, cells = fit_text(text)
+                known = None if ends is None else ends[index] - (ends[index - 1] if index else 0)
+                text, cells = fit_text(text, known)
                 length += cells
             segments.append(Segment(text, styles(attrs)))
     if length < width:

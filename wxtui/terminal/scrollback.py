@@ -38,6 +38,9 @@ class _StyleTable:
     lines: int = 0
 
 
+_FIELD_TYPES = {type(None), str, int, bool}  # What a style's fields may hold.
+
+
 class Scrollback:
     """A bounded history of lines, oldest first, read back as :data:`Runs`.
 
@@ -184,13 +187,12 @@ class Scrollback:
     ) -> list[tuple[str, Sequence[int]]]:
         """``lines`` as (text, numbers), checked against ``styles`` a column at a time
         (loops in C: a history is loaded while a UI attaches)."""
-        for fields in styles:
-            if (
-                not isinstance(fields, Sequence)
-                or len(fields) != len(Attrs._fields)
-                or not all(v is None or isinstance(v, str | int) for v in fields)
-            ):
-                raise ValueError("a style of the history is malformed")
+        if (
+            not set(map(type, styles)) <= {list, tuple}
+            or set(map(len, styles)) - {len(Attrs._fields)}
+            or not set(map(type, chain.from_iterable(styles))) <= _FIELD_TYPES
+        ):
+            raise ValueError("a style of the history is malformed")
         kept = lines[-self.maxlen :] if self.maxlen else []
         if not set(map(type, kept)) <= {list, tuple} or not all(
             length % 2 for length in set(map(len, kept))

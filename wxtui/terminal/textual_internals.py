@@ -7,12 +7,15 @@ Textual changes (the app's own reliances are in wxtui/app/textual_internals.py):
   (``Strip._divide_cache``, ``Strip._filter_cache``); tests/integration/test_terminal_widget.py.
 - :func:`plain_lines`: a terminal pane skips ``Widget.render_lines``'s per-line CSS pass,
   which costs more than the rows during a flood; the snapshots hold the look.
+- :func:`split_truecolor`: the pane maps ANSI colours to the theme's once per style
+  (``App._filters`` puts ``ANSIToTruecolor`` first); tests/integration/test_terminal_widget.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Spacing
 from textual.strip import Strip
 from textual.widget import Widget
@@ -35,10 +38,23 @@ def release_strip(strip: Strip) -> None:
 _NO_SPACING = Spacing(0, 0, 0, 0)
 
 
-def plain_lines(widget: Widget, lines: Iterable[int], x1: int, x2: int) -> list[Strip] | None:
-    """The widget's ``render_line`` strips for ``lines``, cropped to ``x1:x2``, without
-    ``Widget.render_lines``'s CSS pass (borders, padding, tint, opacity); None when the
-    widget's styles need that pass after all."""
+def split_truecolor(
+    filters: Sequence[LineFilter],
+) -> tuple[ANSIToTruecolor | None, list[LineFilter]]:
+    """The app's line filters with ``ANSIToTruecolor`` apart when it runs first (it does:
+    ``App._filters``). It maps each style on its own, so a pane can map its styles once
+    each instead of every segment of every line of every frame."""
+    if filters and isinstance(filters[0], ANSIToTruecolor):
+        return filters[0], list(filters[1:])
+    return None, list(filters)
+
+
+def plain_lines(
+    widget: Widget, lines: Iterable[int], x1: int, x2: int, filters: Sequence[LineFilter]
+) -> list[Strip] | None:
+    """The widget's ``render_line`` strips for ``lines`` through ``filters``, cropped to
+    ``x1:x2``, without ``Widget.render_lines``'s CSS pass (borders, padding, tint,
+    opacity); None when the widget's styles need that pass after all."""
     styles = widget.styles
     if (
         styles.padding != _NO_SPACING
@@ -51,12 +67,14 @@ def plain_lines(widget: Widget, lines: Iterable[int], x1: int, x2: int) -> list[
         or widget.border_subtitle
     ):
         return None
-    filters = widget.get_line_filters()
+    # Looked up once: it walks the widget's ancestors, a fifth of a frame per line.
+    background = widget.background_colors[1] if filters else None
     strips = []
     for y in lines:
         strip = widget.render_line(y)
         for line_filter in filters:
-            strip = strip.apply_filter(line_filter, widget.background_colors[1])
+            assert background is not None
+            strip = strip.apply_filter(line_filter, background)
         strips.append(strip)
     if (x1, x2) != (0, widget.size.width):
         strips = [strip.crop(x1, x2) for strip in strips]

@@ -34,7 +34,7 @@ from wxtui.terminal.render import (
 from wxtui.terminal.row import Row
 from wxtui.terminal.screen import DEFAULT_SCROLLBACK
 from wxtui.terminal.snapshot import Snapshot
-from wxtui.terminal.textual_internals import plain_lines, release_strip
+from wxtui.terminal.textual_internals import plain_lines, release_strip, split_truecolor
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ class TerminalView(Widget, can_focus=True):
         rows, columns = snapshot.rows, snapshot.columns
         previous, self.emulator = self.emulator, self._new_emulator(rows, columns)
         snapshot.restore(self.emulator, previous)
-        self._strips.clear()
+        self._drop_strips()
         self._painted.clear()
         reading = self.scroll_offset_lines if snapshot.appends and not self.search_query else 0
         if self.search_query:
@@ -336,9 +336,26 @@ class TerminalView(Widget, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         """The rows as built, without Textual's per-line CSS pass, which costs more than
         the rows themselves during a flood and which a terminal pane does not use."""
+        truecolor, filters = split_truecolor(self.get_line_filters())
+        if truecolor is None:
+            changed = self._styles.recolour_with(None, None)
+        else:
+            background = self.background_colors[1].rich_color
+
+            def recolour(style: Style) -> Style:
+                return truecolor.truecolor_style(style, background)
+
+            changed = self._styles.recolour_with(recolour, (truecolor, background))
+        if changed:  # Another theme: every row is built again in its colours.
+            self._drop_strips()
         x1, x2 = crop.column_span
-        strips = plain_lines(self, crop.line_range, x1, x2)
+        strips = plain_lines(self, crop.line_range, x1, x2, filters)
         return super().render_lines(crop) if strips is None else strips
+
+    def _drop_strips(self) -> None:
+        for _, _, strip in self._strips.values():
+            release_strip(strip)
+        self._strips.clear()
 
     def _blank_strip(self, width: int) -> Strip:
         if self._blank is None or self._blank.cell_length != width:
@@ -357,7 +374,7 @@ class TerminalView(Widget, can_focus=True):
         if cached is not None and cached[0] is line and cached[1] == line.version:
             strip = cached[2]
         else:
-            strip = runs_to_strip(line.runs(), width, self._styles)
+            strip = runs_to_strip(line.runs(), width, self._styles, line.ends)
             if cached is not None:
                 release_strip(cached[2])
             self._strips[id(line)] = (line, line.version, strip)
@@ -515,8 +532,11 @@ class TerminalView(Widget, can_focus=True):
         else:
             strip = self._blank_strip(width)
         current = self.current_match
+        match, current_match = (
+            self._styles.recoloured(style) for style in (_MATCH_STYLE, _CURRENT_MATCH_STYLE)
+        )
         spans = [
-            (first, last, _CURRENT_MATCH_STYLE if (index, first, last) == current else _MATCH_STYLE)
+            (first, last, current_match if (index, first, last) == current else match)
             for first, last in self._matches_by_line.get(index, ())
         ]
         spans.extend(self._selected_span(index, width))
@@ -554,7 +574,7 @@ class TerminalView(Widget, can_focus=True):
             return  # Never give the child a zero-sized terminal.
         if (rows, columns) != (self.emulator.lines, self.emulator.columns):
             self.emulator.resize(rows, columns)
-            self._strips.clear()
+            self._drop_strips()
             self._cursor_row = self.emulator.cursor[0]
         self.refresh()
         self.post_message(self.Resized(self, rows, columns))
