@@ -52,6 +52,27 @@ def is_pictographic(ch: str) -> bool:
     )
 
 
+JOINING = 3  # char_kind of a skin tone or regional indicator: may join the cell before.
+AFTER_ZWJ = 4  # char_kind of an emoji: joins the cell before only after a ZWJ.
+CHAR_KINDS: dict[str, int] = {}  # char_kind's answers so far (a hot loop reads them).
+
+
+def char_kind(ch: str) -> int:
+    """What the screen needs to know of a codepoint, in one lookup: its width (0, 1, 2,
+    or -1 for unprintable) when it can only stand alone or be a mark, else ``JOINING``
+    or ``AFTER_ZWJ``."""
+    kind = CHAR_KINDS.get(ch)
+    if kind is None:
+        if is_regional_indicator(ch) or is_skin_tone(ch):
+            kind = JOINING
+        elif is_pictographic(ch):
+            kind = AFTER_ZWJ
+        else:
+            kind = char_width(ch)
+        CHAR_KINDS[ch] = kind
+    return kind
+
+
 def may_join(ch: str) -> bool:
     """A printing character that can still join the cell before it (the screen asks
     :func:`joins` only for these, so text of other kinds costs nothing more)."""

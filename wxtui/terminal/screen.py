@@ -19,7 +19,16 @@ import pyte
 from pyte import modes as mo
 from pyte.screens import Margins
 
-from wxtui.terminal.clusters import char_width, cluster_width, joins, may_join
+from wxtui.terminal.clusters import (
+    AFTER_ZWJ,
+    CHAR_KINDS,
+    JOINING,
+    ZWJ,
+    char_kind,
+    char_width,
+    cluster_width,
+    joins,
+)
 from wxtui.terminal.row import (
     DEFAULT_ATTRS,
     Attrs,
@@ -158,13 +167,20 @@ class TerminalScreen(pyte.Screen):
         a skin tone, an emoji after a ZWJ, a flag's second half) goes into that cell."""
         start = 0
         kind = 1
+        kinds = CHAR_KINDS
         for i, ch in enumerate(data):
-            width = char_width(ch)
-            if width == kind and not (width and may_join(ch)):
-                continue
+            ch_kind = kinds.get(ch)
+            if ch_kind is None:
+                ch_kind = char_kind(ch)
+            if ch_kind == AFTER_ZWJ and i and data[i - 1] != ZWJ:
+                ch_kind = char_width(ch)  # An emoji that joins nothing: a cell of its own.
+            if ch_kind == kind:
+                continue  # One more of the run's width.
             if start < i:
                 self._draw_run(data[start:i], kind)
-            if (width == 0 or (may_join(ch) and joins(self._cell_before_cursor()[1], ch))) and (
+            joining = ch_kind in (JOINING, AFTER_ZWJ)
+            width = char_width(ch) if joining else ch_kind
+            if (width == 0 or (joining and joins(self._cell_before_cursor()[1], ch))) and (
                 self._combine(ch) or width == 0
             ):
                 start = i + 1
