@@ -18,6 +18,7 @@ from benchmarks.hooks import bench_hooks
 from benchmarks.host import bench_host, bench_host_against_textual_tty
 from benchmarks.inbox import bench_inbox
 from benchmarks.latency import bench_latency
+from benchmarks.launch import bench_launch
 from benchmarks.many import bench_many
 from benchmarks.memory import bench_memory
 from benchmarks.remote import bench_remote
@@ -37,6 +38,7 @@ SECTIONS = (
     "switch",
     "memory",
     "startup",
+    "launch",
     "scale",
     "host",
     "host-tty",
@@ -72,6 +74,7 @@ def main() -> None:
             "switch": lambda: bench_switch_idle(report, root, 5 if args.quick else 30),
             "memory": lambda: bench_memory(report),
             "startup": lambda: bench_startup(report, root, runs),
+            "launch": lambda: bench_launch(report, root, runs),
             "scale": lambda: bench_scale(report, root, 3 if args.quick else 10),
             "host": lambda: bench_host(
                 report, root, size, runs, 20 if args.quick else 60, 5 if args.quick else 30

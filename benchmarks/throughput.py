@@ -20,7 +20,7 @@ from benchmarks.apps import (
     tmux_rate,
 )
 from benchmarks.corpora import CORPORA, cut_at_utf8_boundary
-from benchmarks.measure import COLUMNS, LINES, MARKER, median_of, until
+from benchmarks.measure import COLUMNS, LINES, MARKER, median_of, stop_host, until
 from benchmarks.report import Report
 from wxtui.app.app import WxtuiApp
 from wxtui.store import Store
@@ -68,13 +68,15 @@ async def textual_tty_end_to_end(path: Path, size: int) -> float:
         return size / (time.perf_counter() - start)
 
 
-async def flood_stall(path: Path, tmp: Path) -> float:
+async def flood_stall(path: Path, tmp: Path, in_host: bool = False) -> float:
     """The longest the event loop went unresponsive while wxtui's pane rendered the flood
-    (in the app, whose collector policy is part of what keeps the loop responsive)."""
+    (in the app, whose collector policy is part of what keeps the loop responsive), from
+    the pane's first frame on; the session in the app's own process or, as users run
+    it, in a host of its own."""
     script = f"cat {path}; printf '\\r\\n%s\\r\\n' {MARKER}; sleep 30"
     with Store.open(tmp / f"stall-{time.monotonic_ns()}.db") as store:
         project = store.add_project("flood", str(tmp), command=f"sh -c {shlex.quote(script)}")
-        app = WxtuiApp(store, poll_interval=60)
+        app = WxtuiApp(store, poll_interval=60, sessions_in_host=in_host)
         worst = 0.0
         async with app.run_test(size=(COLUMNS, LINES)) as pilot:
             await pilot.pause()
@@ -89,6 +91,8 @@ async def flood_stall(path: Path, tmp: Path) -> float:
                 if view.last_frame_at:  # Opening the pane is not the flood's cost.
                     worst = max(worst, loop.time() - tick - 0.002)
         await app.backend.stop_all()
+    if in_host:
+        await stop_host(store.path)
     return worst
 
 
@@ -97,17 +101,22 @@ def bench_stall(report: Report, tmp: Path, size: int, runs: int) -> None:
         data = cut_at_utf8_boundary(CORPORA[name](size))
         path = tmp / f"stall-{name}.bin"
         path.write_bytes(data)
-        worst = median_of(runs, lambda path=path: asyncio.run(flood_stall(path, tmp)))
-        report.record(
-            "throughput",
-            f"{name}: worst event-loop stall while {size / 1e6:.0f} MB are rendered "
-            f"(median of {runs} runs)",
-            f"{worst * 1000:.1f} ms",
-            "",
-            "",
-            "≤ 20 ms",
-            worst <= 0.020,
-        )
+        for where, in_host in (("host in the app", False), ("a host of its own", True)):
+
+            def stall(path: Path = path, in_host: bool = in_host) -> float:
+                return asyncio.run(flood_stall(path, tmp, in_host))
+
+            worst = median_of(runs, stall)
+            report.record(
+                "throughput",
+                f"{name}: worst event-loop stall while {size / 1e6:.0f} MB are rendered, "
+                f"{where} (median of {runs} runs)",
+                f"{worst * 1000:.1f} ms",
+                "",
+                "",
+                "≤ 20 ms",
+                worst <= 0.020,
+            )
 
 
 def _mb(rate: float) -> str:
@@ -162,8 +171,8 @@ def _corpus_throughput(report: Report, name: str, data: bytes, path: Path, runs:
         _mb(e2e),
         f"our emulator {_mb(ours)}",
         f"{e2e / ours:.2f}x",
-        "≥ 0.8x emulator alone",
-        e2e / ours >= 0.8,
+        "≥ 0.85x emulator alone",
+        e2e / ours >= 0.85,
     )
     native = tmux_rate(path, len(data))
     if native is not None:

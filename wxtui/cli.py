@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wxtui import __version__
 from wxtui.config import Config, ConfigError, config_path, default_agent, load_config, setting_line
@@ -23,6 +25,9 @@ from wxtui.models import MILESTONE_STATUSES
 from wxtui.printing import print_json, print_sessions, print_table
 from wxtui.sessions.permission_requests import Decision
 from wxtui.store import Store, default_db_path
+
+if TYPE_CHECKING:
+    from wxtui.app.app import WxtuiApp
 
 
 class _Parser(argparse.ArgumentParser):
@@ -452,21 +457,59 @@ def _host(db_path: Path, args: argparse.Namespace) -> int:
     return run_host(db_path, args.agent)
 
 
-def _run_tui(db_path: Path, agent: str | None, open_ref: str | None) -> int:
+def _start_host_early(db_path: Path, agent: str | None) -> subprocess.Popen[bytes] | None:
+    """With no host running, one starts now, while the UI loads: the two processes start
+    side by side instead of one after the other. The UI waits for it to serve."""
+    from wxtui.sessions.client import start_host
+    from wxtui.sessions.host import host_running, host_socket_path
+
+    if host_running(host_socket_path(db_path)):
+        return None
+    return start_host(db_path, os.environ, agent)
+
+
+def _tui_app(
+    db_path: Path, agent: str | None, open_ref: str | None, starting: subprocess.Popen[bytes] | None
+) -> WxtuiApp:
+    """The app, once the settings, the database and ``--open`` are known to be good."""
     from wxtui.app.app import WxtuiApp
     from wxtui.logs import setup_logging
 
     config = load_checked_config()  # A broken settings file stops here, untouched.
     store = Store.open(db_path)
-    setup_logging()
     try:
         open_project = store.find_project(open_ref).id if open_ref else None
-        app = WxtuiApp(
-            store, agent=agent, open_project_id=open_project, config=config, sessions_in_host=True
+        setup_logging()
+        return WxtuiApp(
+            store,
+            agent=agent,
+            open_project_id=open_project,
+            config=config,
+            sessions_in_host=True,
+            host_starting=starting,
         )
+    except BaseException:
+        store.close()
+        raise
+
+
+def _run_tui(db_path: Path, agent: str | None, open_ref: str | None) -> int:
+    settings = load_config(config_path(os.environ))  # Unreadable: stops here, untouched.
+    # A database already there: its host starts while the UI loads (a new one is made
+    # by the UI first, so a refused start leaves no file behind).
+    starting = None
+    if db_path.exists():
+        starting = _start_host_early(db_path, default_agent(agent, os.environ, settings))
+    try:
+        app = _tui_app(db_path, agent, open_ref, starting)
+    except BaseException:
+        if starting is not None:  # Nothing will use it: it does not wait to idle out.
+            starting.terminate()
+        raise
+    try:
         app.run()
     finally:
-        store.close()
+        app.store.close()
     if app.exit_message:
         print(app.exit_message)
     return app.return_code or 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shlex
 import signal
 import socket
 import sqlite3
@@ -498,6 +499,33 @@ async def test_a_flood_already_buffered_is_handed_over_a_turn_at_a_time(
     await client.close()
     longest = max(fed_in_turn.count(turn) for turn in set(fed_in_turn))
     assert longest <= 8, f"{longest} pieces of output parsed in one turn of the loop"
+
+
+async def test_the_ui_connects_to_the_host_started_as_it_loaded(db: Path) -> None:
+    """``wxtui`` starts the host before it loads the UI; the UI's first connection waits
+    for that host instead of starting another. One that ended is replaced as usual."""
+    from wxtui.sessions.backend import HostedSessions
+
+    # A host slower to start than the UI to load (the same pid once it runs).
+    command = f"sleep 0.5; exec {shlex.join([WXTUI, '--db', str(db), 'host'])}"
+    started = subprocess.Popen(
+        ["sh", "-c", command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    with Store.open(db) as store:
+        sessions = HostedSessions(store, os.environ, starting=started)
+        client = await sessions.connect()
+        assert client is not None and client.host_pid == started.pid
+        await client.shutdown()
+        await client.close()
+    started.wait(timeout=30)
+
+    ended = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    ended.wait(timeout=30)
+    with Store.open(db) as store:
+        sessions = HostedSessions(store, os.environ, starting=ended)
+        client = await sessions.connect()
+        assert client is not None and client.host_pid not in (0, ended.pid)
+        await client.close()
 
 
 async def test_a_client_that_falls_behind_a_flood_gets_every_line_it_missed(

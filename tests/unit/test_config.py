@@ -66,6 +66,41 @@ def test_a_bad_file_is_one_line_naming_the_line_and_is_never_rewritten(
     assert not db.exists()
 
 
+def test_a_refused_start_on_an_existing_database_leaves_no_host_running(
+    tmp_path: Path,
+) -> None:
+    """With a database already there, wxtui starts its host while the UI loads; keys
+    the app refuses (or an unknown --open) end that host too."""
+    from tests.support import wait_until_sync
+    from wxtui.sessions.host import host_running, host_socket_path
+
+    db = tmp_path / "wxtui.db"
+    Store.open(db).close()
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\ninbox = "f66"\n')
+    fails(_run_with(config, db=db), "'f66' for inbox is not a key")
+    config.write_text("")
+    fails(_run_with(config, "--open", "nope", db=db), "unknown project")
+
+    def no_host() -> bool:
+        hosts = [
+            pid
+            for pid in os.listdir("/proc")
+            if pid.isdigit() and _cmdline(pid).endswith(f"{db}\0host\0")
+        ]
+        return not hosts and not host_running(host_socket_path(db))
+
+    wait_until_sync(no_host, message="the host started for the refused UI ended")
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline") as cmdline:
+            return cmdline.read()
+    except OSError:
+        return ""
+
+
 async def test_the_app_applies_keys_agent_and_saves_only_the_theme_line(
     store: Store, tmp_path: Path
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -70,17 +71,23 @@ class WxtuiApp(App[int]):
         new_project_command: str = "",
         config: Config | None = None,
         sessions_in_host: bool = False,
+        host_starting: subprocess.Popen[bytes] | None = None,
     ) -> None:
         """``sessions_in_host``: sessions live in the database's session host, a process
         of its own, and keep running when the app quits (``wxtui``); else the host is
-        served from the app's own process and they end with it (the demo, tests)."""
+        served from the app's own process and they end with it (the demo, tests).
+        ``host_starting``: that host, started as the app loaded."""
         pass_meta_keys_through()
         super().__init__(driver_class=DrainingDriver)
         self.config = config or Config()
         self.store = store
         env = os.environ if environ is None else environ
         here = HostedSessions(
-            store, env, default_agent(agent, env, self.config), embedded=not sessions_in_host
+            store,
+            env,
+            default_agent(agent, env, self.config),
+            embedded=not sessions_in_host,
+            starting=host_starting,
         )
         remotes = [Remote(name, command) for name, command in self.config.remotes.items()]
         self.backend = AllMachines(here, remotes, lambda: self.remotes.changed())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import subprocess
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,6 +38,8 @@ class HostedSessions:
 
     ``embedded``: a host served from this process's event loop on the database's own
     socket (so the CLI reaches it too); its sessions end when the UI leaves.
+    ``starting``: a host process started for this UI as it loaded; the first connection
+    waits for it (unless it ends) instead of starting another.
     """
 
     def __init__(
@@ -46,11 +49,13 @@ class HostedSessions:
         agent: str | None = None,
         *,
         embedded: bool = False,
+        starting: subprocess.Popen[bytes] | None = None,
     ) -> None:
         self.store = store
         self.environ = dict(environ)
         self.agent = agent
         self.embedded = embedded
+        self._starting = starting
         self.client: HostClient | None = None
         self._connecting = asyncio.Lock()
         self._host: asyncio.Task[None] | None = None
@@ -69,6 +74,9 @@ class HostedSessions:
         async with self._connecting:
             if self.client is not None and self.client.usable:
                 return self.client
+            if self._starting is not None and start:
+                await self._wait_for_starting(self._starting)
+                self._starting = None
             if not start and not host_running(self.socket_path):
                 return None
             launch = self._serve_here if self.embedded else None
@@ -76,6 +84,14 @@ class HostedSessions:
                 self.store.path, self.environ, self.agent, launch=launch
             )
             return self.client
+
+    async def _wait_for_starting(self, process: subprocess.Popen[bytes]) -> None:
+        def ended() -> BaseException | None:
+            code = process.poll()
+            return None if code is None else HostUnavailable(f"it ended ({code})")
+
+        with contextlib.suppress(HostUnavailable):  # Then one is started as usual.
+            await wait_until_serving(self.socket_path, ended)
 
     async def _serve_here(self, path: Path) -> None:
         """The embedded host: served from this event loop, until the UI leaves."""

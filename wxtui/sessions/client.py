@@ -407,6 +407,8 @@ class HostClient:
         budget = ReadBudget(asyncio.get_running_loop())
         try:
             while (frame := await read_frame(self._reader)) is not None:
+                if frame.kind is Kind.SNAPSHOT and budget.spent:
+                    await asyncio.sleep(0)  # A whole screen to load: a turn of its own.
                 started = time.perf_counter()
                 try:
                     self._dispatch(frame)
@@ -523,11 +525,13 @@ def _settle(future: asyncio.Future[_T], value: _T) -> None:
         future.set_result(value)
 
 
-def start_host(db_path: Path, environ: Mapping[str, str], agent: str | None = None) -> None:
+def start_host(
+    db_path: Path, environ: Mapping[str, str], agent: str | None = None
+) -> subprocess.Popen[bytes]:
     """A detached host process for this database: its own session, no terminal, its
     output to the log only."""
     agent_args = ["--agent", agent] if agent else []
-    subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "wxtui", "--db", str(db_path.resolve()), *agent_args, "host"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
