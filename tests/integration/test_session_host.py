@@ -13,9 +13,9 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -472,10 +472,13 @@ async def test_a_flood_already_buffered_is_handed_over_a_turn_at_a_time(
     db: Path, tmp_path: Path
 ) -> None:
     """Output frames waiting in the client's buffer are not all parsed in one turn of the
-    event loop: after a few milliseconds' worth, frames and keys get their turn."""
+    event loop: once a turn has spent the read budget on them, frames and keys go first."""
+    from wxtui.sessions.pty import ReadBudget
+
     project = _project(db, "flood", "sh -c 'exec yes flood flood flood flood'", tmp_path)
     client = await connect_or_start(db)
     loop = asyncio.get_running_loop()
+    budget = ReadBudget(loop).seconds
     turns = 0
 
     def count_turns() -> None:  # Runs once every turn of the loop.
@@ -485,20 +488,30 @@ async def test_a_flood_already_buffered_is_handed_over_a_turn_at_a_time(
 
     ticking = loop.call_soon(count_turns)
     watcher = SlowWatcher(pause=0.001)  # A busy UI: 1 ms for each piece of output.
-    fed_in_turn: list[int] = []
-    original = watcher.feed
+    handed: list[tuple[int, float]] = []  # Each piece: the turn it came in, its time.
+    feed, load_snapshot = watcher.feed, watcher.load_snapshot
 
-    def feed(data: bytes) -> None:
-        fed_in_turn.append(turns)
-        original(data)
+    def timed(handle: Callable[[Any], None]) -> Callable[[Any], None]:
+        def handled(piece: Any) -> None:
+            started = time.perf_counter()
+            handle(piece)
+            handed.append((turns, time.perf_counter() - started))
 
-    watcher.feed = feed  # type: ignore[method-assign]
+        return handled
+
+    watcher.feed = timed(feed)  # type: ignore[method-assign]
+    watcher.load_snapshot = timed(load_snapshot)  # type: ignore[method-assign]
     await client.start(project, watcher, 24, 80)
-    await wait_until(lambda: len(fed_in_turn) > 300, timeout=30, message="the flood")
+    await wait_until(lambda: len(handed) > 200, timeout=60, message="the flood")
+    seen = list(handed)  # (What comes as the client closes, the ticker does not count.)
     ticking.cancel()
     await client.close()
-    longest = max(fed_in_turn.count(turn) for turn in set(fed_in_turn))
-    assert longest <= 8, f"{longest} pieces of output parsed in one turn of the loop"
+    by_turn: dict[int, list[float]] = {}
+    for turn, spent in seen:
+        by_turn.setdefault(turn, []).append(spent)
+    assert any(len(spent) > 1 for spent in by_turn.values()), "nothing was buffered"
+    for spent in by_turn.values():  # A turn's last piece is the one that used it up.
+        assert sum(spent[:-1]) < budget, f"{len(spent)} pieces, {sum(spent):.3f} s in one turn"
 
 
 async def test_the_ui_connects_to_the_host_started_as_it_loaded(db: Path) -> None:

@@ -43,7 +43,8 @@ class Term:
 
     def strip(self, y: int) -> Strip:
         screen = self.screen
-        return runs_to_strip(screen.buffer[y].runs(), screen.columns, self.styles)
+        row = screen.buffer[y]  # Painted as the pane paints a live row.
+        return runs_to_strip(row.runs(), screen.columns, self.styles, row.ends)
 
     def style_at(self, y: int, x: int) -> Style:
         column = 0

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from wxtui.app.collector import NEVER, QuietCollector
+from wxtui.store import Store
 
 
 @pytest.fixture
@@ -88,3 +89,15 @@ def test_a_sweep_frees_cycles_among_frozen_objects(collector: QuietCollector) ->
     assert garbage() is not None
     collector.sweep()
     assert garbage() is None
+
+
+async def test_the_app_runs_the_due_full_pass_once_its_panes_are_quiet(store: Store) -> None:
+    """The app's own timer: a cycle left for a full pass is freed while nothing paints."""
+    from tests.support import make_app, wait_until
+
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)):
+        garbage = _cycle()
+        _make_due()
+        await wait_until(lambda: garbage() is None, timeout=10, message="the full pass")
+        assert gc.get_threshold()[2] == NEVER, "the collector still waits for the app"

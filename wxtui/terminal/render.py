@@ -92,7 +92,7 @@ class StyleCache:
 
 
 FIT_CACHE_LIMIT = 4096
-_FITTED: dict[str, tuple[str, int]] = {}
+_FITTED: dict[str | tuple[str, int], tuple[str, int]] = {}
 _VARIATION_SELECTORS = dict.fromkeys(map(ord, "\ufe0e\ufe0f"))
 
 
@@ -101,27 +101,32 @@ def grid_width(text: str) -> int:
     return text_width(text)
 
 
-def fit_text(text: str, width: int | None = None) -> tuple[str, int]:
+def fit_text(text: str, cells: int | None = None) -> tuple[str, int]:
     """``text`` as Textual will measure it the same as the screen did, and its width.
 
     The screen decides every cell's width (wxtui.terminal.clusters, the measure rich
     uses too); the compositor measures segments again with rich, which still joins a
     few things across cells (a ZWJ at the end of a letter's cell with the next
     letter). Such a cell is drawn in a form both agree on, so no row ever loses or
-    gains a cell. Cached: a run is checked once. ``width``: the screen's measure when
-    the caller knows it already (a row's run covers so many cells).
+    gains a cell. Cached: a run is checked once. ``cells``: how many cells the run
+    covers, when the caller knows (a row's run); if rich agrees, nothing is measured
+    again (a wide character cut in half by an edit does not agree: measured then).
     """
-    fitted = _FITTED.get(text)
+    key: str | tuple[str, int] = text if cells is None else (text, cells)
+    fitted = _FITTED.get(key)
     if fitted is None:
         if len(_FITTED) >= FIT_CACHE_LIMIT:
             _FITTED.clear()
-        if width is None:
-            width = grid_width(text)
-        if cell_len(text) == width:
-            fitted = (text, width)
+        measured = cell_len(text)
+        if cells is not None and measured == cells and ZWJ not in text:
+            fitted = (text, cells)  # (rich joins across a ZWJ where the grid may not)
         else:
-            fitted = ("".join(_fit_cell(cell) for cell in split_cells(text)), width)
-        _FITTED[text] = fitted
+            width = grid_width(text)
+            if measured == width:
+                fitted = (text, width)
+            else:
+                fitted = ("".join(_fit_cell(cell) for cell in split_cells(text)), width)
+        _FITTED[key] = fitted
     return fitted
 
 

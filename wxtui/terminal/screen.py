@@ -23,7 +23,6 @@ from wxtui.terminal.clusters import (
     AFTER_ZWJ,
     CHAR_KINDS,
     JOINING,
-    ZWJ,
     char_kind,
     char_width,
     cluster_width,
@@ -172,8 +171,10 @@ class TerminalScreen(pyte.Screen):
             ch_kind = kinds.get(ch)
             if ch_kind is None:
                 ch_kind = char_kind(ch)
-            if ch_kind == AFTER_ZWJ and i and data[i - 1] != ZWJ:
-                ch_kind = char_width(ch)  # An emoji that joins nothing: a cell of its own.
+            if ch_kind == AFTER_ZWJ and i and kinds.get(data[i - 1]) in (1, 2):
+                # After a character that took a cell of its own (not a ZWJ, nor a mark
+                # that may have been left out after one): an emoji that joins nothing.
+                ch_kind = char_width(ch)
             if ch_kind == kind:
                 continue  # One more of the run's width.
             if start < i:
