@@ -13,7 +13,6 @@ from rich.markup import escape
 from wxtui.app.dialogs import Field, FormDialog
 from wxtui.app.sidebar import MachineGroup, NodeRef
 from wxtui.app.ui_state import UiState, UiStateFile
-from wxtui.errors import WxtuiError
 from wxtui.sessions.askpass import AskpassServer
 from wxtui.sessions.remote_sessions import LinkState
 from wxtui.sessions.runtime import runtime_dir
@@ -63,10 +62,7 @@ class RemoteView:
     def trouble(self, project_id: str) -> str:
         """How the link to the project's remote is, when it is slow or down ("" when
         it is fine, and for this machine's projects)."""
-        try:
-            remote = self.app.backend.remote_of(project_id)
-        except WxtuiError:
-            return ""
+        remote = self.app.backend.configured_remote(project_id)
         if remote is None or (remote.linked and not remote.why.startswith("slow:")):
             return ""
         state = {LinkState.CONNECTING: "relinking", LinkState.DOWN: "link down"}

@@ -22,6 +22,7 @@ from wxtui.app.dialogs import text_dialog
 from wxtui.app.diff_view import DiffView
 from wxtui.errors import WxtuiError
 from wxtui.milestone_changes import Review, open_review, set_status, workspace_of
+from wxtui.sessions.all_machines import split
 from wxtui.text import inert
 
 if TYPE_CHECKING:
@@ -231,7 +232,7 @@ async def open_milestone_review(app: WxtuiApp, project_id: str, milestone_id: st
     """``v``: the milestone's review screen (git is read off the loop); a remote's
     milestone is reviewed where its workspace is."""
     if (remote := app.backend.remote_of(milestone_id)) is not None:
-        own = milestone_id.partition(":")[2]
+        own = split(milestone_id)[1]
         app.notify(
             f"A review reads the workspace where it is: on {remote.name}, run "
             f"wxtui milestone review {own}",

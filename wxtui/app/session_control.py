@@ -12,7 +12,6 @@ from wxtui.app.sidebar import NodeRef
 from wxtui.app.ui_state import UiState, UiStateFile
 from wxtui.errors import WxtuiError
 from wxtui.sessions.lock import LockHeld
-from wxtui.sessions.remote_sessions import RemoteSessions
 
 if TYPE_CHECKING:
     from wxtui.app.app import WxtuiApp
@@ -37,7 +36,7 @@ class SessionControl:
         session host come back as they are: their panes and markers (without taking the
         focus; a hidden one's screen comes when it is shown)."""
         app = self.app
-        remote = self._remote_of(open_project_id or last)
+        remote = self.backend.configured_remote(open_project_id or last)
         if remote is not None:  # Its machine's link first (it is being opened).
             await remote.wait_linked(LINK_WAIT)
         try:
@@ -66,12 +65,6 @@ class SessionControl:
         self._attached = True
         # What started meanwhile (a remote linked while these were attached).
         await self.discover()
-
-    def _remote_of(self, project_id: str | None) -> RemoteSessions | None:
-        try:
-            return None if project_id is None else self.backend.remote_of(project_id)
-        except WxtuiError:
-            return None  # A remote no longer in the settings.
 
     async def discover(self) -> None:
         """Sessions started meanwhile by someone else (``wxtui session start``, another
@@ -148,7 +141,7 @@ class SessionControl:
 
     async def stop(self, project_id: str) -> None:
         """``s``: stop the project's session (its conversation is kept)."""
-        remote = self._remote_of(project_id)
+        remote = self.backend.configured_remote(project_id)
         if remote is not None and not remote.linked:
             self.app.notify(f"{remote.name} is not linked: its agents run on, untouched.")
             return

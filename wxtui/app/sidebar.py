@@ -25,6 +25,7 @@ from textual.widgets import Input
 from wxtui.app.textual_internals import resize_virtually
 from wxtui.models import Milestone, OutputProject
 from wxtui.sessions.agent_state import LOOKS, AgentState, AgentStatus
+from wxtui.sessions.all_machines import split
 from wxtui.text import inert
 
 MILESTONE_MARKERS = {
@@ -368,10 +369,8 @@ class ProjectTree(ScrollView, can_focus=True):
         None for this machine's."""
         if ref.kind == "machine":
             return ref.id
-        for name, group in self._machines.items():
-            if any(p.id == ref.project_id for p in group.projects):
-                return name
-        return None
+        name, _own = split(ref.project_id)
+        return name if name in self._machines else None
 
     def select_project(self, project_id: str) -> None:
         line = self._line_of.get(NodeRef("project", project_id, project_id))

@@ -92,6 +92,14 @@ class AllMachines:
             raise NotFound(f"no remote named {name!r}")
         return remote
 
+    def configured_remote(self, qualified: str | None) -> RemoteSessions | None:
+        """As :meth:`remote_of`, but None also for a remote no longer in the settings (and
+        for no id at all): for what only asks whether a link is up."""
+        try:
+            return None if qualified is None else self.remote_of(qualified)
+        except NotFound:
+            return None
+
     # -- projects ------------------------------------------------------------------
 
     def list_projects(self) -> list[OutputProject]:
@@ -112,9 +120,11 @@ class AllMachines:
         return found
 
     def get_project(self, project_id: str) -> OutputProject:
-        if self.remote_of(project_id) is None:
+        name, _own = split(project_id)
+        if name is None:
             return self.local.store.get_project(project_id)
-        for project in self.remote_projects(split(project_id)[0] or ""):
+        self.remote_of(project_id)
+        for project in self.remote_projects(name):
             if project.id == project_id:
                 return project
         raise NotFound(f"unknown project: {project_id}")

@@ -224,9 +224,14 @@ class RemoteSessions:
             with contextlib.suppress(Exception):
                 watched.sink.notice(text)
 
-    def _usable(self) -> HostClient:
+    def _live(self) -> HostClient | None:
+        """The client while the link is up."""
         client = self.client
-        if client is None or client.closed.is_set():
+        return None if client is None or client.closed.is_set() else client
+
+    def _usable(self) -> HostClient:
+        client = self._live()
+        if client is None:
             raise WxtuiError(f"{self.name} is not linked ({self.why or self.state.value})")
         return client
 
@@ -252,8 +257,8 @@ class RemoteSessions:
         return await client.start(project_id, sink, rows, cols, not shown)
 
     def write(self, project_id: str, data: bytes) -> None:
-        client = self.client
-        if client is not None and not client.closed.is_set():
+        client = self._live()
+        if client is not None:
             client.write(project_id, data)
             return
         watched = self._watched.get(project_id)
@@ -281,8 +286,8 @@ class RemoteSessions:
             await self.client.resume(project_id, CATCH_UP_WAIT)
 
     def is_alive(self, project_id: str) -> bool:
-        client = self.client
-        return client is not None and not client.closed.is_set() and client.is_alive(project_id)
+        client = self._live()
+        return client is not None and client.is_alive(project_id)
 
     @property
     def linked(self) -> bool:
@@ -305,8 +310,8 @@ class RemoteSessions:
 
     async def running(self) -> list[str]:
         """Projects whose sessions run there (none while the link is down)."""
-        client = self.client
-        if client is None or client.closed.is_set():
+        client = self._live()
+        if client is None:
             return []
         try:
             return [s.project for s in (await client.status()).sessions]
