@@ -216,15 +216,26 @@ def add_project_form(
             workspace = str(folder)
         return store.add_project(values["name"], workspace, values["command"]).id
 
-    return FormDialog("Add project", project_fields(directory, command), submit, ok_label="Add")
+    fields = project_fields(directory=directory, command=command)
+    return FormDialog("Add project", fields, submit, ok_label="Add")
 
 
-def project_fields(directory: str, command: str) -> list[Field]:
-    """A new project's form: its name, workspace and agent command."""
+def project_fields(
+    project: OutputProject | None = None,
+    *,
+    directory: str = "",
+    command: str = "",
+    machine: str | None = None,
+) -> list[Field]:
+    """A project's form: its name, workspace (a path on ``machine``, a remote's name)
+    and agent command; filled in from ``project`` when it is edited."""
+    if project is not None:
+        directory, command = project.workspace_path, project.command
+    where = "" if machine is None else f" on {machine}"
     return [
-        Field("name", "Name"),
-        Field("dir", "Workspace directory", directory),
-        Field("command", _COMMAND_LABEL, command, placeholder="claude"),
+        Field("name", "Name", "" if project is None else project.name),
+        Field("dir", f"Workspace directory{where}", directory),
+        Field("command", _COMMAND_LABEL, command, placeholder="" if project else "claude"),
     ]
 
 
@@ -239,22 +250,26 @@ def edit_project_form(store: Store, project: OutputProject) -> FormDialog:
             project.id, name=values["name"], workspace_path=values["dir"], command=values["command"]
         ).id
 
-    fields = [
-        Field("name", "Name", project.name),
-        Field("dir", "Workspace directory", project.workspace_path),
-        Field("command", _COMMAND_LABEL, project.command),
-    ]
-    return FormDialog("Edit project", fields, submit)
+    return FormDialog("Edit project", project_fields(project), submit)
 
 
 def add_milestone_form(store: Store, project_id: str, project_name: str) -> FormDialog:
     def submit(values: dict[str, str]) -> str:
         return store.add_milestone(project_id, values["name"], values["prompt"]).id
 
-    return FormDialog(f"Add milestone to {project_name}", MILESTONE_FIELDS, submit, ok_label="Add")
+    fields = milestone_fields()
+    return FormDialog(f"Add milestone to {project_name}", fields, submit, ok_label="Add")
 
 
-MILESTONE_FIELDS = [Field("name", "Name"), Field("prompt", "Prompt (optional)", multiline=True)]
+def milestone_fields(milestone: Milestone | None = None) -> list[Field]:
+    """A milestone's form: its name and prompt; filled in from ``milestone`` when it is
+    edited."""
+    if milestone is None:
+        return [Field("name", "Name"), Field("prompt", "Prompt (optional)", multiline=True)]
+    return [
+        Field("name", "Name", milestone.element_name),
+        Field("prompt", "Prompt (optional)", milestone.prompt or "", multiline=True),
+    ]
 
 
 def edit_milestone_form(store: Store, milestone: Milestone) -> FormDialog:
@@ -263,8 +278,4 @@ def edit_milestone_form(store: Store, milestone: Milestone) -> FormDialog:
             milestone.id, element_name=values["name"], prompt=values["prompt"]
         ).id
 
-    fields = [
-        Field("name", "Name", milestone.element_name),
-        Field("prompt", "Prompt (optional)", milestone.prompt or "", multiline=True),
-    ]
-    return FormDialog("Edit milestone", fields, submit)
+    return FormDialog("Edit milestone", milestone_fields(milestone), submit)

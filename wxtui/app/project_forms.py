@@ -8,15 +8,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from wxtui.app.dialogs import (
-    MILESTONE_FIELDS,
     ConfirmDialog,
-    Field,
     FormDialog,
     StatusDialog,
     add_milestone_form,
     add_project_form,
     edit_milestone_form,
     edit_project_form,
+    milestone_fields,
     project_fields,
 )
 from wxtui.errors import InvalidInput, NotFound, WxtuiError
@@ -91,8 +90,7 @@ class ProjectForms:
             )
             return qualify(remote.name, str(project["id"]))
 
-        fields = project_fields("", "")
-        fields[1] = Field("dir", f"Workspace directory on {remote.name}")
+        fields = project_fields(machine=remote.name)
         title = f"Add project on {remote.name}"
         dialog = FormDialog(title, fields, submit, ok_label="Add")
         app.push_screen(dialog, self._added)
@@ -130,7 +128,7 @@ class ProjectForms:
                 return qualify(remote.name, str(milestone["id"]))
 
             title = f"Add milestone to {app.project_name(project_id)}"
-            form = FormDialog(title, MILESTONE_FIELDS, submit, ok_label="Add")
+            form = FormDialog(title, milestone_fields(), submit, ok_label="Add")
             app.push_screen(form, lambda _result: app.reload())
             return
         dialog = add_milestone_form(app.store, project_id, app.project_name(project_id))
@@ -173,8 +171,7 @@ class ProjectForms:
                 )
                 return qualified
 
-            fields = project_fields(project.workspace_path, project.command)
-            fields[0] = Field("name", "Name", project.name)
+            fields = project_fields(project)
             return FormDialog(f"Edit project on {remote.name}", fields, save_project)
         milestone = self.guarded(lambda: self.app.backend.get_milestone(qualified))
         if milestone is None:
@@ -186,10 +183,7 @@ class ProjectForms:
             )
             return qualified
 
-        fields = [
-            Field("name", "Name", milestone.element_name),
-            Field("prompt", "Prompt (optional)", milestone.prompt or "", multiline=True),
-        ]
+        fields = milestone_fields(milestone)
         return FormDialog(f"Edit milestone on {remote.name}", fields, save_milestone)
 
     def delete(self) -> None:
