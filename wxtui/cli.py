@@ -415,8 +415,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def load_checked_config() -> Config:
-    """The settings file, its keys checked against the app's bindings."""
+def load_checked_config(read: Config | None = None) -> Config:
+    """The settings file (``read``: as already read from it), its keys checked against
+    the app's bindings."""
     from textual.theme import BUILTIN_THEMES
 
     from wxtui.app.app import WxtuiApp
@@ -425,7 +426,7 @@ def load_checked_config() -> Config:
     from wxtui.app.sidebar_panel import SIDEBAR_BINDINGS
 
     path = config_path(os.environ)
-    config = load_config(path)
+    config = load_config(path) if read is None else read
     check_keymap(config.keys, WxtuiApp.BINDINGS, [SIDEBAR_BINDINGS, INBOX_BINDINGS], path)
     if config.theme is not None and config.theme not in BUILTIN_THEMES:
         known = ", ".join(sorted(BUILTIN_THEMES))
@@ -469,13 +470,17 @@ def _start_host_early(db_path: Path, agent: str | None) -> subprocess.Popen[byte
 
 
 def _tui_app(
-    db_path: Path, agent: str | None, open_ref: str | None, starting: subprocess.Popen[bytes] | None
+    db_path: Path,
+    agent: str | None,
+    open_ref: str | None,
+    settings: Config,
+    starting: subprocess.Popen[bytes] | None,
 ) -> WxtuiApp:
     """The app, once the settings, the database and ``--open`` are known to be good."""
     from wxtui.app.app import WxtuiApp
     from wxtui.logs import setup_logging
 
-    config = load_checked_config()  # A broken settings file stops here, untouched.
+    config = load_checked_config(settings)  # Keys or theme wrong: stops here, untouched.
     store = Store.open(db_path)
     try:
         open_project = store.find_project(open_ref).id if open_ref else None
@@ -501,7 +506,7 @@ def _run_tui(db_path: Path, agent: str | None, open_ref: str | None) -> int:
     if db_path.exists():
         starting = _start_host_early(db_path, default_agent(agent, os.environ, settings))
     try:
-        app = _tui_app(db_path, agent, open_ref, starting)
+        app = _tui_app(db_path, agent, open_ref, settings, starting)
     except BaseException:
         if starting is not None:  # Nothing will use it: it does not wait to idle out.
             starting.terminate()
