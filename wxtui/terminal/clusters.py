@@ -60,7 +60,8 @@ CHAR_KINDS: dict[str, int] = {}  # char_kind's answers so far (a hot loop reads 
 def char_kind(ch: str) -> int:
     """What the screen needs to know of a codepoint, in one lookup: its width (0, 1, 2,
     or -1 for unprintable) when it can only stand alone or be a mark, else ``JOINING``
-    or ``AFTER_ZWJ``."""
+    or ``AFTER_ZWJ`` (printing characters that may join the cell before: the screen asks
+    :func:`joins` only for these, so text of other kinds costs nothing more)."""
     kind = CHAR_KINDS.get(ch)
     if kind is None:
         if is_regional_indicator(ch) or is_skin_tone(ch):
@@ -71,12 +72,6 @@ def char_kind(ch: str) -> int:
             kind = char_width(ch)
         CHAR_KINDS[ch] = kind
     return kind
-
-
-def may_join(ch: str) -> bool:
-    """A printing character that can still join the cell before it (the screen asks
-    :func:`joins` only for these, so text of other kinds costs nothing more)."""
-    return is_regional_indicator(ch) or is_skin_tone(ch) or is_pictographic(ch)
 
 
 def joins(cell: str, ch: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from textual.color import Color
 from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Spacing
 from textual.strip import Strip
@@ -50,10 +51,16 @@ def split_truecolor(
 
 
 def plain_lines(
-    widget: Widget, lines: Iterable[int], x1: int, x2: int, filters: Sequence[LineFilter]
+    widget: Widget,
+    lines: Iterable[int],
+    x1: int,
+    x2: int,
+    filters: Sequence[LineFilter],
+    background: Color,
 ) -> list[Strip] | None:
-    """The widget's ``render_line`` strips for ``lines`` through ``filters``, cropped to
-    ``x1:x2``, without ``Widget.render_lines``'s CSS pass (borders, padding, tint,
+    """The widget's ``render_line`` strips for ``lines`` through ``filters`` (over the
+    widget's ``background``, looked up once a frame: it walks the widget's ancestors),
+    cropped to ``x1:x2``, without ``Widget.render_lines``'s CSS pass (borders, padding, tint,
     opacity); None when the widget's styles need that pass after all."""
     styles = widget.styles
     if (
@@ -67,13 +74,10 @@ def plain_lines(
         or widget.border_subtitle
     ):
         return None
-    # Looked up once: it walks the widget's ancestors, a fifth of a frame per line.
-    background = widget.background_colors[1] if filters else None
     strips = []
     for y in lines:
         strip = widget.render_line(y)
         for line_filter in filters:
-            assert background is not None
             strip = strip.apply_filter(line_filter, background)
         strips.append(strip)
     if (x1, x2) != (0, widget.size.width):

@@ -337,19 +337,20 @@ class TerminalView(Widget, can_focus=True):
         """The rows as built, without Textual's per-line CSS pass, which costs more than
         the rows themselves during a flood and which a terminal pane does not use."""
         truecolor, filters = split_truecolor(self.get_line_filters())
+        background = self.background_colors[1]  # Once a frame: it walks the ancestors.
         if truecolor is None:
             changed = self._styles.recolour_with(None, None)
         else:
-            background = self.background_colors[1].rich_color
+            under = background.rich_color
 
             def recolour(style: Style) -> Style:
-                return truecolor.truecolor_style(style, background)
+                return truecolor.truecolor_style(style, under)
 
-            changed = self._styles.recolour_with(recolour, (truecolor, background))
+            changed = self._styles.recolour_with(recolour, (truecolor, under))
         if changed:  # Another theme: every row is built again in its colours.
             self._drop_strips()
         x1, x2 = crop.column_span
-        strips = plain_lines(self, crop.line_range, x1, x2, filters)
+        strips = plain_lines(self, crop.line_range, x1, x2, filters, background)
         return super().render_lines(crop) if strips is None else strips
 
     def _drop_strips(self) -> None:
