@@ -194,7 +194,9 @@ class _Discard(IgnoringSink):
 
     def load_snapshot(self, snapshot: Snapshot) -> None:
         lines = (str(line[0]).encode() for line in snapshot.lines)
-        self.ended = self.ended or any(self.END in text for text in (snapshot.screen, *lines))
+        self.ended = self.ended or any(
+            self.END in text for text in (snapshot.screen_text().encode(), *lines)
+        )
 
     def feed(self, data: bytes) -> None:
         self._tail = (self._tail + data)[-len(data) - len(self.END) :]

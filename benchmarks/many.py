@@ -50,7 +50,7 @@ class _Answered(IgnoringSink):
     done = False
 
     def load_snapshot(self, snapshot: Snapshot) -> None:
-        self.done = self.done or ANSWERED.encode() in snapshot.screen
+        self.done = self.done or ANSWERED in snapshot.screen_text()
 
     def feed(self, data: bytes) -> None:
         self.done = self.done or ANSWERED.encode() in data

@@ -36,7 +36,7 @@ class _Tail(IgnoringSink):
 
     def load_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot_lines = len(snapshot.lines)
-        self.tail = snapshot.screen[-4096:]
+        self.tail = snapshot.screen_text().encode()[-4096:]
 
 
 async def _client(machine: FakeMachine, command: str | None) -> HostClient:

@@ -1,8 +1,11 @@
 """A repaint rebuilds a terminal: fed to a fresh emulator of the same size, it shows the
 same history, screen, cursor, pen, modes and title as the emulator it was taken from.
-So does a snapshot (the history as data, the rest as a repaint), sent as bytes."""
+So does a snapshot (the history and the screens' rows as data, the rest as a repaint),
+sent as bytes."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from hypothesis import given, settings
@@ -112,6 +115,56 @@ def test_a_snapshot_keeps_text_json_would_stumble_on() -> None:
 def test_a_malformed_snapshot_is_refused(data: bytes) -> None:
     with pytest.raises(ValueError, match="malformed"):
         Snapshot.decode(data)
+
+
+def test_the_screens_rows_travel_as_data_not_as_output_to_parse() -> None:
+    """A client that falls behind loads the screen (4-6 ms to parse when colourful):
+    its rows come as data, exactly as the host has them, wide and combined cells too."""
+    source = TerminalEmulator(20, 4)
+    source.feed("\x1b[31mred\x1b[0m 中e\u0301 \x1b[?1049h\x1b[44malt\x1b[2;3H".encode())
+    snapshot = Snapshot.decode(Snapshot.of(source).encode())
+    assert b"red" not in snapshot.screen and b"alt" not in snapshot.screen
+    copy = TerminalEmulator(20, 4)
+    snapshot.restore(copy)
+    assert state(copy) == state(source)
+    for mine, theirs in zip(copy.screen.main_rows, source.screen.main_rows, strict=True):
+        assert (mine.text, mine.ends, mine.styles, mine.special) == (
+            theirs.text,
+            theirs.ends,
+            theirs.styles,
+            theirs.special,
+        )
+
+
+def _with_row(body: bytes, row: object) -> bytes:
+    head, _, screen = body.partition(b"\n")
+    fields = json.loads(head)
+    fields["main"][0] = row
+    return json.dumps(fields).encode() + b"\n" + screen
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "text",
+        ["short", [5], [0]],
+        ["x" * 10, [4, 4, 10], [0, 0, 0]],  # Runs out of order.
+        ["x" * 10, [10], [7]],  # A style that is not there.
+        ["x" * 10, [10], [0], [[12, ""]]],  # A cell outside the row.
+        ["x" * 10, [10], [0], [["1", "a"]]],
+        ["x" * 10, [9], [0]],  # Runs that stop short.
+    ],
+)
+def test_a_malformed_row_is_refused_before_anything_changes(row: object) -> None:
+    source = TerminalEmulator(10, 3)
+    source.feed(b"\x1b[32mgreen\r\n" * 6)
+    previous = TerminalEmulator(10, 3)
+    previous.feed(b"kept\r\n" * 5)
+    before = state(previous)
+    snapshot = Snapshot.decode(_with_row(Snapshot.of(source, since=(0, 0)).encode(), row))
+    with pytest.raises(ValueError, match="row"):
+        snapshot.restore(TerminalEmulator(10, 3), previous)
+    assert state(previous) == before
 
 
 PIECES = st.sampled_from(

@@ -21,7 +21,7 @@ from wxtui.sessions.permission_requests import PendingRequest
 
 # Frames, HELLO, WELCOME, STATUS, SHUTDOWN and STATUS_REPLY never change: a client of
 # another protocol may still ask a host its status and stop it (to restart it).
-PROTOCOL = 5
+PROTOCOL = 6
 MAX_FRAME = 16 * 1024 * 1024
 _HEADER = struct.Struct(">IB")
 

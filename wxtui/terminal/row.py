@@ -126,6 +126,29 @@ class Row:
         self.special: dict[int, str] | None = None
         self.version = 0
 
+    @classmethod
+    def restored(
+        cls, text: str, ends: list[int], styles: list[Attrs], special: dict[int, str] | None
+    ) -> Row:
+        """A row as another emulator had it (a session host's snapshot), loaded without
+        parsing a byte. Raises ValueError if the parts do not make a row."""
+        width = len(text)
+        if (
+            not ends
+            or len(ends) != len(styles)
+            or ends[-1] != width
+            or ends[0] <= 0
+            or ends != sorted(set(ends))  # Strictly increasing.
+        ):
+            raise ValueError("a row's runs do not cover it")
+        if special and (min(special) < 0 or max(special) >= width):
+            raise ValueError("a row's special cells are outside it")
+        row = cls.__new__(cls)
+        row.text, row.ends, row.styles = text, ends, styles
+        row.special = special or None
+        row.version = 0
+        return row
+
     @property
     def width(self) -> int:
         return len(self.text)

@@ -98,6 +98,19 @@ class TerminalScreen(pyte.Screen):
     def in_alternate_screen(self) -> bool:
         return self._main_buffer is not None
 
+    def load_rows(self, main: list[Row], alternate: list[Row] | None) -> None:
+        """Put rows another emulator of this size had in place (a snapshot's); the
+        alternate screen's only while it is shown. Raises ValueError on the wrong
+        number or width of rows, or rows for a screen that is not shown."""
+        if (alternate is not None) != self.in_alternate_screen:
+            raise ValueError("rows for a screen that is not shown")
+        for rows in (main, *([] if alternate is None else [alternate])):
+            if len(rows) != self.lines or any(row.width != self.columns for row in rows):
+                raise ValueError("rows of another size than the screen")
+        self.main_rows[:] = main
+        if alternate is not None:
+            self.buffer[:] = alternate
+
     def _new_buffer(self) -> list[Row]:
         return self._blank_rows(self.lines)
 

@@ -38,7 +38,7 @@ class _StyleTable:
     lines: int = 0
 
 
-_FIELD_TYPES = {type(None), str, int, bool}  # What a style's fields may hold.
+FIELD_TYPES = {type(None), str, int, bool}  # What a style's fields may hold.
 
 
 class Scrollback:
@@ -190,7 +190,7 @@ class Scrollback:
         if (
             not set(map(type, styles)) <= {list, tuple}
             or set(map(len, styles)) - {len(Attrs._fields)}
-            or not set(map(type, chain.from_iterable(styles))) <= _FIELD_TYPES
+            or not set(map(type, chain.from_iterable(styles))) <= FIELD_TYPES
         ):
             raise ValueError("a style of the history is malformed")
         kept = lines[-self.maxlen :] if self.maxlen else []

@@ -6,22 +6,26 @@ alternate), cursor, pen, scroll region, modes and title. Only what a repaint can
 express is left out (tab stops, saved cursors other than the alternate screen's,
 character sets).
 
-A :class:`Snapshot` is what a session host sends a client that attaches: the history
-as plain data, loaded without parsing a byte of it (10,000 lines parse in about
-150 ms, and load in a few), and a repaint of the screen alone.
+A :class:`Snapshot` is what a session host sends a client that attaches or falls
+behind: the history and the screen's rows as plain data, loaded without parsing a byte
+of them (10,000 lines parse in about 150 ms and load in a few; a screen of colourful
+output parses in 4-6 ms and loads in well under one), and a repaint of the rest
+(cursor, modes, title).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from pyte import modes as mo
 
 from wxtui.terminal.emulator import TerminalEmulator
-from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Runs
-from wxtui.terminal.scrollback import Position
+from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs
+from wxtui.terminal.scrollback import FIELD_TYPES, Position
 
 # Private modes a program turns on and a repaint must restore (DECTCEM is restored on
 # its own: it is on by default).
@@ -82,15 +86,16 @@ def _line(runs: Runs) -> str:
     return "".join(out)
 
 
-def repaint(emulator: TerminalEmulator, history: bool = True) -> bytes:
+def repaint(emulator: TerminalEmulator, history: bool = True, rows: bool = True) -> bytes:
     """Bytes that make a fresh emulator of the same size show what ``emulator`` shows
-    (without ``history``: all but its history)."""
+    (without ``history``: all but its history; without ``rows``: neither its screens'
+    rows, which a :class:`Snapshot` carries as data)."""
     screen = emulator.screen
     out: list[str] = ["\x1b[0m"]
     if screen.title:
         out.append(f"\x1b]2;{screen.title}\x07")
     alternate = emulator.in_alternate_screen
-    main = screen.main_rows
+    main = screen.main_rows if rows else ()
     # History and the main screen, line after line: the lines scroll into the history
     # as they did the first time, and the main screen ends up in place.
     lines = [*(screen.scrollback if history else ()), *(row.runs(trim=True) for row in main)]
@@ -100,7 +105,7 @@ def repaint(emulator: TerminalEmulator, history: bool = True) -> bytes:
             saved = screen.savepoints[-1].cursor
             out.append(f"\x1b[{saved.y + 1};{min(saved.x, screen.columns - 1) + 1}H")
         out.append("\x1b[?1049h")
-        for y, row in enumerate(screen.buffer):
+        for y, row in enumerate(screen.buffer if rows else ()):
             out.append(f"\x1b[{y + 1};1H{_line(row.runs(trim=True))}")
     if screen.margins is not None:
         out.append(f"\x1b[{screen.margins.top + 1};{screen.margins.bottom + 1}r")
@@ -138,10 +143,73 @@ def _cursor(emulator: TerminalEmulator) -> str:
     return redraw + "\x1b[0m"
 
 
+# A row as data: [text, [run ends], [style indices], [[column, content], ...]]; the
+# last part only for a row with cells that are not one codepoint (see Row.special).
+RowData = list[Any]
+
+
+def _export_rows(screens: list[list[Row]]) -> tuple[list[list[Any]], list[list[RowData]]]:
+    """Each screen's rows as data, with one table of the styles they use."""
+    index: dict[Attrs, int] = {}
+    exported = []
+    for rows in screens:
+        encoded: list[RowData] = []
+        for row in rows:
+            ids = [index.setdefault(attrs, len(index)) for attrs in row.styles]
+            item: RowData = [row.text, list(row.ends), ids]
+            if row.special:
+                item.append([list(pair) for pair in sorted(row.special.items())])
+            encoded.append(item)
+        exported.append(encoded)
+    return [list(attrs) for attrs in index], exported
+
+
+def _load_styles(styles: list[Any]) -> list[Attrs]:
+    if not all(type(fields) is list and len(fields) == len(Attrs._fields) for fields in styles):
+        raise ValueError("a style of the screen is malformed")
+    if not set(map(type, chain.from_iterable(styles))) <= FIELD_TYPES:
+        raise ValueError("a style of the screen is malformed")
+    return [intern_attrs(tuple.__new__(Attrs, fields)) for fields in styles]
+
+
+def _load_rows(styles: list[Attrs], rows: list[Any], columns: int) -> list[Row]:
+    """Rows from :func:`_export_rows`; ValueError on anything it would not have made."""
+    loaded = []
+    for item in rows:
+        if type(item) is not list or len(item) not in (3, 4):
+            raise ValueError("a row of the screen is malformed")
+        text, ends, ids = item[0], item[1], item[2]
+        if (
+            type(text) is not str
+            or len(text) != columns
+            or type(ends) is not list
+            or type(ids) is not list
+            or not set(map(type, chain(ends, ids))) <= {int}
+            or (ids and (min(ids) < 0 or max(ids) >= len(styles)))
+        ):
+            raise ValueError("a row of the screen is malformed")
+        special = None
+        if len(item) == 4:
+            pairs = item[3]
+            # Checked a column at a time, in C: a row of CJK text has a pair per cell.
+            if (
+                type(pairs) is not list
+                or not set(map(type, pairs)) <= {list}
+                or not set(map(len, pairs)) <= {2}
+                or not set(map(type, map(itemgetter(0), pairs))) <= {int}
+                or not set(map(type, map(itemgetter(1), pairs))) <= {str}
+            ):
+                raise ValueError("a row of the screen is malformed")
+            special = dict(pairs)
+        loaded.append(Row.restored(text, ends, [styles[i] for i in ids], special))
+    return loaded
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """A terminal of ``rows`` x ``columns``: its history as :meth:`Scrollback.export`
-    gives it, and a repaint of everything else.
+    gives it, its screens' rows as data (``alternate`` only while that screen is
+    shown), and a repaint of everything else.
 
     With ``since`` (a client that missed some output since then), only the history
     lines that came after it: ``appends`` says they follow the history the client has.
@@ -151,14 +219,36 @@ class Snapshot:
     columns: int
     styles: list[Any]
     lines: list[Any]
+    screen_styles: list[Any]
+    main: list[RowData]
+    alternate: list[RowData] | None
     screen: bytes
     appends: bool = False
 
     @classmethod
     def of(cls, emulator: TerminalEmulator, since: Position | None = None) -> Snapshot:
         styles, lines, everything = emulator.history.export(since)
-        screen = repaint(emulator, history=False)
-        return cls(emulator.lines, emulator.columns, styles, lines, screen, not everything)
+        return cls._with_history(emulator, styles, lines, appends=not everything)
+
+    @classmethod
+    def _with_history(
+        cls, emulator: TerminalEmulator, styles: list[Any], lines: list[Any], appends: bool
+    ) -> Snapshot:
+        screen = emulator.screen
+        alternate = emulator.in_alternate_screen
+        screens = [screen.main_rows, *([screen.buffer] if alternate else [])]
+        screen_styles, rows = _export_rows(screens)
+        return cls(
+            emulator.lines,
+            emulator.columns,
+            styles,
+            lines,
+            screen_styles,
+            rows[0],
+            rows[1] if alternate else None,
+            repaint(emulator, history=False, rows=False),
+            appends,
+        )
 
     @classmethod
     def encoded_within(
@@ -173,14 +263,19 @@ class Snapshot:
         while len(body) > limit and kept > 0:
             kept = min(kept - 1, int(kept * limit / len(body) * 0.9))
             styles, lines = emulator.history.export_newest(kept)
-            screen = repaint(emulator, history=False)
-            body = cls(emulator.lines, emulator.columns, styles, lines, screen).encode()
+            body = cls._with_history(emulator, styles, lines, appends=False).encode()
         return body, total - kept
 
     def restore(self, emulator: TerminalEmulator, previous: TerminalEmulator | None = None) -> None:
         """Make ``emulator``, a fresh one of this size, what this snapshot was taken of;
         it takes the place of ``previous``, whose history it goes on from if this
-        snapshot ``appends``."""
+        snapshot ``appends``. Raises ValueError on a malformed snapshot, before
+        ``previous`` is changed."""
+        styles = _load_styles(self.screen_styles)
+        main = _load_rows(styles, self.main, self.columns)
+        alternate = (
+            None if self.alternate is None else _load_rows(styles, self.alternate, self.columns)
+        )
         if self.appends:
             if previous is not None:
                 emulator.history = previous.history
@@ -188,22 +283,41 @@ class Snapshot:
         else:
             emulator.history.load(self.styles, self.lines)
         emulator.feed(self.screen)
+        emulator.screen.load_rows(main, alternate)
+
+    def screen_text(self) -> str:
+        """What its screens show, a line a row (unchecked: to look for text)."""
+        rows = [*self.main, *(self.alternate or ())]
+        return "\n".join(str(row[0]).rstrip(" ") for row in rows)
 
     def encode(self) -> bytes:
         """One line of JSON (ASCII: no newline inside), a newline, the screen's bytes."""
-        head = {"rows": self.rows, "columns": self.columns, "styles": self.styles}
-        head["lines"] = self.lines
-        head["appends"] = self.appends
+        head = {
+            "rows": self.rows,
+            "columns": self.columns,
+            "styles": self.styles,
+            "lines": self.lines,
+            "screen_styles": self.screen_styles,
+            "main": self.main,
+            "alternate": self.alternate,
+            "appends": self.appends,
+        }
         return json.dumps(head, separators=(",", ":")).encode() + b"\n" + self.screen
 
     @classmethod
     def decode(cls, data: bytes) -> Snapshot:
-        """Raises ValueError on anything :meth:`encode` would not have made."""
+        """Raises ValueError on anything :meth:`encode` would not have made (the
+        history's and rows' contents are checked as :meth:`restore` loads them)."""
         head, newline, screen = data.partition(b"\n")
         try:
             fields = json.loads(head)
             rows, columns = fields["rows"], fields["columns"]
             styles, lines = fields["styles"], fields["lines"]
+            screen_styles, main, alternate = (
+                fields["screen_styles"],
+                fields["main"],
+                fields["alternate"],
+            )
             appends = fields.get("appends", False)
         except (ValueError, TypeError, KeyError) as exc:
             raise ValueError(f"a malformed snapshot ({exc})") from None
@@ -211,4 +325,10 @@ class Snapshot:
             raise ValueError("a malformed snapshot (its size)")
         if not isinstance(styles, list) or not isinstance(lines, list) or type(appends) is not bool:
             raise ValueError("a malformed snapshot (its history)")
-        return cls(rows, columns, styles, lines, screen, appends)
+        if (
+            type(screen_styles) is not list
+            or type(main) is not list
+            or (alternate is not None and type(alternate) is not list)
+        ):
+            raise ValueError("a malformed snapshot (its screen)")
+        return cls(rows, columns, styles, lines, screen_styles, main, alternate, screen, appends)

@@ -185,8 +185,9 @@ class TerminalView(Widget, can_focus=True):
         elsewhere); then the child gets this view's size, if it differs. One that
         brings the lines this view missed keeps a scrolled-back view where it was."""
         rows, columns = snapshot.rows, snapshot.columns
-        previous, self.emulator = self.emulator, self._new_emulator(rows, columns)
-        snapshot.restore(self.emulator, previous)
+        emulator = self._new_emulator(rows, columns)
+        snapshot.restore(emulator, self.emulator)  # A malformed one changes nothing here.
+        self.emulator = emulator
         self._drop_strips()
         self._painted.clear()
         reading = self.scroll_offset_lines if snapshot.appends and not self.search_query else 0
