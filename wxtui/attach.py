@@ -35,6 +35,21 @@ RESTORE = RESET_MODES + "\r\n"
 _REDRAWS_STATUS = (b"\x1b[2J", b"\x1b[J", b"\x1b[r", b"\x1b[?1049", b"\x1bc", b"\x1b[?47")
 
 
+def _clear(catching_up: bool, rows: int) -> bytes:
+    """What readies the terminal for a repaint of ``rows`` (the status line's row
+    below them): a blank screen, and a scroll region of those rows, so the repaint's
+    history lines scroll into the terminal's own and its screen ends up in place.
+
+    Most terminals (tmux, VTE, kitty) move a cleared screen into their history: right
+    when attaching (the shell's screen is kept), but a catch-up repaints the lines on
+    screen as history, so it erases them a row at a time (or they would be twice)."""
+    if catching_up:
+        clear = "\x1b[r" + "".join(f"\x1b[{y};1H\x1b[2K" for y in range(1, rows + 1))
+    else:
+        clear = "\x1b[r\x1b[H\x1b[2J"
+    return f"{clear}\x1b[1;{rows}r\x1b[H".encode()
+
+
 class _Terminal:
     """The session's screen, output and events, written to this terminal: the session
     gets every row but the last, where a status line says how to detach (as tmux's)."""
@@ -44,6 +59,8 @@ class _Terminal:
         self.status = status
         self.ended = asyncio.Event()
         self.reason = ""
+        self._pending: TerminalEmulator | None = None  # Pieces of history so far.
+        self._catching_up = False
 
     @staticmethod
     def size() -> tuple[int, int]:
@@ -82,8 +99,14 @@ class _Terminal:
 
     def load_snapshot(self, snapshot: Snapshot) -> None:
         emulator = TerminalEmulator(snapshot.columns, snapshot.rows)
-        snapshot.restore(emulator)
-        self._write(b"\x1b[r\x1b[H\x1b[2J" + repaint(emulator))
+        if self._pending is None:  # The first piece says whether it is a catch-up.
+            self._catching_up = snapshot.appends
+        snapshot.restore(emulator, self._pending)
+        if snapshot.history_only:  # The rest, and the screen, follow.
+            self._pending = emulator
+            return
+        self._pending = None
+        self._write(_clear(self._catching_up, emulator.lines) + repaint(emulator))
         self.draw_status()
 
     def missed_output(self, bell: bool) -> None:

@@ -250,6 +250,55 @@ def test_attach_from_a_plain_terminal_detach_and_attach_again(tmp_path: Path) ->
         stop_host(host_socket_path(db))
 
 
+LONG_HISTORY = """
+import os, sys, time
+def lines(numbers):
+    for n in numbers:
+        print(f"\\x1b[3{n % 8}mline {n:05}\\x1b[0m " + "".join(
+            f"\\x1b[38;5;{(n + i) % 256}m#" for i in range(30)) + "\\x1b[0m")
+lines(range(2000))
+sys.stdout.flush()
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.01)
+lines(range(2000, 6000))
+print("history-done")
+"""
+
+
+def test_attach_to_a_long_colourful_history_brings_it_whole_and_in_order(
+    tmp_path: Path,
+) -> None:
+    """The history comes in pieces (each loads in a turn of its own), then output as
+    it comes, or a catch-up when the terminal falls behind: the terminal's own history
+    gets every line once, in order, and then the screen."""
+    script = tmp_path / "long.py"
+    script.write_text(LONG_HISTORY)
+    go = tmp_path / "go"
+    db = tmp_path / "wxtui.db"
+    with Store.open(db) as store:
+        printer = shlex.join([sys.executable, str(script), str(go)])
+        store.add_project(
+            "long", str(tmp_path), command=f"sh -c {shlex.quote(printer + '; exec cat')}"
+        )
+    env = program_env(tmp_path)
+    try:
+        subprocess.run([WXTUI, "--db", str(db), "session", "start", "long"], check=True, env=env)
+        term = Tmux("attach-long")
+        try:
+            term.start(clean_command(env, "bash", "--norc"), 80, 24, history=10_000)
+            term.keys(shlex.join([WXTUI, "--db", str(db), "attach", "long"]), "Enter")
+            term.wait_for("line 01999")
+            go.touch()
+            term.wait_for("history-done")
+            numbers = [int(n) for n in re.findall(r"^line (\d{5}) #{30}$", term.history(), re.M)]
+            assert numbers == list(range(6000))
+            assert term.screen().split("\n")[-4:-2] == ["history-done", ""], "then the screen"
+        finally:
+            term.kill()
+    finally:
+        stop_host(host_socket_path(db))
+
+
 def test_attach_refuses_a_host_of_another_version_in_one_line(tmp_path: Path) -> None:
     db = tmp_path / "wxtui.db"
     with Store.open(db) as store:

@@ -20,10 +20,30 @@ class Tmux:
             [*self.base, *args], check=True, capture_output=True, text=True, env=self.env
         ).stdout
 
-    def start(self, command: str, columns: int = 160, lines: int = 45) -> None:
+    def start(self, command: str, columns: int = 160, lines: int = 45, history: int = 2000) -> None:
+        """``history``: how many lines the pane keeps above its screen."""
         self.run(
-            "new-session", "-d", "-s", self.name, "-x", str(columns), "-y", str(lines), command
+            "start-server",
+            ";",
+            "set-option",
+            "-g",
+            "history-limit",
+            str(history),
+            ";",
+            "new-session",
+            "-d",
+            "-s",
+            self.name,
+            "-x",
+            str(columns),
+            "-y",
+            str(lines),
+            command,
         )
+
+    def history(self) -> str:
+        """The pane's history and screen."""
+        return self.run("capture-pane", "-p", "-S", "-", "-E", "-", "-t", self.name)
 
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", self.name, *keys)

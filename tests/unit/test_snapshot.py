@@ -207,20 +207,63 @@ def test_any_sequence_of_output_is_rebuilt(pieces: list[str]) -> None:
     check("".join(pieces))
 
 
-def test_a_history_too_big_for_a_frame_keeps_its_newest_lines() -> None:
-    """Per-character colour makes a history big: what does not fit is its oldest
-    lines, left out and counted; the rest (and the screen) arrive whole."""
+def _restored_in_pieces(bodies: list[bytes], columns: int, lines: int) -> TerminalEmulator:
+    """As a client loads them: each into a fresh emulator, going on from the last."""
+    target = TerminalEmulator(columns, lines)
+    for body in bodies:
+        fresh = TerminalEmulator(columns, lines)
+        Snapshot.decode(body).restore(fresh, target)
+        target = fresh
+    return target
+
+
+def _colourful(lines: int) -> TerminalEmulator:
     source = TerminalEmulator(80, 5)
-    for n in range(2000):
+    for n in range(lines):
         colours = "".join(f"\x1b[38;5;{(n + i) % 256}m{chr(65 + i % 26)}" for i in range(60))
         source.feed(f"{n:05} {colours}\x1b[0m\r\n".encode())
-    whole = Snapshot.of(source).encode()
-    body, left_out = Snapshot.encoded_within(source, len(whole) // 3)
-    assert len(body) <= len(whole) // 3 and 0 < left_out < 2000
-    target = TerminalEmulator(80, 5)
-    Snapshot.decode(body).restore(target)
+    return source
+
+
+def test_a_big_history_comes_in_pieces_that_make_the_whole() -> None:
+    """A client loads each piece in a turn of its own (a colour flood missed for a
+    moment is 100-200 KB: 5-9 ms to load at once)."""
+    source = _colourful(2000)
+    bodies, left_out = Snapshot.encoded_pieces(source, 10**9, piece=30_000)
+    assert left_out == 0 and len(bodies) > 5
+    assert all(len(body) < 3 * 30_000 for body in bodies)
+    target = _restored_in_pieces(bodies, 80, 5)
+    assert state(target) == state(source)
+    since = source.history.position
+    source.feed(b"".join(f"more {n}\r\n".encode() for n in range(3000)))
+    before = target.display()
+    pieces = [
+        Snapshot.decode(body) for body in Snapshot.encoded_pieces(source, 10**9, since, 5_000)[0]
+    ]
+    assert [piece.history_only for piece in pieces] == [True] * (len(pieces) - 1) + [False]
+    for piece in pieces:
+        fresh = TerminalEmulator(80, 5)
+        piece.restore(fresh, target)
+        if piece.history_only:
+            assert fresh.display() == before, "the screen stays until the last piece"
+        target = fresh
+    assert state(target) == state(source), "the lines it missed, appended in order"
+
+
+def test_a_history_too_big_to_send_keeps_its_newest_lines() -> None:
+    """Per-character colour makes a history big: what does not fit is its oldest
+    lines, left out and counted; the rest (and the screen) arrive whole."""
+    source = _colourful(2000)
+    whole, none_left_out = Snapshot.encoded_pieces(source, 10**9)
+    assert none_left_out == 0
+    size = sum(map(len, whole))
+    bodies, left_out = Snapshot.encoded_pieces(source, size // 3)
+    assert sum(map(len, bodies)) <= size // 3 and 0 < left_out < 2000
+    target = _restored_in_pieces(bodies, 80, 5)
     history = target.scrollback_text()
     assert len(history) == len(source.history) - left_out
     assert history == source.scrollback_text()[left_out:], "the newest lines, in order"
     assert target.display() == source.display()
-    assert Snapshot.encoded_within(source, len(whole)) == (whole, 0), "fits: all of it"
+    screen_only, all_left_out = Snapshot.encoded_pieces(source, 1)
+    assert all_left_out == len(source.history)
+    assert _restored_in_pieces(screen_only, 80, 5).display() == source.display()

@@ -72,7 +72,8 @@ log = logging.getLogger(__name__)
 # output of it, only word that there was some (and of a bell), and what it missed when
 # it resumes. A UI's work then follows the session on screen, not every session.
 WINDOW = 64 * 1024
-# A snapshot fits one frame, with room for the frame's own header and project id.
+# A snapshot, all its pieces together, is at most this big (a history of per-character
+# colour can be bigger: its oldest lines are left out, and the client told).
 SNAPSHOT_LIMIT = MAX_FRAME - 64 * 1024
 # A client whose unread messages reach this is not reading: it is disconnected.
 UNREAD_LIMIT = 4 * MAX_FRAME
@@ -176,11 +177,12 @@ class _Client:
 
     def send_snapshot(self, hosted: HostedSession, since: Position | None = None) -> None:
         """The session as it is now (with the history since ``since``)."""
-        body, left_out = hosted.snapshot(since)
+        bodies, left_out = hosted.snapshot(since)
         project_id = hosted.project_id
         if (watch := self.watches.get(project_id)) is not None:
-            watch.unacknowledged += len(body)
-        self.send(encode_bytes(Kind.SNAPSHOT, project_id, body))
+            watch.unacknowledged += sum(map(len, bodies))
+        for body in bodies:
+            self.send(encode_bytes(Kind.SNAPSHOT, project_id, body))
         if left_out:
             lines = "line" if left_out == 1 else "lines"
             self.send(
@@ -273,10 +275,11 @@ class HostedSession:
         for client in list(self.watchers):
             client.bell(self)
 
-    def snapshot(self, since: Position | None = None) -> tuple[bytes, int]:
-        """The session as it is now, encoded to fit a frame; and how many of the oldest
-        history lines that left out."""
-        return Snapshot.encoded_within(self.emulator, SNAPSHOT_LIMIT, since)
+    def snapshot(self, since: Position | None = None) -> tuple[list[bytes], int]:
+        """The session as it is now, encoded as snapshots to send in a row (see
+        :meth:`Snapshot.encoded_pieces`); and how many of the oldest history lines
+        were left out."""
+        return Snapshot.encoded_pieces(self.emulator, SNAPSHOT_LIMIT, since)
 
     # -- SessionSink ---------------------------------------------------------------
 

@@ -16,7 +16,7 @@ output parses in 4-6 ms and loads in well under one), and a repaint of the rest
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -143,6 +143,10 @@ def _cursor(emulator: TerminalEmulator) -> str:
     return redraw + "\x1b[0m"
 
 
+# A catch-up snapshot's history comes in pieces of about this much JSON, each a frame
+# that loads in 1-2 ms (a colour flood missed for a moment is 100-300 KB: 5-9 ms).
+HISTORY_PIECE = 32 * 1024
+STYLE_SIZE = 80  # About how much JSON a style of the history takes.
 # A row as data: [text, [run ends], [style indices], [[column, content], ...]]; the
 # last part only for a row with cells that are not one codepoint (see Row.special).
 RowData = list[Any]
@@ -205,11 +209,49 @@ def _load_rows(styles: list[Attrs], rows: list[Any], columns: int) -> list[Row]:
     return loaded
 
 
+def _split(styles: list[Any], lines: list[Any], size: int) -> list[tuple[list[Any], list[Any]]]:
+    """Exported history ``lines`` in pieces of about ``size`` bytes of JSON (at least
+    one, maybe empty), each with only the ``styles`` it uses (a style takes ~80 bytes:
+    random truecolour makes the table bigger than the text)."""
+    if _json_size(lines) + STYLE_SIZE * len(styles) < size:
+        return [(styles, lines)]
+    pieces: list[tuple[list[Any], list[Any]]] = []
+    index: dict[int, int] = {}
+    kept: list[Any] = []
+    out: list[Any] = []
+    used = 0
+    for line in lines:
+        packed = [line[0]]
+        for i in range(1, len(line), 2):
+            new = index.get(line[i + 1])
+            if new is None:
+                new = index[line[i + 1]] = len(kept)
+                kept.append(styles[line[i + 1]])
+                used += STYLE_SIZE
+            packed += (line[i], new)
+        out.append(packed)
+        used += _json_size([line])
+        if used >= size:
+            pieces.append((kept, out))
+            index, kept, out, used = {}, [], [], 0
+    if out or not pieces:
+        pieces.append((kept, out))
+    return pieces
+
+
+def _json_size(lines: list[Any]) -> int:
+    """About how many bytes of JSON ``lines`` take (non-ASCII text is escaped)."""
+    return sum(
+        (len(line[0]) if line[0].isascii() else 4 * len(line[0])) + 6 * len(line) for line in lines
+    )
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """A terminal of ``rows`` x ``columns``: its history as :meth:`Scrollback.export`
     gives it, its screens' rows as data (``alternate`` only while that screen is
-    shown), and a repaint of everything else.
+    shown), and a repaint of everything else. Without rows (``main`` empty), a piece
+    of history only: the screen stays as it was (see :meth:`encoded_pieces`).
 
     With ``since`` (a client that missed some output since then), only the history
     lines that came after it: ``appends`` says they follow the history the client has.
@@ -228,12 +270,11 @@ class Snapshot:
     @classmethod
     def of(cls, emulator: TerminalEmulator, since: Position | None = None) -> Snapshot:
         styles, lines, everything = emulator.history.export(since)
-        return cls._with_history(emulator, styles, lines, appends=not everything)
+        return replace(cls._of_screen(emulator), styles=styles, lines=lines, appends=not everything)
 
     @classmethod
-    def _with_history(
-        cls, emulator: TerminalEmulator, styles: list[Any], lines: list[Any], appends: bool
-    ) -> Snapshot:
+    def _of_screen(cls, emulator: TerminalEmulator) -> Snapshot:
+        """Without any history."""
         screen = emulator.screen
         alternate = emulator.in_alternate_screen
         screens = [screen.main_rows, *([screen.buffer] if alternate else [])]
@@ -241,40 +282,63 @@ class Snapshot:
         return cls(
             emulator.lines,
             emulator.columns,
-            styles,
-            lines,
+            [],
+            [],
             screen_styles,
             rows[0],
             rows[1] if alternate else None,
             repaint(emulator, history=False, rows=False),
-            appends,
         )
 
     @classmethod
-    def encoded_within(
-        cls, emulator: TerminalEmulator, limit: int, since: Position | None = None
-    ) -> tuple[bytes, int]:
-        """:meth:`of` encoded in at most about ``limit`` bytes: when the history is too
-        big (per-character colour takes room), its oldest lines are left out and the
-        whole history is replaced. Also how many lines were left out."""
-        body = cls.of(emulator, since).encode()
-        total = len(emulator.history)
-        kept = total
-        while len(body) > limit and kept > 0:
-            kept = min(kept - 1, int(kept * limit / len(body) * 0.9))
-            styles, lines = emulator.history.export_newest(kept)
-            body = cls._with_history(emulator, styles, lines, appends=False).encode()
-        return body, total - kept
+    def encoded_pieces(
+        cls,
+        emulator: TerminalEmulator,
+        limit: int,
+        since: Position | None = None,
+        piece: int = HISTORY_PIECE,
+    ) -> tuple[list[bytes], int]:
+        """:meth:`of`, encoded as snapshots that each load in a few milliseconds: the
+        history in pieces of about ``piece`` bytes, every piece after the first
+        appending to the one before, the last with the screen (a client loads them in
+        turns of their own, its frames and keys in between; restored in order, they
+        make the one snapshot). At most about ``limit`` bytes in all: when the history is
+        too big (per-character colour takes room), its oldest pieces are left out and
+        the whole history is replaced. Also how many lines were left out."""
+        styles, lines, everything = emulator.history.export(since)
+        screen = cls._of_screen(emulator)
+        history_only = replace(screen, screen_styles=[], main=[], alternate=None, screen=b"")
+        pieces = [
+            replace(history_only, styles=piece_styles, lines=piece_lines, appends=True)
+            for piece_styles, piece_lines in _split(styles, lines, piece)
+        ]
+        pieces[-1] = replace(pieces[-1], screen_styles=screen.screen_styles, main=screen.main)
+        pieces[-1] = replace(pieces[-1], alternate=screen.alternate, screen=screen.screen)
+        pieces[0] = replace(pieces[0], appends=not everything)
+        bodies = [snapshot.encode() for snapshot in pieces]
+        left_out = 0
+        while sum(map(len, bodies)) > limit and pieces[0].lines:
+            left_out += len(pieces[0].lines)
+            if len(pieces) == 1:  # The screen alone.
+                pieces[0] = replace(pieces[0], styles=[], lines=[])
+            else:
+                del pieces[0], bodies[0]
+            pieces[0] = replace(pieces[0], appends=False)
+            bodies[0] = pieces[0].encode()
+        return bodies, left_out
 
     def restore(self, emulator: TerminalEmulator, previous: TerminalEmulator | None = None) -> None:
         """Make ``emulator``, a fresh one of this size, what this snapshot was taken of;
         it takes the place of ``previous``, whose history it goes on from if this
         snapshot ``appends``. Raises ValueError on a malformed snapshot, before
         ``previous`` is changed."""
-        styles = _load_styles(self.screen_styles)
-        main = _load_rows(styles, self.main, self.columns)
+        screen = self
+        if self.history_only and previous is not None:  # The screen stays.
+            screen = Snapshot._of_screen(previous)
+        styles = _load_styles(screen.screen_styles)
+        main = _load_rows(styles, screen.main, self.columns)
         alternate = (
-            None if self.alternate is None else _load_rows(styles, self.alternate, self.columns)
+            None if screen.alternate is None else _load_rows(styles, screen.alternate, self.columns)
         )
         if self.appends:
             if previous is not None:
@@ -282,8 +346,14 @@ class Snapshot:
             emulator.history.extend(self.styles, self.lines)
         else:
             emulator.history.load(self.styles, self.lines)
-        emulator.feed(self.screen)
-        emulator.screen.load_rows(main, alternate)
+        emulator.feed(screen.screen)
+        if main:
+            emulator.screen.load_rows(main, alternate)
+
+    @property
+    def history_only(self) -> bool:
+        """A piece of history, without the screen (more pieces follow)."""
+        return not self.main
 
     def screen_text(self) -> str:
         """What its screens show, a line a row (unchecked: to look for text)."""
