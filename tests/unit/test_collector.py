@@ -4,6 +4,7 @@ it when uninstalled."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import weakref
 from collections.abc import Iterator
@@ -101,3 +102,23 @@ async def test_the_app_runs_the_due_full_pass_once_its_panes_are_quiet(store: St
         _make_due()
         await wait_until(lambda: garbage() is None, timeout=10, message="the full pass")
         assert gc.get_threshold()[2] == NEVER, "the collector still waits for the app"
+
+
+async def test_the_app_waits_while_the_user_types(store: Store) -> None:
+    """Keys in the sidebar paint no pane, but a full pass then would still be a hitch
+    under the user's fingers: it waits until the keys stop too."""
+    from tests.support import make_app, wait_until
+
+    store.add_project("one", "/tmp")
+    store.add_project("two", "/tmp")
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        garbage = _cycle()
+        _make_due()
+        loop = asyncio.get_running_loop()
+        typing_until = loop.time() + 2.5
+        while loop.time() < typing_until:
+            await pilot.press("down", "up")
+            await asyncio.sleep(0.2)  # A person's pace, not a wait for something.
+            assert garbage() is not None, "no full pass while typing"
+        await wait_until(lambda: garbage() is None, timeout=10, message="the full pass")

@@ -103,6 +103,7 @@ class WxtuiApp(App[int]):
         self._data_version = -1
         self._poll_interval = poll_interval
         self._collector = QuietCollector()
+        self._last_input = 0.0  # The loop's time of the last key or mouse event.
         # Kept at hand: every session's marker change updates it, and a DOM query
         # per change costs more than the change during a flood.
         self._tree = ProjectTree(id="tree")
@@ -316,6 +317,8 @@ class WxtuiApp(App[int]):
     # -- actions -----------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._last_input = asyncio.get_running_loop().time()
         if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
             self.app_focus = True  # As Textual does for a key (its footer waits for it).
             if await self._route_key(event):
@@ -380,8 +383,10 @@ class WxtuiApp(App[int]):
             self.exit_message = await self.sessions.leave(self._ui, self._ui_file)
 
     def _collect_when_idle(self) -> None:
+        """Quiet: no pane painted and the user neither typed nor used the mouse."""
         painted = max((pane.view.last_frame_at for pane in self._panes.panes()), default=0.0)
-        self._collector.collect_when_idle(asyncio.get_running_loop().time() - painted)
+        busy = max(painted, self._last_input)
+        self._collector.collect_when_idle(asyncio.get_running_loop().time() - busy)
 
     def sweep(self) -> None:
         """Collect the reference cycles removed widgets leave (off the hot path)."""

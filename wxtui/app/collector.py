@@ -3,8 +3,9 @@
 Scrollback is large, long-lived and acyclic, and a flood retires thousands of strips a
 second; a full pass that walks what survived stalls the event loop for 15-30 ms, and
 left to itself the collector runs one every few hundred milliseconds of a flood. So
-the full pass waits for a moment when no pane paints (or, during output that never
-pauses, at least every ``FULL_PASS_EVERY`` seconds), and what survives it is frozen
+the full pass waits for a moment when no pane paints and the user neither types nor
+uses the mouse (or, during output that never pauses, at least every
+``FULL_PASS_EVERY`` seconds), and what survives it is frozen
 out of the collector's view; reference counting still frees it when it is dropped.
 The young generations are collected as usual: their passes are short.
 """
