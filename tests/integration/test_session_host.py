@@ -468,50 +468,49 @@ async def test_a_flooding_session_holds_back_no_other_session_of_the_same_client
     await client.close()
 
 
+@pytest.mark.parametrize("links", [1, 2])
 async def test_a_flood_already_buffered_is_handed_over_a_turn_at_a_time(
-    db: Path, tmp_path: Path
+    db: Path, tmp_path: Path, links: int
 ) -> None:
     """Output frames waiting in the client's buffer are not all parsed in one turn of the
-    event loop: once a turn has spent the read budget on them, frames and keys go first."""
+    event loop: once a turn has spent the read budget on them, frames and keys go first.
+    The budget is the loop's, not each link's: two links flooding share it."""
     from wxtui.sessions.pty import ReadBudget
 
-    project = _project(db, "flood", "sh -c 'exec yes flood flood flood flood'", tmp_path)
-    client = await connect_or_start(db)
-    loop = asyncio.get_running_loop()
-    budget = ReadBudget(loop).seconds
-    turns = 0
-
-    def count_turns() -> None:  # Runs once every turn of the loop.
-        nonlocal turns, ticking
-        turns += 1
-        ticking = loop.call_soon(count_turns)
-
-    ticking = loop.call_soon(count_turns)
-    watcher = SlowWatcher(pause=0.001)  # A busy UI: 1 ms for each piece of output.
-    handed: list[tuple[int, float]] = []  # Each piece: the turn it came in, its time.
-    feed, load_snapshot = watcher.feed, watcher.load_snapshot
+    shared = ReadBudget()
+    periods = 0  # Budget periods: a new one starts where nothing is spent yet.
+    handed: list[tuple[int, float]] = []  # Each piece: its period, its time.
 
     def timed(handle: Callable[[Any], None]) -> Callable[[Any], None]:
         def handled(piece: Any) -> None:
+            nonlocal periods
+            periods += not shared.spent
             started = time.perf_counter()
             handle(piece)
-            handed.append((turns, time.perf_counter() - started))
+            handed.append((periods, time.perf_counter() - started))
 
         return handled
 
-    watcher.feed = timed(feed)  # type: ignore[method-assign]
-    watcher.load_snapshot = timed(load_snapshot)  # type: ignore[method-assign]
-    await client.start(project, watcher, 24, 80)
-    await wait_until(lambda: len(handed) > 200, timeout=60, message="the flood")
-    seen = list(handed)  # (What comes as the client closes, the ticker does not count.)
-    ticking.cancel()
-    await client.close()
-    by_turn: dict[int, list[float]] = {}
-    for turn, spent in seen:
-        by_turn.setdefault(turn, []).append(spent)
-    assert any(len(spent) > 1 for spent in by_turn.values()), "nothing was buffered"
-    for spent in by_turn.values():  # A turn's last piece is the one that used it up.
-        assert sum(spent[:-1]) < budget, f"{len(spent)} pieces, {sum(spent):.3f} s in one turn"
+    clients = []
+    for n in range(links):
+        project = _project(db, f"flood{n}", "sh -c 'exec yes flood flood flood flood'", tmp_path)
+        client = await connect_or_start(db, budget=shared)
+        watcher = SlowWatcher(pause=0.001)  # A busy UI: 1 ms for each piece of output.
+        watcher.feed = timed(watcher.feed)  # type: ignore[method-assign]
+        watcher.load_snapshot = timed(watcher.load_snapshot)  # type: ignore[method-assign]
+        await client.start(project, watcher, 24, 80)
+        clients.append(client)
+    await wait_until(lambda: len(handed) > 200 * links, timeout=60, message="the flood")
+    seen = list(handed)
+    for client in clients:
+        await client.close()
+    by_period: dict[int, list[float]] = {}
+    for period, spent in seen:
+        by_period.setdefault(period, []).append(spent)
+    assert any(len(spent) > 1 for spent in by_period.values()), "nothing was buffered"
+    assert len(by_period) > 10, "the budget was used up and renewed, turn after turn"
+    for spent in by_period.values():  # A period's last piece is the one that used it up.
+        assert sum(spent[:-1]) < shared.seconds, f"{len(spent)} pieces, {sum(spent):.3f} s"
 
 
 async def test_the_ui_connects_to_the_host_started_as_it_loaded(db: Path) -> None:

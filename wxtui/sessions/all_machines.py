@@ -71,7 +71,9 @@ class AllMachines:
         changed: Callable[[], None] = lambda: None,
     ) -> None:
         self.local = local
-        self.remotes = {r.name: RemoteSessions(r, changed) for r in remotes}
+        # Every link reads within the local one's budget: a flood from each machine
+        # would otherwise take a budget's worth of every loop turn.
+        self.remotes = {r.name: RemoteSessions(r, changed, local.read_budget) for r in remotes}
 
     # -- the machines --------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from wxtui.sessions.client import (
 from wxtui.sessions.host import SessionHost, host_running, host_socket_path
 from wxtui.sessions.host_status import HostStatus
 from wxtui.sessions.permission_requests import Decision
+from wxtui.sessions.pty import ReadBudget
 from wxtui.store import Store
 
 CATCH_UP_WAIT = 0.1  # Longer than this, a pane is shown before it has caught up.
@@ -51,6 +52,7 @@ class HostedSessions:
         embedded: bool = False,
         starting: subprocess.Popen[bytes] | None = None,
     ) -> None:
+        self.read_budget = ReadBudget()  # For every reader of the UI's loop.
         self.store = store
         self.environ = dict(environ)
         self.agent = agent
@@ -81,7 +83,7 @@ class HostedSessions:
                 return None
             launch = self._serve_here if self.embedded else None
             self.client = await connect_or_start(
-                self.store.path, self.environ, self.agent, launch=launch
+                self.store.path, self.environ, self.agent, launch=launch, budget=self.read_budget
             )
             return self.client
 
@@ -102,6 +104,7 @@ class HostedSessions:
             environ=self.environ,
             idle_exit=math.inf,
             handle_signals=False,
+            read_budget=self.read_budget,
         )
         serving = self._host = asyncio.get_running_loop().create_task(host.run())
         await wait_until_serving(path, lambda: serving.exception() if serving.done() else None)

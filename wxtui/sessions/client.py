@@ -103,9 +103,17 @@ class _Watched:
 class HostClient:
     """One connection to the host; :meth:`connect` makes it."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        budget: ReadBudget | None = None,
+    ) -> None:
         self._reader = reader
         self._writer = writer
+        # Shared with the UI's other readers (each link's flood would otherwise take
+        # a budget's worth of every loop turn).
+        self._budget = budget or ReadBudget()
         self.host_version = ""
         self.host_pid = 0
         self.host_protocol: object = None
@@ -120,12 +128,12 @@ class HostClient:
         self.link_may_return = False  # See _read: a remote's link is opened again.
 
     @classmethod
-    async def connect(cls, socket_path: Path) -> HostClient:
+    async def connect(cls, socket_path: Path, budget: ReadBudget | None = None) -> HostClient:
         try:
             reader, writer = await asyncio.open_unix_connection(str(socket_path))
         except OSError as exc:
             raise HostUnavailable(f"no session host at {socket_path}: {exc.strerror}") from None
-        return await cls.greet(reader, writer)
+        return await cls.greet(reader, writer, budget=budget)
 
     @classmethod
     async def greet(
@@ -133,10 +141,12 @@ class HostClient:
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
         timeout: float = START_TIMEOUT,
+        budget: ReadBudget | None = None,
     ) -> HostClient:
         """The client of the host at the other end of a stream (its socket, or a
-        command's stdin and stdout: see remote_link), once it said welcome."""
-        client = cls(reader, writer)
+        command's stdin and stdout: see remote_link), once it said welcome; it reads
+        within ``budget`` (see ReadBudget)."""
+        client = cls(reader, writer, budget)
         writer.write(encode_json(Kind.HELLO, protocol=PROTOCOL, version=__version__))
         try:
             welcome = await asyncio.wait_for(read_frame(reader), timeout)
@@ -404,19 +414,21 @@ class HostClient:
         # Frames already buffered are read without the loop turning: a flood would be
         # parsed a socket buffer at a time (tens of ms). A turn's worth, then frames and
         # keys go first.
-        budget = ReadBudget(asyncio.get_running_loop())
+        budget = self._budget
         try:
             while (frame := await read_frame(self._reader)) is not None:
+                # A snapshot (a screen to load) gets a turn of its own; anything waits
+                # while the turn's budget is spent (by this link or another reader).
                 if frame.kind is Kind.SNAPSHOT and budget.spent:
-                    await asyncio.sleep(0)  # A whole screen to load: a turn of its own.
+                    await asyncio.sleep(0)
+                while budget.exhausted():
+                    await asyncio.sleep(0)
                 started = time.perf_counter()
                 try:
                     self._dispatch(frame)
                 except ProtocolError as exc:
                     log.warning("host client: %s", exc)
                 budget.charge(time.perf_counter() - started)
-                if budget.exhausted():
-                    await asyncio.sleep(0)
         except (ProtocolError, ConnectionError, OSError) as exc:
             # Closing or shutting down, the host may go first: nothing went wrong then.
             (log.info if self._closing else log.warning)(
@@ -553,6 +565,7 @@ async def connect_or_start(
     agent: str | None = None,
     *,
     launch: Launch | None = None,
+    budget: ReadBudget | None = None,
 ) -> HostClient:
     """A connection to this database's host, starting one if none runs (``launch``, else
     a host process of its own). A host that was ending as it was reached is followed by
@@ -568,7 +581,7 @@ async def connect_or_start(
                 start_host(db_path, env, agent)
                 await wait_until_serving(path)
         try:
-            return await HostClient.connect(path)
+            return await HostClient.connect(path, budget)
         except HostUnavailable:
             if time.monotonic() > deadline:
                 raise

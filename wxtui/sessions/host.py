@@ -47,7 +47,7 @@ from wxtui.sessions.protocol import (
     read_frame,
     status_fields,
 )
-from wxtui.sessions.pty import STOP_GRACE, WriteBufferFull
+from wxtui.sessions.pty import STOP_GRACE, ReadBudget, WriteBufferFull
 from wxtui.sessions.runtime import user_runtime_dir
 from wxtui.sessions.store_service import CatalogCache, run_op
 from wxtui.sessions.unix_socket import bind_private, peer_uid
@@ -318,13 +318,17 @@ class SessionHost:
         environ: Mapping[str, str] | None = None,
         idle_exit: float = IDLE_EXIT,
         handle_signals: bool = True,
+        read_budget: ReadBudget | None = None,
     ) -> None:
         """``handle_signals``: SIGTERM, SIGINT and SIGHUP stop it (a host of its own;
-        one served from a UI's process leaves signals to the UI)."""
+        one served from a UI's process leaves signals to the UI, and shares its
+        ``read_budget``)."""
         self.store = store
         self.socket_path = socket_path
         self.environ = dict(os.environ if environ is None else environ)
-        self.sessions = ProjectSessions(store, agent=agent, environ=self.environ)
+        self.sessions = ProjectSessions(
+            store, agent=agent, environ=self.environ, budget=read_budget
+        )
         self.hosted: dict[str, HostedSession] = {}
         self.clients: set[_Client] = set()
         self.idle_exit = idle_exit

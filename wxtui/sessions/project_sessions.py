@@ -122,6 +122,7 @@ class ProjectSessions:
         agent: str | None = None,
         environ: Mapping[str, str] | None = None,
         lock_dir: Path | None = None,
+        budget: ReadBudget | None = None,
     ) -> None:
         self.store = store
         self.agent = agent
@@ -133,7 +134,7 @@ class ProjectSessions:
         # Database writes never wait on the event loop (see StoreWrites); reads do not
         # wait for another process's write lock (the database is in WAL mode).
         self.writes = StoreWrites(store.path)
-        self._budget: ReadBudget | None = None
+        self._budget = budget or ReadBudget()  # Shared with the UI's readers, if given.
         self._hook_server: HookServer | None = None
         self._hook_setup: HookSetup | None = None
         self._hook_error = ""
@@ -152,12 +153,6 @@ class ProjectSessions:
             self._hook_server = server
             self._hook_setup = HookSetup(server.path, directory, relay_command())
         return self._hook_setup
-
-    def _read_budget(self) -> ReadBudget:
-        """One budget for all of this app's sessions (created on the running loop)."""
-        if self._budget is None:
-            self._budget = ReadBudget(asyncio.get_running_loop())
-        return self._budget
 
     def session(self, project_id: str) -> ProjectSession | None:
         """The project's session record (alive, or ended and not yet replaced)."""
@@ -274,7 +269,7 @@ class ProjectSessions:
                     cols=cols,
                     on_output=on_output,
                     on_exit=on_exit,
-                    budget=self._read_budget(),
+                    budget=self._budget,
                 )
             except BaseException:
                 _remove(plan.settings_path)

@@ -36,15 +36,18 @@ STOP_GRACE = 1.0
 
 
 class ReadBudget:
-    """A time budget for reading output, shared by every PTY on one event loop.
+    """A time budget for reading output, shared by every reader on one event loop: its
+    PTYs and its connections to session hosts, this machine's and remotes'.
 
     When many children flood at once, each loop turn would otherwise parse a chunk
     from every one of them before any timer or keystroke runs. Once a turn has spent
     its budget, further readers wait for the next turn.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float = 0.005) -> None:
-        self.loop = loop
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop | None = None, seconds: float = 0.005
+    ) -> None:
+        self.loop = loop  # None: the one running when it is first charged.
         self.seconds = seconds
         self.spent = 0.0
         self._reset_pending = False
@@ -56,6 +59,8 @@ class ReadBudget:
         self.spent += seconds
         if not self._reset_pending:
             self._reset_pending = True
+            if self.loop is None:
+                self.loop = asyncio.get_running_loop()
             self.loop.call_soon(self._reset)
 
     def _reset(self) -> None:

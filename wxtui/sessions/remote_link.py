@@ -19,6 +19,7 @@ from wxtui import __version__
 from wxtui.errors import InvalidInput
 from wxtui.sessions.client import HostClient, HostUnavailable
 from wxtui.sessions.protocol import PROTOCOL
+from wxtui.sessions.pty import ReadBudget
 
 # ssh may take long to connect (a slow network, a jump host, a password typed).
 LINK_TIMEOUT = 120.0
@@ -114,6 +115,7 @@ async def open_link(
     interactive: bool = False,
     environ: Mapping[str, str] | None = None,
     timeout: float = LINK_TIMEOUT,
+    budget: ReadBudget | None = None,
 ) -> tuple[HostClient, RemoteLink]:
     """Run the remote's command and greet its host. ``interactive`` (the CLI): the
     command shares this terminal, so ssh asks for a password or a host key there;
@@ -134,7 +136,7 @@ async def open_link(
     link = RemoteLink(remote, process)
     assert process.stdout is not None and process.stdin is not None
     try:
-        client = await HostClient.greet(process.stdout, process.stdin, timeout)
+        client = await HostClient.greet(process.stdout, process.stdin, timeout, budget)
     except HostUnavailable as error:
         with contextlib.suppress(TimeoutError):  # A command that failed is ending.
             await asyncio.wait_for(process.wait(), END_WAIT)

@@ -25,6 +25,7 @@ from wxtui.models import Milestone, OutputProject
 from wxtui.sessions.backend import CATCH_UP_WAIT
 from wxtui.sessions.client import ClientSink, HostClient, HostUnavailable
 from wxtui.sessions.permission_requests import Decision
+from wxtui.sessions.pty import ReadBudget
 from wxtui.sessions.remote_link import Remote, RemoteLink, open_link, version_note
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,15 @@ class RemoteSessions:
     """One remote: :meth:`keep_linked` keeps its link up until :meth:`close`; ``changed`` is
     called when its projects or its link's state change (on the event loop)."""
 
-    def __init__(self, remote: Remote, changed: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        remote: Remote,
+        changed: Callable[[], None] = lambda: None,
+        budget: ReadBudget | None = None,
+    ) -> None:
         self.remote = remote
         self.changed = changed
+        self.budget = budget
         self.environ: Mapping[str, str] | None = None  # The link command's (None: ours).
         self.state = LinkState.CONNECTING
         self.why = ""  # Why it is down (ssh's last words), or a version note.
@@ -145,7 +152,7 @@ class RemoteSessions:
 
     async def _link_up(self) -> None:
         previous = self.client
-        client, link = await open_link(self.remote, environ=self.environ)
+        client, link = await open_link(self.remote, environ=self.environ, budget=self.budget)
         client.link_may_return = True
         self.client, self._link = client, link
         try:
