@@ -67,7 +67,7 @@ async def _fill(db: Path, ids: list[str]) -> None:
 
 
 async def _stop(db: Path, project_id: str) -> None:
-    from wxtui.sessions.host import host_socket_path
+    from wxtui.sessions.host_address import host_socket_path
 
     client = await HostClient.connect(host_socket_path(db))
     await client.start(project_id, _Answered(), SIZE[1], SIZE[0], paused=True)

@@ -15,7 +15,7 @@ from typing import Any
 from textual.app import App
 
 from wxtui.sessions.client import HostClient, HostUnavailable
-from wxtui.sessions.host import host_running, host_socket_path
+from wxtui.sessions.host_address import host_running, host_socket_path
 
 COLUMNS, LINES = 200, 50
 MARKER = "END-OF-FLOOD-MARKER"

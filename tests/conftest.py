@@ -53,7 +53,7 @@ def no_session_host_left(tmp_path: Path) -> Iterator[None]:
     """Every session host a test started on a database of its own (and with it every
     agent) is stopped after it. Hosts are found from their databases: the socket
     directory is the user's, shared with any real wxtui of the user."""
-    from wxtui.sessions.host import host_socket_path
+    from wxtui.sessions.host_address import host_socket_path
 
     yield
     for database in tmp_path.rglob("*.db"):
@@ -63,7 +63,7 @@ def no_session_host_left(tmp_path: Path) -> Iterator[None]:
 @pytest.fixture
 def host_db(tmp_path: Path) -> Iterator[Path]:
     """A database whose session host, if the test starts one, is stopped after it."""
-    from wxtui.sessions.host import host_socket_path
+    from wxtui.sessions.host_address import host_socket_path
 
     path = tmp_path / "wxtui.db"
     Store.open(path).close()

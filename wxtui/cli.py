@@ -462,7 +462,7 @@ def _start_host_early(db_path: Path, agent: str | None) -> subprocess.Popen[byte
     """With no host running, one starts now, while the UI loads: the two processes start
     side by side instead of one after the other. The UI waits for it to serve."""
     from wxtui.sessions.client import start_host
-    from wxtui.sessions.host import host_running, host_socket_path
+    from wxtui.sessions.host_address import host_running, host_socket_path
 
     if host_running(host_socket_path(db_path)):
         return None

@@ -16,7 +16,7 @@ import pytest
 from tests.support import FakeClaude, stop_host
 from tests.support.painted import TmuxTerminal, clean_command, diff_rows, program_env
 from tests.support.tmux import Tmux
-from wxtui.sessions.host import host_socket_path
+from wxtui.sessions.host_address import host_socket_path
 from wxtui.store import Store
 
 WXTUI = str(Path(sys.executable).with_name("wxtui"))

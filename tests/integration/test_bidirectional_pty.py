@@ -183,7 +183,7 @@ async def test_spawn_errors_are_specific(tmp_path: Path) -> None:
 
 
 async def test_read_budget_defers_readers_without_starving_any() -> None:
-    from wxtui.sessions.pty import ReadBudget
+    from wxtui.sessions.read_budget import ReadBudget
 
     budget = ReadBudget(asyncio.get_running_loop(), seconds=0.0)
     collectors = [Collector() for _ in range(5)]

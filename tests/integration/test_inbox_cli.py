@@ -13,7 +13,7 @@ import pytest
 
 from tests.integration.test_session_commands import _attach
 from tests.support import FakeClaude, fails, ok, run, stop_host, wait_until_sync, workspace
-from wxtui.sessions.host import host_socket_path
+from wxtui.sessions.host_address import host_socket_path
 from wxtui.store import Store
 
 

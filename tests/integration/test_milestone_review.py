@@ -13,7 +13,7 @@ import pytest
 from tests.integration.test_session_commands import _attach
 from tests.support import fails, ok, run, stop_host, wait_until_sync
 from tests.support.git_repo import editing_agent, git, repository
-from wxtui.sessions.host import host_socket_path
+from wxtui.sessions.host_address import host_socket_path
 from wxtui.store import Store
 
 

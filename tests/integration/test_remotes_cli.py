@@ -14,7 +14,7 @@ from tests.integration.test_session_host import Watcher
 from tests.support import fails, ok, run, wait_until
 from tests.support.machines import FakeMachine, fake_machine
 from wxtui.sessions.client import HostClient
-from wxtui.sessions.host import host_socket_path
+from wxtui.sessions.host_address import host_socket_path
 
 CAT = "sh -c 'echo ready; exec cat'"
 

@@ -15,7 +15,7 @@ from tests.support.machines import FakeMachine, fake_machine, kill_links
 from wxtui.app.session_pane import SessionState
 from wxtui.app.sidebar import NodeRef
 from wxtui.config import Config
-from wxtui.sessions.host import host_socket_path
+from wxtui.sessions.host_address import host_socket_path
 from wxtui.store import Store
 
 SHELL = "env PS1='$ ' bash --norc --noprofile"

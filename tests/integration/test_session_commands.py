@@ -12,7 +12,7 @@ import pytest
 from tests.integration.test_session_host import Watcher
 from tests.support import fails, ok, run, stop_host, wait_until
 from wxtui.sessions.client import HostClient
-from wxtui.sessions.host import host_socket_path
+from wxtui.sessions.host_address import host_socket_path
 from wxtui.store import Store
 
 CAT = "sh -c 'echo ready; exec cat'"

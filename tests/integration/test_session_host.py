@@ -23,7 +23,7 @@ from tests.support import WXTUI, FakeClaude, ok, run, wait_until
 from wxtui.errors import WxtuiError
 from wxtui.sessions.agent_state import AgentStatus
 from wxtui.sessions.client import HostClient, connect_or_start
-from wxtui.sessions.host import host_running, host_socket_path
+from wxtui.sessions.host_address import host_running, host_socket_path
 from wxtui.store import Store
 from wxtui.terminal.emulator import TerminalEmulator
 from wxtui.terminal.snapshot import Snapshot
@@ -450,7 +450,7 @@ async def test_a_flooding_session_holds_back_no_other_session_of_the_same_client
 ) -> None:
     """Output queued for a client ahead of another session's echo is bounded by the flow
     control window, not by how far the client lags behind a flood."""
-    from wxtui.sessions.host import WINDOW
+    from wxtui.sessions.protocol import WINDOW
 
     flood = _project(db, "flood", "sh -c 'exec yes flood flood flood flood'", tmp_path)
     echo = _project(db, "echo", "sh -c 'echo ready; exec cat'", tmp_path)
@@ -475,7 +475,7 @@ async def test_a_flood_already_buffered_is_handed_over_a_turn_at_a_time(
     """Output frames waiting in the client's buffer are not all parsed in one turn of the
     event loop: once a turn has spent the read budget on them, frames and keys go first.
     The budget is the loop's, not each link's: two links flooding share it."""
-    from wxtui.sessions.pty import ReadBudget
+    from wxtui.sessions.read_budget import ReadBudget
 
     shared = ReadBudget()
     periods = 0  # Budget periods: a new one starts where nothing is spent yet.

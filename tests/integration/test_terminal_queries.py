@@ -13,7 +13,7 @@ import pytest
 from tests.integration.test_session_host import Watcher
 from tests.support import make_app, pane_text, wait_until
 from wxtui.sessions.client import HostClient, connect_or_start
-from wxtui.sessions.host import host_socket_path
+from wxtui.sessions.host_address import host_socket_path
 from wxtui.store import Store
 
 ASKS = Path(__file__).parents[1] / "support" / "programs" / "asks_its_terminal.py"

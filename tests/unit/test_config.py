@@ -72,7 +72,7 @@ def test_a_refused_start_on_an_existing_database_leaves_no_host_running(
     """With a database already there, wxtui starts its host while the UI loads; keys
     the app refuses (or an unknown --open) end that host too."""
     from tests.support import wait_until_sync
-    from wxtui.sessions.host import host_running, host_socket_path
+    from wxtui.sessions.host_address import host_running, host_socket_path
 
     db = tmp_path / "wxtui.db"
     Store.open(db).close()

@@ -6,17 +6,3 @@ A UI reaches sessions through the session host only (:class:`HostedSessions` and
 host protocol); inside the host, :class:`ProjectSessions` runs them, keeping its
 records in the seed's PTYSessionManager. Nothing here knows about the UI.
 """
-
-from wxtui.sessions.agent_state import AgentState, AgentStatus
-from wxtui.sessions.lock import LockHeld
-from wxtui.sessions.project_sessions import ProjectSessions, SessionSink
-from wxtui.sessions.pty import SpawnError
-
-__all__ = [
-    "AgentState",
-    "AgentStatus",
-    "LockHeld",
-    "ProjectSessions",
-    "SessionSink",
-    "SpawnError",
-]

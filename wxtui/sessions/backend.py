@@ -24,10 +24,10 @@ from wxtui.sessions.client import (
     connect_or_start,
     wait_until_serving,
 )
-from wxtui.sessions.host import SessionHost, host_running, host_socket_path
+from wxtui.sessions.host_address import host_running, host_socket_path
 from wxtui.sessions.host_status import HostStatus
 from wxtui.sessions.permission_requests import Decision
-from wxtui.sessions.pty import ReadBudget
+from wxtui.sessions.read_budget import ReadBudget
 from wxtui.store import Store
 
 CATCH_UP_WAIT = 0.1  # Longer than this, a pane is shown before it has caught up.
@@ -97,6 +97,8 @@ class HostedSessions:
 
     async def _serve_here(self, path: Path) -> None:
         """The embedded host: served from this event loop, until the UI leaves."""
+        from wxtui.sessions.host import SessionHost  # Only here: the UI runs no host.
+
         host = SessionHost(
             self.store,
             path,

@@ -19,13 +19,13 @@ from typing import Any, Protocol, TypeVar
 from wxtui import __version__
 from wxtui.errors import WxtuiError
 from wxtui.sessions.agent_state import AgentStatus
-from wxtui.sessions.host import WINDOW, host_running, host_socket_path
+from wxtui.sessions.host_address import host_running, host_socket_path
 from wxtui.sessions.host_status import HostStatus
 from wxtui.sessions.lock import LockHeld
 from wxtui.sessions.permission_requests import Decision
-from wxtui.sessions.project_sessions import SessionSink
 from wxtui.sessions.protocol import (
     PROTOCOL,
+    WINDOW,
     Event,
     Frame,
     Kind,
@@ -35,7 +35,8 @@ from wxtui.sessions.protocol import (
     parse_status,
     read_frame,
 )
-from wxtui.sessions.pty import ReadBudget
+from wxtui.sessions.read_budget import ReadBudget
+from wxtui.sessions.sink import SessionSink
 from wxtui.sessions.store_service import raise_error
 from wxtui.terminal.snapshot import Snapshot
 

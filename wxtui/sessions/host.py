@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import math
 import os
 import signal
-import socket
 import time
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
@@ -37,6 +35,7 @@ from wxtui.sessions.project_sessions import ProjectSessions
 from wxtui.sessions.protocol import (
     MAX_FRAME,
     PROTOCOL,
+    WINDOW,
     Event,
     Frame,
     Kind,
@@ -47,8 +46,8 @@ from wxtui.sessions.protocol import (
     read_frame,
     status_fields,
 )
-from wxtui.sessions.pty import STOP_GRACE, ReadBudget, WriteBufferFull
-from wxtui.sessions.runtime import user_runtime_dir
+from wxtui.sessions.pty import STOP_GRACE, WriteBufferFull
+from wxtui.sessions.read_budget import ReadBudget
 from wxtui.sessions.store_service import CatalogCache, run_op
 from wxtui.sessions.unix_socket import bind_private, peer_uid
 from wxtui.store import Store
@@ -71,7 +70,6 @@ log = logging.getLogger(__name__)
 # A client may also pause a session it does not show (a UI's hidden panes): it gets no
 # output of it, only word that there was some (and of a bell), and what it missed when
 # it resumes. A UI's work then follows the session on screen, not every session.
-WINDOW = 64 * 1024
 # A snapshot, all its pieces together, is at most this big (a history of per-character
 # colour can be bigger: its oldest lines are left out, and the client told).
 SNAPSHOT_LIMIT = MAX_FRAME - 64 * 1024
@@ -88,13 +86,6 @@ QUIET_READY = 1.0  # A program that drew nothing this long after it started take
 SUBMIT_TRIES = 4
 SUBMIT_WAIT = 0.5
 LOCK_WAIT = STOP_GRACE * 3  # How long a stopping host may hold the database's host lock.
-
-
-def host_socket_path(db_path: Path) -> Path:
-    """The host's socket for this database: from the database's resolved path and the
-    user alone, so every process of this user finds it, whatever its environment."""
-    digest = hashlib.sha256(str(db_path.resolve()).encode()).hexdigest()[:16]
-    return user_runtime_dir() / f"host-{digest}.sock"
 
 
 @dataclass
@@ -757,15 +748,3 @@ def _failed(project_id: str, error: str, *, holder: int | None = None) -> bytes:
         elsewhere=holder is not None,
         holder=holder,
     )
-
-
-def host_running(socket_path: Path) -> bool:
-    """Something accepts connections on the host's socket."""
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        probe.connect(str(socket_path))
-    except OSError:
-        return False
-    finally:
-        probe.close()
-    return True

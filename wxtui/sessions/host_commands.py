@@ -10,7 +10,8 @@ from pathlib import Path
 from wxtui.errors import WxtuiError
 from wxtui.logs import setup_logging
 from wxtui.sessions.client import HostClient
-from wxtui.sessions.host import SessionHost, host_running, host_socket_path
+from wxtui.sessions.host import SessionHost
+from wxtui.sessions.host_address import host_running, host_socket_path
 from wxtui.sessions.host_status import HostStatus
 from wxtui.sessions.lock import LockHeld
 from wxtui.sessions.pty import STOP_GRACE

@@ -15,7 +15,7 @@ from typing import Any
 from wxtui.errors import InvalidInput, WxtuiError
 from wxtui.sessions.agent_state import URGENCY, AgentState, short_duration
 from wxtui.sessions.client import HostClient, IgnoringSink
-from wxtui.sessions.host import host_running, host_socket_path
+from wxtui.sessions.host_address import host_running, host_socket_path
 from wxtui.sessions.host_status import SessionInfo
 from wxtui.sessions.permission_requests import Decision, PendingRequest
 from wxtui.store import Store

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from wxtui.models import Milestone, OutputProject
 from wxtui.sessions.client import HostClient, connect_or_start
-from wxtui.sessions.host import host_running, host_socket_path
+from wxtui.sessions.host_address import host_running, host_socket_path
 from wxtui.sessions.remote_link import Remote, open_link, version_note
 from wxtui.store import Store
 

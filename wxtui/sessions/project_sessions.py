@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from wxtui.errors import WxtuiError
 from wxtui.milestone_changes import record
@@ -32,8 +32,10 @@ from wxtui.sessions.permission_requests import (
     encode_output,
     hook_output,
 )
-from wxtui.sessions.pty import STOP_GRACE, BidirectionalPTY, ReadBudget, WriteBufferFull
+from wxtui.sessions.pty import STOP_GRACE, BidirectionalPTY, WriteBufferFull
+from wxtui.sessions.read_budget import ReadBudget
 from wxtui.sessions.runtime import runtime_dir
+from wxtui.sessions.sink import SessionSink
 from wxtui.sessions.store_writes import StoreWrites
 from wxtui.store import Store
 
@@ -46,24 +48,6 @@ _CONVERSATION_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{7,63}")
 # Keys that answer a permission prompt or a question in Claude's pane (one key each:
 # enter, esc, a digit, y or n); focus reports and arrows are not answers.
 _ANSWERS = frozenset({b"\r", b"\x1b", *(bytes([c]) for c in b"0123456789yYnN")})
-
-
-class SessionSink(Protocol):
-    """Where a session's output and lifecycle events go (the project's terminal pane)."""
-
-    def feed(self, data: bytes) -> None: ...
-
-    def session_exited(self, returncode: int) -> None: ...
-
-    def notice(self, text: str) -> None: ...
-
-    def agent_status(self, status: AgentStatus, tracked: bool) -> None:
-        """What the agent is doing; ``tracked``: from Claude's hooks (or its title)."""
-        ...
-
-    def milestones_changed(self) -> None:
-        """A milestone's status or review flag changed on behalf of the agent."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,9 @@ from wxtui.sessions.permission_requests import PendingRequest
 # another protocol may still ask a host its status and stop it (to restart it).
 PROTOCOL = 6
 MAX_FRAME = 16 * 1024 * 1024
+# A client has at most about this much of a session's output unacknowledged (see the
+# host's flow control).
+WINDOW = 64 * 1024
 _HEADER = struct.Struct(">IB")
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from ptyprocess import PtyProcess
 
 from wxtui.errors import WxtuiError
+from wxtui.sessions.read_budget import ReadBudget
 
 READ_CHUNK = 4096  # Small reads: with many sessions flooding, each loop turn stays short.
 DEFAULT_WRITE_LIMIT = 4 * 1024 * 1024
@@ -33,39 +34,6 @@ ExitCallback = Callable[[int], None]
 
 # How long a session's process has after SIGHUP and SIGTERM before it is killed.
 STOP_GRACE = 1.0
-
-
-class ReadBudget:
-    """A time budget for reading output, shared by every reader on one event loop: its
-    PTYs and its connections to session hosts, this machine's and remotes'.
-
-    When many children flood at once, each loop turn would otherwise parse a chunk
-    from every one of them before any timer or keystroke runs. Once a turn has spent
-    its budget, further readers wait for the next turn.
-    """
-
-    def __init__(
-        self, loop: asyncio.AbstractEventLoop | None = None, seconds: float = 0.005
-    ) -> None:
-        self.loop = loop  # None: the one running when it is first charged.
-        self.seconds = seconds
-        self.spent = 0.0
-        self._reset_pending = False
-
-    def exhausted(self) -> bool:
-        return self.spent >= self.seconds
-
-    def charge(self, seconds: float) -> None:
-        self.spent += seconds
-        if not self._reset_pending:
-            self._reset_pending = True
-            if self.loop is None:
-                self.loop = asyncio.get_running_loop()
-            self.loop.call_soon(self._reset)
-
-    def _reset(self) -> None:
-        self.spent = 0.0
-        self._reset_pending = False
 
 
 class SpawnError(WxtuiError):

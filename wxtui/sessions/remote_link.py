@@ -19,7 +19,7 @@ from wxtui import __version__
 from wxtui.errors import InvalidInput
 from wxtui.sessions.client import HostClient, HostUnavailable
 from wxtui.sessions.protocol import PROTOCOL
-from wxtui.sessions.pty import ReadBudget
+from wxtui.sessions.read_budget import ReadBudget
 
 # ssh may take long to connect (a slow network, a jump host, a password typed).
 LINK_TIMEOUT = 120.0

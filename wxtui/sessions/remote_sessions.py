@@ -25,7 +25,7 @@ from wxtui.models import Milestone, OutputProject
 from wxtui.sessions.backend import CATCH_UP_WAIT
 from wxtui.sessions.client import ClientSink, HostClient, HostUnavailable
 from wxtui.sessions.permission_requests import Decision
-from wxtui.sessions.pty import ReadBudget
+from wxtui.sessions.read_budget import ReadBudget
 from wxtui.sessions.remote_link import Remote, RemoteLink, open_link, version_note
 
 log = logging.getLogger(__name__)

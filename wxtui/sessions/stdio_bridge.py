@@ -19,7 +19,7 @@ from pathlib import Path
 from wxtui.errors import WxtuiError
 from wxtui.logs import setup_logging
 from wxtui.sessions.client import start_host, wait_until_serving
-from wxtui.sessions.host import host_running, host_socket_path
+from wxtui.sessions.host_address import host_running, host_socket_path
 
 CHUNK = 64 * 1024
 
