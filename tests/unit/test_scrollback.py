@@ -41,6 +41,22 @@ def test_blank_and_coloured_blank_lines() -> None:
     assert history[2] == (("ab", RED),)
 
 
+def test_plain_lines_of_a_log() -> None:
+    """The commonest line (one default style) has a short way in: it reads back, and
+    travels, as any other."""
+    history = Scrollback(10)
+    row = Row(12)
+    row.put(0, "GET /items", DEFAULT_ATTRS)
+    history.append(row)
+    history.append(Row(12))
+    history.append(styled_row())
+    expected = [(("GET /items", DEFAULT_ATTRS),), (), (("red", RED), (" plain", DEFAULT_ATTRS))]
+    assert list(history) == expected
+    copy = Scrollback(10)
+    copy.load(*history.export()[:2])
+    assert list(copy) == expected
+
+
 def test_wide_characters_and_combining_marks() -> None:
     history = Scrollback(10)
     row = Row(8)

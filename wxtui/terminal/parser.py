@@ -147,7 +147,11 @@ class StreamParser:
                     else:
                         self._csi(params, inter, final)
                 elif kind == "ctrl":
-                    self._control(m.group("ctrl"))
+                    ch = m.group("ctrl")
+                    if ch == "\r":  # Every line of output ends with one or two.
+                        screen.cursor.x = 0
+                    else:
+                        self._control(ch)
                 elif kind == "osc":
                     self._osc(m.group("osc"), "\x07" if m.group(0)[-1] == "\x07" else "\x1b\\")
                 elif kind == "csi_with_controls":

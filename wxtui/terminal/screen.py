@@ -274,8 +274,8 @@ class TerminalScreen(pyte.Screen):
     # -- scrolling -----------------------------------------------------------
 
     def _region(self) -> tuple[int, int]:
-        top, bottom = self.margins or Margins(0, self.lines - 1)
-        return top, bottom
+        margins = self.margins
+        return (0, self.lines - 1) if margins is None else (margins.top, margins.bottom)
 
     def _blank_rows(self, count: int) -> list[Row]:
         columns = self.columns
@@ -286,8 +286,16 @@ class TerminalScreen(pyte.Screen):
 
         Lines leaving a full-screen region of the main screen go to the scrollback."""
         top, bottom = self._region()
-        count = max(1, min(count, bottom - top + 1))
         buffer = self.buffer
+        if count == 1 and top == 0 and bottom == self.lines - 1:  # A line of a log.
+            gone_row = buffer.pop(0)
+            buffer.append(Row(self.columns))
+            if into_history and self._main_buffer is None and self.scrollback.maxlen:
+                self.scrollback.append(gone_row)
+                if self.on_scrollback is not None:
+                    self.on_scrollback(1)
+            return
+        count = max(1, min(count, bottom - top + 1))
         gone = buffer[top : top + count]
         del buffer[top : top + count]
         buffer[bottom - count + 1 : bottom - count + 1] = self._blank_rows(count)
@@ -312,8 +320,15 @@ class TerminalScreen(pyte.Screen):
         del buffer[bottom - count + 1 : bottom + 1]
         buffer[top:top] = self._blank_rows(count)
 
+    def linefeed(self) -> None:
+        """LF (pyte's, without its layers: a log calls it for every line)."""
+        self.index()
+        if mo.LNM in self.mode:
+            self.cursor.x = 0
+
     def index(self) -> None:
-        _top, bottom = self._region()
+        margins = self.margins
+        bottom = self.lines - 1 if margins is None else margins.bottom
         if self.cursor.y == bottom:
             self.scroll_up(1)
         elif self.cursor.y < self.lines - 1:

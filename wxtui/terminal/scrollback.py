@@ -94,6 +94,13 @@ class Scrollback:
             lines.append(self._encode(row.runs(trim=True)))
             return
         text, ends, styles = row.text, row.ends, row.styles
+        if len(styles) == 1 and styles[0] is DEFAULT_ATTRS:  # A plain line of a log.
+            text = text.rstrip(" ")
+            if text:
+                lines.append((text, self._generation, len(text), self._id(DEFAULT_ATTRS)))
+            else:
+                lines.append(("", self._generation))
+            return
         count = len(ends)
         if styles[-1] is DEFAULT_ATTRS:
             last_start = ends[-2] if count > 1 else 0
@@ -246,9 +253,9 @@ class Scrollback:
 
     def _id(self, attrs: Attrs) -> int:
         table = self._table
-        fields = tuple(attrs)
-        index = table.index.get(fields)
+        index = table.index.get(attrs)  # Equal to (and hashed as) its fields.
         if index is None:
+            fields = tuple(attrs)
             index = table.index[fields] = len(table.styles)
             table.styles.append(fields)
         return index
