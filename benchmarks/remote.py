@@ -35,7 +35,8 @@ class _Tail(IgnoringSink):
         self.tail = (self.tail + data)[-256:]
 
     def load_snapshot(self, snapshot: Snapshot) -> None:
-        self.snapshot_lines = len(snapshot.lines)
+        # A big history comes in pieces, each appending to the one before.
+        self.snapshot_lines = (self.snapshot_lines if snapshot.appends else 0) + len(snapshot.lines)
         self.tail = snapshot.screen_text().encode()[-4096:]
 
 

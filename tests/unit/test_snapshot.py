@@ -6,6 +6,7 @@ sent as bytes."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -225,13 +226,23 @@ def _colourful(lines: int) -> TerminalEmulator:
     return source
 
 
-def test_a_big_history_comes_in_pieces_that_make_the_whole() -> None:
+def _plain(lines: int) -> TerminalEmulator:
+    source = TerminalEmulator(80, 5)
+    source.feed(b"".join(f"{n:05} a plain line of a log\r\n".encode() for n in range(lines)))
+    return source
+
+
+@pytest.mark.parametrize("history", [_colourful, _plain])
+def test_a_big_history_comes_in_pieces_that_make_the_whole(
+    history: Callable[[int], TerminalEmulator],
+) -> None:
     """A client loads each piece in a turn of its own (a colour flood missed for a
-    moment is 100-200 KB: 5-9 ms to load at once)."""
-    source = _colourful(2000)
-    bodies, left_out = Snapshot.encoded_pieces(source, 10**9, piece=30_000)
-    assert left_out == 0 and len(bodies) > 5
-    assert all(len(body) < 3 * 30_000 for body in bodies)
+    moment is 100-200 KB: 5-9 ms to load at once). Each piece has the styles its lines
+    use (plain output: the whole small table)."""
+    source = history(2000)
+    bodies, left_out = Snapshot.encoded_pieces(source, 10**9, piece=20_000)
+    assert left_out == 0 and len(bodies) > 2
+    assert all(len(body) < 3 * 20_000 for body in bodies)
     target = _restored_in_pieces(bodies, 80, 5)
     assert state(target) == state(source)
     since = source.history.position

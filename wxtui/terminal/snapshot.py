@@ -213,8 +213,13 @@ def _split(styles: list[Any], lines: list[Any], size: int) -> list[tuple[list[An
     """Exported history ``lines`` in pieces of about ``size`` bytes of JSON (at least
     one, maybe empty), each with only the ``styles`` it uses (a style takes ~80 bytes:
     random truecolour makes the table bigger than the text)."""
-    if _json_size(lines) + STYLE_SIZE * len(styles) < size:
+    text_size = _json_size(lines)
+    table_size = STYLE_SIZE * len(styles)
+    if text_size + table_size < size:
         return [(styles, lines)]
+    if table_size <= size // 4:  # A small table (plain output) goes with every piece.
+        step = max(1, len(lines) * (size - table_size) // text_size)
+        return [(styles, lines[i : i + step]) for i in range(0, len(lines), step)]
     pieces: list[tuple[list[Any], list[Any]]] = []
     index: dict[int, int] = {}
     kept: list[Any] = []
