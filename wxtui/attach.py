@@ -43,11 +43,13 @@ def _clear(catching_up: bool, rows: int) -> bytes:
     Most terminals (tmux, VTE, kitty) move a cleared screen into their history: right
     when attaching (the shell's screen is kept), but a catch-up repaints the lines on
     screen as history, so it erases them a row at a time (or they would be twice)."""
+    # First what output cut off mid-way may have left on (the alternate screen of a
+    # program that ended meanwhile, a background colour): the repaint sets what is on.
     if catching_up:
         clear = "\x1b[r" + "".join(f"\x1b[{y};1H\x1b[2K" for y in range(1, rows + 1))
     else:
         clear = "\x1b[r\x1b[H\x1b[2J"
-    return f"{clear}\x1b[1;{rows}r\x1b[H".encode()
+    return f"{RESET_MODES}{clear}\x1b[1;{rows}r\x1b[H".encode()
 
 
 class _Terminal:
@@ -101,7 +103,11 @@ class _Terminal:
         emulator = TerminalEmulator(snapshot.columns, snapshot.rows)
         if self._pending is None:  # The first piece says whether it is a catch-up.
             self._catching_up = snapshot.appends
-        snapshot.restore(emulator, self._pending)
+        try:
+            snapshot.restore(emulator, self._pending)
+        except ValueError:
+            self._pending = None  # What came of it is dropped with it.
+            raise
         if snapshot.history_only:  # The rest, and the screen, follow.
             self._pending = emulator
             return

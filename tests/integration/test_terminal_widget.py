@@ -247,6 +247,37 @@ async def test_a_snapshot_with_missed_lines_keeps_a_scrolled_back_view_in_place(
         assert "line 179" in app.screen_text()
 
 
+async def test_a_history_in_pieces_arrives_whole_in_a_view_of_another_size() -> None:
+    """A session of another size than the view (the UI reopened in a bigger terminal):
+    its long history comes in pieces, each loaded in a turn of its own, and every line of
+    it arrives; a view reading back in its history keeps reading the same lines."""
+    app = TerminalApp(["true"])  # Never started: the view is fed here.
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.view
+        source = TerminalEmulator(100, 30)
+        source.feed(b"".join(b"\x1b[3%dmline %d\x1b[0m\r\n" % (n % 7 + 1, n) for n in range(3000)))
+        bodies, _ = Snapshot.encoded_pieces(source, 10**9, piece=8_000)
+        assert len(bodies) > 3
+        for body in bodies:
+            view.load_snapshot(Snapshot.decode(body))
+            await pilot.pause()
+        history = source.scrollback_text()
+        assert view.emulator.scrollback_text()[: len(history)] == history, "all of it, in order"
+        await pilot.press("shift+pageup", "shift+pageup")
+        await pilot.pause(0.05)
+        reading = [view.render_line(y).text for y in range(1, view.size.height)]
+        missed = source.history.position
+        source.feed(b"".join(b"\x1b[32mmore %d\x1b[0m\r\n" % n for n in range(2000)))
+        for body in Snapshot.encoded_pieces(source, 10**9, missed, piece=8_000)[0]:
+            view.load_snapshot(Snapshot.decode(body))
+            await pilot.pause()
+            assert [view.render_line(y).text for y in range(1, view.size.height)] == reading
+        everything = view.emulator.scrollback_text() + view.emulator.display()
+        assert [line.rstrip() for line in everything if line.startswith("more")] == [
+            f"more {n}" for n in range(2000)
+        ]
+
+
 async def test_wheel_scrolls_history_when_the_child_has_no_mouse() -> None:
     app = TerminalApp(
         [

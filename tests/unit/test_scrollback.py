@@ -175,6 +175,8 @@ def test_malformed_history_is_refused_and_changes_nothing() -> None:
         (styles, ["text"]),
         ([["default"]], lines),  # a style with too few fields
         ([[[1], *styles[0][1:]]], lines),  # a field no style has
+        ([["zzz", *styles[0][1:]]], lines),  # a colour no terminal has
+        ([[256, *styles[0][1:]]], lines),
     ]
     for bad_styles, bad_lines in bad_cases:
         with pytest.raises(ValueError, match="malformed"):

@@ -168,6 +168,30 @@ def test_a_malformed_row_is_refused_before_anything_changes(row: object) -> None
     assert state(previous) == before
 
 
+@pytest.mark.parametrize("colour", ["red", "12345g", 300, -1])
+def test_a_screen_style_with_a_colour_no_terminal_has_is_refused(colour: object) -> None:
+    source = TerminalEmulator(10, 3)
+    source.feed(b"\x1b[32mgreen")
+    head, _, screen = Snapshot.of(source).encode().partition(b"\n")
+    fields = json.loads(head)
+    fields["screen_styles"] = [[colour, *style[1:]] for style in fields["screen_styles"]]
+    snapshot = Snapshot.decode(json.dumps(fields).encode() + b"\n" + screen)
+    with pytest.raises(ValueError, match="style"):
+        snapshot.restore(TerminalEmulator(10, 3))
+
+
+def test_a_screen_of_the_wrong_height_is_refused_before_the_history_changes() -> None:
+    source = TerminalEmulator(10, 3)
+    source.feed(b"\x1b[32mgreen\r\n" * 6)
+    previous = TerminalEmulator(10, 3)
+    previous.feed(b"kept\r\n" * 5)
+    before = state(previous)
+    snapshot = Snapshot.decode(Snapshot.of(source, since=(0, 0)).encode())
+    with pytest.raises(ValueError, match="size"):
+        snapshot.restore(TerminalEmulator(10, 4), previous)  # One row more than it has.
+    assert state(previous) == before
+
+
 PIECES = st.sampled_from(
     [
         "word ",

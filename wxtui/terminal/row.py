@@ -37,6 +37,21 @@ class Attrs(NamedTuple):
 
 
 DEFAULT_ATTRS = Attrs()
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def valid_colours(styles: list[list[object]] | list[tuple[object, ...]]) -> bool:
+    """Every ``fg``/``bg`` of these styles' fields is one :class:`Attrs` may hold (a
+    style from elsewhere, a session host's, is checked before it is painted)."""
+    colours = {value for fields in styles for value in fields[:2]}
+    return all(
+        value == "default"
+        or (type(value) is int and 0 <= value <= 255)
+        or (type(value) is str and len(value) == 6 and _HEX.issuperset(value))
+        for value in colours
+    )
+
+
 _INTERNED_ATTRS: dict[Attrs, Attrs] = {DEFAULT_ATTRS: DEFAULT_ATTRS}
 _INTERN_LIMIT = 8192
 

@@ -18,7 +18,7 @@ from itertools import accumulate, chain, islice
 from operator import itemgetter
 from typing import cast
 
-from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs
+from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs, valid_colours
 
 # (text, table generation, end, style index, end, style index, ...): ends are offsets
 # into the text, style indices point into that generation's table.
@@ -198,6 +198,7 @@ class Scrollback:
             not set(map(type, styles)) <= {list, tuple}
             or set(map(len, styles)) - {len(Attrs._fields)}
             or not set(map(type, chain.from_iterable(styles))) <= FIELD_TYPES
+            or not valid_colours(styles)  # type: ignore[arg-type]
         ):
             raise ValueError("a style of the history is malformed")
         kept = lines[-self.maxlen :] if self.maxlen else []

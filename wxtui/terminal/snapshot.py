@@ -24,8 +24,8 @@ from typing import Any
 from pyte import modes as mo
 
 from wxtui.terminal.emulator import TerminalEmulator
-from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs
-from wxtui.terminal.scrollback import FIELD_TYPES, Position
+from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs, valid_colours
+from wxtui.terminal.scrollback import FIELD_TYPES, Position, Scrollback
 
 # Private modes a program turns on and a repaint must restore (DECTCEM is restored on
 # its own: it is on by default).
@@ -171,7 +171,7 @@ def _export_rows(screens: list[list[Row]]) -> tuple[list[list[Any]], list[list[R
 def _load_styles(styles: list[Any]) -> list[Attrs]:
     if not all(type(fields) is list and len(fields) == len(Attrs._fields) for fields in styles):
         raise ValueError("a style of the screen is malformed")
-    if not set(map(type, chain.from_iterable(styles))) <= FIELD_TYPES:
+    if not set(map(type, chain.from_iterable(styles))) <= FIELD_TYPES or not valid_colours(styles):
         raise ValueError("a style of the screen is malformed")
     return [intern_attrs(tuple.__new__(Attrs, fields)) for fields in styles]
 
@@ -335,25 +335,34 @@ class Snapshot:
     def restore(self, emulator: TerminalEmulator, previous: TerminalEmulator | None = None) -> None:
         """Make ``emulator``, a fresh one of this size, what this snapshot was taken of;
         it takes the place of ``previous``, whose history it goes on from if this
-        snapshot ``appends``. Raises ValueError on a malformed snapshot, before
+        snapshot ``appends`` (and whose screen it keeps, at its size, if this is a piece
+        of history only). Raises ValueError on a malformed snapshot, before
         ``previous`` is changed."""
         screen = self
         if self.history_only and previous is not None:  # The screen stays.
             screen = Snapshot._of_screen(previous)
+            emulator.resize(previous.lines, previous.columns)
         styles = _load_styles(screen.screen_styles)
-        main = _load_rows(styles, screen.main, self.columns)
+        main = _load_rows(styles, screen.main, emulator.columns)
         alternate = (
-            None if screen.alternate is None else _load_rows(styles, screen.alternate, self.columns)
+            None
+            if screen.alternate is None
+            else _load_rows(styles, screen.alternate, emulator.columns)
         )
-        if self.appends:
-            if previous is not None:
-                emulator.history = previous.history
-            emulator.history.extend(self.styles, self.lines)
-        else:
-            emulator.history.load(self.styles, self.lines)
-        emulator.feed(screen.screen)
+        emulator.feed(screen.screen)  # The fresh one only: previous is not touched yet.
         if main:
             emulator.screen.load_rows(main, alternate)
+        history = previous.history if self.appends and previous is not None else emulator.history
+        self.add_history(history)  # Checked before it changes anything.
+        emulator.history = history
+
+    def add_history(self, history: Scrollback) -> None:
+        """This snapshot's history lines into ``history``: after its lines if it
+        ``appends``, else in their place. ValueError (and nothing changed) if malformed."""
+        if self.appends:
+            history.extend(self.styles, self.lines)
+        else:
+            history.load(self.styles, self.lines)
 
     @property
     def history_only(self) -> bool:

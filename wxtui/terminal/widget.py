@@ -184,19 +184,18 @@ class TerminalView(Widget, can_focus=True):
         """Start over from a snapshot of another terminal (a session that runs
         elsewhere); then the child gets this view's size, if it differs. One that
         brings the lines this view missed keeps a scrolled-back view where it was."""
+        if snapshot.history_only:  # More pieces follow: the screen and its size stay.
+            snapshot.add_history(self.emulator.history)
+            self._history_arrived(snapshot)
+            self.refresh()
+            return
         rows, columns = snapshot.rows, snapshot.columns
         emulator = self._new_emulator(rows, columns)
         snapshot.restore(emulator, self.emulator)  # A malformed one changes nothing here.
         self.emulator = emulator
         self._drop_strips()
         self._painted.clear()
-        reading = self.scroll_offset_lines if snapshot.appends and not self.search_query else 0
-        if self.search_query:
-            self.end_search()
-        self.clear_selection()
-        self.scroll_offset_lines = reading
-        if reading and snapshot.lines:  # They went into the history as if scrolled there.
-            self._on_scrollback(len(snapshot.lines))
+        self._history_arrived(snapshot)
         height, width = self.size.height, self.size.width
         if height > 0 and width > 0 and (height, width) != (rows, columns):
             self.emulator.resize(height, width)
@@ -204,6 +203,17 @@ class TerminalView(Widget, can_focus=True):
         self._cursor_row = self.emulator.cursor[0]
         if height > 0 and width > 0:  # A hidden view is painted whole once it is shown.
             self.refresh()
+
+    def _history_arrived(self, snapshot: Snapshot) -> None:
+        """A snapshot's history is in: a search or selection over the old one ends; a
+        view scrolled back over lines this one follows stays where it was."""
+        reading = self.scroll_offset_lines if snapshot.appends and not self.search_query else 0
+        if self.search_query:
+            self.end_search()
+        self.clear_selection()
+        self.scroll_offset_lines = reading
+        if reading and snapshot.lines:  # They went into the history as if scrolled there.
+            self._on_scrollback(len(snapshot.lines))
 
     def feed(self, data: bytes) -> None:
         """Parse child output now; paint it on the next frame.
