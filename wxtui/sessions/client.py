@@ -418,18 +418,16 @@ class HostClient:
         budget = self._budget
         try:
             while (frame := await read_frame(self._reader)) is not None:
-                # A snapshot (a screen to load) gets a turn of its own; anything waits
-                # while the turn's budget is spent (by this link or another reader).
-                if frame.kind is Kind.SNAPSHOT and budget.spent:
-                    await asyncio.sleep(0)
-                while budget.exhausted():
-                    await asyncio.sleep(0)
+                # Its turn of the loop's read budget (shared with the UI's other links);
+                # a snapshot, a screen to load, waits for a turn nothing was read in.
+                await budget.wait(fresh=frame.kind is Kind.SNAPSHOT)
                 started = time.perf_counter()
                 try:
                     self._dispatch(frame)
                 except ProtocolError as exc:
                     log.warning("host client: %s", exc)
-                budget.charge(time.perf_counter() - started)
+                finally:  # Whatever happened: the next reader's turn depends on it.
+                    budget.charge(time.perf_counter() - started)
         except (ProtocolError, ConnectionError, OSError) as exc:
             # Closing or shutting down, the host may go first: nothing went wrong then.
             (log.info if self._closing else log.warning)(

@@ -157,24 +157,26 @@ class BidirectionalPTY:
 
     def _on_readable(self) -> None:
         budget = self._budget
-        if budget is not None and budget.exhausted():
-            # This turn has parsed enough output; let timers and keys run first.
+        if budget is not None and budget.must_wait():
+            # This turn has parsed enough output, or others wait for theirs: timers,
+            # keys and those readers go first.
             self._loop.remove_reader(self.fd)
             self._reading = False
-            self._loop.call_soon(self._resume_reading)
+            budget.defer(self._resume_reading)
             return
         self._charged_read()
 
-    def _resume_reading(self) -> None:
-        """A deferred reader goes first next turn (call_soon order), so none starves."""
+    def _resume_reading(self) -> bool:
+        """Its turn of the read budget: reading again (False: it no longer reads)."""
         if self._reading or self._eof or self._fd_closed:
-            return
+            return False
         if self._budget is not None and self._budget.exhausted():
-            self._loop.call_soon(self._resume_reading)
-            return
+            self._budget.defer(self._resume_reading, first=True)
+            return True
         self._reading = True
         self._loop.add_reader(self.fd, self._on_readable)
         self._charged_read()
+        return True
 
     def _charged_read(self) -> None:
         started = time.perf_counter()

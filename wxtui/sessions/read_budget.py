@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections import deque
+from collections.abc import Callable
+
+# A reader in line for a turn: called on its turn, True if it took it (False: it no
+# longer reads, or went away, and the next one in line is called).
+Resume = Callable[[], bool]
 
 
 class ReadBudget:
@@ -11,28 +18,83 @@ class ReadBudget:
 
     When many children flood at once, each loop turn would otherwise parse a chunk
     from every one of them before any timer or keystroke runs. Once a turn has spent
-    its budget, further readers wait for the next turn.
+    its budget, further readers wait, in line: each new turn goes to the first of them,
+    so one that floods cannot keep the others waiting.
     """
 
     def __init__(
         self, loop: asyncio.AbstractEventLoop | None = None, seconds: float = 0.005
     ) -> None:
-        self.loop = loop  # None: the one running when it is first charged.
+        self.loop = loop  # None: the one running when it is first used.
         self.seconds = seconds
         self.spent = 0.0
         self._reset_pending = False
+        self._line: deque[Resume] = deque()
+        self._woken = 0  # Readers whose turn came and who have not run yet.
 
     def exhausted(self) -> bool:
         return self.spent >= self.seconds
 
+    def must_wait(self) -> bool:
+        """Spent, or others wait for their turn before this reader."""
+        return self.exhausted() or bool(self._line) or self._woken > 0
+
     def charge(self, seconds: float) -> None:
+        """What a reader spent; the turn it ends gives the next its turn."""
         self.spent += seconds
         if not self._reset_pending:
             self._reset_pending = True
-            if self.loop is None:
-                self.loop = asyncio.get_running_loop()
-            self.loop.call_soon(self._reset)
+            self._running_loop().call_soon(self._reset)
+
+    def defer(self, resume: Resume, first: bool = False) -> None:
+        """Call ``resume`` on this reader's turn (``first``: before those in line)."""
+        if first:
+            self._line.appendleft(resume)
+        else:
+            self._line.append(resume)
+
+    async def wait(self, fresh: bool = False) -> None:
+        """Returns at once unless :meth:`must_wait` (with ``fresh``: also if anything
+        was read this turn, for a big piece of work such as a screen to load); else on
+        this reader's turn. The reader must then :meth:`charge` what it read."""
+        if not self.must_wait() and not (fresh and self.spent):
+            return
+        loop = self._running_loop()
+        first = False
+        while True:
+            future: asyncio.Future[None] = loop.create_future()
+            self.defer(functools.partial(self._wake, future), first)
+            try:
+                await future
+            except asyncio.CancelledError:
+                if future.done() and not future.cancelled():  # Its turn came.
+                    self._woken -= 1
+                    self._wake_next()
+                raise
+            self._woken -= 1
+            if not self.exhausted():
+                return
+            first = True  # Woken into a turn someone read in first: the next is its.
+
+    def _wake(self, future: asyncio.Future[None]) -> bool:
+        if future.done():
+            return False
+        self._woken += 1
+        future.set_result(None)
+        return True
+
+    def _running_loop(self) -> asyncio.AbstractEventLoop:
+        if self.loop is None:
+            self.loop = asyncio.get_running_loop()
+        return self.loop
 
     def _reset(self) -> None:
+        """A new turn: it goes to the first reader in line, if any."""
         self.spent = 0.0
         self._reset_pending = False
+        self._wake_next()
+
+    def _wake_next(self) -> None:
+        while self._line:
+            if self._line.popleft()():
+                return
