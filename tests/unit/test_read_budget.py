@@ -111,3 +111,17 @@ async def test_a_pty_and_a_link_flooding_in_one_process_both_go_on() -> None:
     await wait_until(lambda: log.count("L") >= 20 and log.count("P") >= 20, message="both")
     pty.stopped = True
     link.cancel()
+
+
+async def test_a_reader_that_fails_as_its_turn_comes_holds_up_no_one() -> None:
+    budget = ReadBudget(seconds=0.005)
+
+    def failing() -> bool:
+        raise OSError(105, "no buffer space")
+
+    budget.defer(failing)
+    log: list[str] = []
+    staying = asyncio.create_task(_reader(budget, "B", log))
+    budget.charge(0.01)
+    await wait_until(lambda: len(log) >= 10, message="the other link goes on")
+    staying.cancel()

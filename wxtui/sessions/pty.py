@@ -180,9 +180,11 @@ class BidirectionalPTY:
 
     def _charged_read(self) -> None:
         started = time.perf_counter()
-        self._read_once()
-        if self._budget is not None:
-            self._budget.charge(time.perf_counter() - started)
+        try:
+            self._read_once()
+        finally:  # Whatever happened: the next reader's turn depends on it.
+            if self._budget is not None:
+                self._budget.charge(time.perf_counter() - started)
 
     def _read_once(self) -> bool:
         """Read and deliver one chunk; False when nothing more is buffered (or at EOF)."""

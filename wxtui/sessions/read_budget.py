@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections import deque
 from collections.abc import Callable
+
+log = logging.getLogger(__name__)
 
 # A reader in line for a turn: called on its turn, True if it took it (False: it no
 # longer reads, or went away, and the next one in line is called).
@@ -96,5 +99,9 @@ class ReadBudget:
 
     def _wake_next(self) -> None:
         while self._line:
-            if self._line.popleft()():
-                return
+            resume = self._line.popleft()
+            try:
+                if resume():
+                    return
+            except Exception:  # One reader's failure must not stop the others'.
+                log.exception("a reader failed as its turn came")
