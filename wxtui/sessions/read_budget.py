@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-# A reader in line for a turn: called on its turn, True if it took it (False: it no
-# longer reads, or went away, and the next one in line is called).
+# A reader in line for a turn: called on its turn (True if it took it; False: it no
+# longer reads, or went away).
 Resume = Callable[[], bool]
 
 
@@ -34,6 +34,7 @@ class ReadBudget:
         self._reset_pending = False
         self._line: deque[Resume] = deque()
         self._woken = 0  # Readers whose turn came and who have not run yet.
+        self._waking = False
 
     def exhausted(self) -> bool:
         return self.spent >= self.seconds
@@ -43,11 +44,13 @@ class ReadBudget:
         return self.exhausted() or bool(self._line) or self._woken > 0
 
     def charge(self, seconds: float) -> None:
-        """What a reader spent; the turn it ends gives the next its turn."""
+        """What a reader spent: the rest of the turn goes to those in line, in order,
+        and the next turn to the first still waiting."""
         self.spent += seconds
         if not self._reset_pending:
             self._reset_pending = True
             self._running_loop().call_soon(self._reset)
+        self._wake_next()
 
     def defer(self, resume: Resume, first: bool = False) -> None:
         """Call ``resume`` on this reader's turn (``first``: before those in line)."""
@@ -60,7 +63,7 @@ class ReadBudget:
         """Returns at once unless :meth:`must_wait` (with ``fresh``: also if anything
         was read this turn, for a big piece of work such as a screen to load); else on
         this reader's turn. The reader must then :meth:`charge` what it read."""
-        if not self.must_wait() and not (fresh and self.spent):
+        if not self.must_wait() and not self._spent(fresh):
             return
         loop = self._running_loop()
         first = False
@@ -75,9 +78,12 @@ class ReadBudget:
                     self._wake_next()
                 raise
             self._woken -= 1
-            if not self.exhausted():
+            if not self._spent(fresh):
                 return
-            first = True  # Woken into a turn someone read in first: the next is its.
+            first = True  # Woken into a turn already spent (for it): the next is its.
+
+    def _spent(self, fresh: bool) -> bool:
+        return self.exhausted() or (fresh and self.spent > 0)
 
     def _wake(self, future: asyncio.Future[None]) -> bool:
         if future.done():
@@ -98,10 +104,17 @@ class ReadBudget:
         self._wake_next()
 
     def _wake_next(self) -> None:
-        while self._line:
-            resume = self._line.popleft()
-            try:
-                if resume():
-                    return
-            except Exception:  # One reader's failure must not stop the others'.
-                log.exception("a reader failed as its turn came")
+        """Readers in line take what is left of this turn, one after the other: a PTY
+        reads at once (and charges), a task is woken (and charges when it has read)."""
+        if self._waking:
+            return  # Called back from a reader it resumed: the loop below goes on.
+        self._waking = True
+        try:
+            while self._line and not self._woken and not self.exhausted():
+                resume = self._line.popleft()
+                try:
+                    resume()
+                except Exception:  # One reader's failure must not stop the others'.
+                    log.exception("a reader failed as its turn came")
+        finally:
+            self._waking = False
