@@ -166,17 +166,14 @@ class BidirectionalPTY:
             return
         self._charged_read()
 
-    def _resume_reading(self) -> bool:
-        """Its turn of the read budget: reading again (False: it no longer reads)."""
+    def _resume_reading(self) -> None:
+        """Its turn of the read budget (which calls it only while the turn has some
+        left): reading again, unless it no longer reads."""
         if self._reading or self._eof or self._fd_closed:
-            return False
-        if self._budget is not None and self._budget.exhausted():
-            self._budget.defer(self._resume_reading, first=True)
-            return True
+            return
         self._reading = True
         self._loop.add_reader(self.fd, self._on_readable)
         self._charged_read()
-        return True
 
     def _charged_read(self) -> None:
         started = time.perf_counter()

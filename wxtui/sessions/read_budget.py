@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-# A reader in line for a turn: called on its turn (True if it took it; False: it no
-# longer reads, or went away).
-Resume = Callable[[], bool]
+# A reader in line for a turn: called on its turn (one that no longer reads, or went
+# away, does nothing, and the next one is called).
+Resume = Callable[[], None]
 
 
 class ReadBudget:
@@ -85,12 +85,10 @@ class ReadBudget:
     def _spent(self, fresh: bool) -> bool:
         return self.exhausted() or (fresh and self.spent > 0)
 
-    def _wake(self, future: asyncio.Future[None]) -> bool:
-        if future.done():
-            return False
-        self._woken += 1
-        future.set_result(None)
-        return True
+    def _wake(self, future: asyncio.Future[None]) -> None:
+        if not future.done():
+            self._woken += 1
+            future.set_result(None)
 
     def _running_loop(self) -> asyncio.AbstractEventLoop:
         if self.loop is None:

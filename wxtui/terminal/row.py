@@ -11,7 +11,9 @@ combining marks) are the rare exception kept in ``special``.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import NamedTuple
+from collections.abc import Sequence
+from itertools import chain
+from typing import Any, NamedTuple
 
 
 class Attrs(NamedTuple):
@@ -38,11 +40,23 @@ class Attrs(NamedTuple):
 
 DEFAULT_ATTRS = Attrs()
 _HEX = frozenset("0123456789abcdefABCDEF")
+_FIELD_TYPES = {type(None), str, int, bool}  # What a style's fields may hold.
 
 
-def valid_colours(styles: list[list[object]] | list[tuple[object, ...]]) -> bool:
-    """Every ``fg``/``bg`` of these styles' fields is one :class:`Attrs` may hold (a
-    style from elsewhere, a session host's, is checked before it is painted)."""
+def valid_styles(styles: Sequence[Any]) -> bool:
+    """Each of ``styles`` is an :class:`Attrs`' fields as a list or tuple, of the types
+    and colours an Attrs may hold: a style from elsewhere (a session host's history or
+    screen) is checked before it is painted. Loops in C where it can: a history of
+    thousands of styles is checked while a UI attaches."""
+    return (
+        set(map(type, styles)) <= {list, tuple}
+        and not set(map(len, styles)) - {len(Attrs._fields)}
+        and set(map(type, chain.from_iterable(styles))) <= _FIELD_TYPES
+        and _valid_colours(styles)
+    )
+
+
+def _valid_colours(styles: Sequence[Sequence[object]]) -> bool:
     colours = {value for fields in styles for value in fields[:2]}
     return all(
         value == "default"

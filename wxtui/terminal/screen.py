@@ -287,18 +287,14 @@ class TerminalScreen(pyte.Screen):
         Lines leaving a full-screen region of the main screen go to the scrollback."""
         top, bottom = self._region()
         buffer = self.buffer
-        if count == 1 and top == 0 and bottom == self.lines - 1:  # A line of a log.
-            gone_row = buffer.pop(0)
+        if count == 1 and top == 0 and bottom == self.lines - 1:  # A line of a log:
+            gone = [buffer.pop(0)]  # without slicing the buffer.
             buffer.append(Row(self.columns))
-            if into_history and self._main_buffer is None and self.scrollback.maxlen:
-                self.scrollback.append(gone_row)
-                if self.on_scrollback is not None:
-                    self.on_scrollback(1)
-            return
-        count = max(1, min(count, bottom - top + 1))
-        gone = buffer[top : top + count]
-        del buffer[top : top + count]
-        buffer[bottom - count + 1 : bottom - count + 1] = self._blank_rows(count)
+        else:
+            count = max(1, min(count, bottom - top + 1))
+            gone = buffer[top : top + count]
+            del buffer[top : top + count]
+            buffer[bottom - count + 1 : bottom - count + 1] = self._blank_rows(count)
         keep = (
             into_history
             and top == 0
@@ -327,8 +323,7 @@ class TerminalScreen(pyte.Screen):
             self.cursor.x = 0
 
     def index(self) -> None:
-        margins = self.margins
-        bottom = self.lines - 1 if margins is None else margins.bottom
+        _top, bottom = self._region()
         if self.cursor.y == bottom:
             self.scroll_up(1)
         elif self.cursor.y < self.lines - 1:

@@ -18,7 +18,7 @@ from itertools import accumulate, chain, islice
 from operator import itemgetter
 from typing import cast
 
-from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs, valid_colours
+from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs, valid_styles
 
 # (text, table generation, end, style index, end, style index, ...): ends are offsets
 # into the text, style indices point into that generation's table.
@@ -36,9 +36,6 @@ class _StyleTable:
     styles: list[Fields] = field(default_factory=list)
     index: dict[Fields, int] = field(default_factory=dict)
     lines: int = 0
-
-
-FIELD_TYPES = {type(None), str, int, bool}  # What a style's fields may hold.
 
 
 class Scrollback:
@@ -194,12 +191,7 @@ class Scrollback:
     ) -> list[tuple[str, Sequence[int]]]:
         """``lines`` as (text, numbers), checked against ``styles`` a column at a time
         (loops in C: a history is loaded while a UI attaches)."""
-        if (
-            not set(map(type, styles)) <= {list, tuple}
-            or set(map(len, styles)) - {len(Attrs._fields)}
-            or not set(map(type, chain.from_iterable(styles))) <= FIELD_TYPES
-            or not valid_colours(styles)  # type: ignore[arg-type]
-        ):
+        if not valid_styles(styles):
             raise ValueError("a style of the history is malformed")
         kept = lines[-self.maxlen :] if self.maxlen else []
         if not set(map(type, kept)) <= {list, tuple} or not all(

@@ -24,8 +24,8 @@ from typing import Any
 from pyte import modes as mo
 
 from wxtui.terminal.emulator import TerminalEmulator
-from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs, valid_colours
-from wxtui.terminal.scrollback import FIELD_TYPES, Position, Scrollback
+from wxtui.terminal.row import DEFAULT_ATTRS, Attrs, Row, Runs, intern_attrs, valid_styles
+from wxtui.terminal.scrollback import Position, Scrollback
 
 # Private modes a program turns on and a repaint must restore (DECTCEM is restored on
 # its own: it is on by default).
@@ -169,9 +169,7 @@ def _export_rows(screens: list[list[Row]]) -> tuple[list[list[Any]], list[list[R
 
 
 def _load_styles(styles: list[Any]) -> list[Attrs]:
-    if not all(type(fields) is list and len(fields) == len(Attrs._fields) for fields in styles):
-        raise ValueError("a style of the screen is malformed")
-    if not set(map(type, chain.from_iterable(styles))) <= FIELD_TYPES or not valid_colours(styles):
+    if not valid_styles(styles):
         raise ValueError("a style of the screen is malformed")
     return [intern_attrs(tuple.__new__(Attrs, fields)) for fields in styles]
 
@@ -313,12 +311,12 @@ class Snapshot:
         styles, lines, everything = emulator.history.export(since)
         screen = cls._of_screen(emulator)
         history_only = replace(screen, screen_styles=[], main=[], alternate=None, screen=b"")
+        split = _split(styles, lines, piece)
+        bases = [history_only] * (len(split) - 1) + [screen]  # The screen with the last.
         pieces = [
-            replace(history_only, styles=piece_styles, lines=piece_lines, appends=True)
-            for piece_styles, piece_lines in _split(styles, lines, piece)
+            replace(base, styles=piece_styles, lines=piece_lines, appends=True)
+            for base, (piece_styles, piece_lines) in zip(bases, split, strict=True)
         ]
-        pieces[-1] = replace(pieces[-1], screen_styles=screen.screen_styles, main=screen.main)
-        pieces[-1] = replace(pieces[-1], alternate=screen.alternate, screen=screen.screen)
         pieces[0] = replace(pieces[0], appends=not everything)
         bodies = [snapshot.encode() for snapshot in pieces]
         left_out = 0
